@@ -1,0 +1,33 @@
+"""Events about customer organisations, published by the gateway (which owns them)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from contracts.base import Event
+
+
+class MunicipalityRegistered(Event):
+    """A municipality became a customer of the backoffice (or its name changed)."""
+
+    event_type: ClassVar[str] = "gateway.municipality.registered"
+    version: ClassVar[int] = 1
+
+    code: str = Field(pattern=r"^[0-9]{4}$")
+    name: str
+
+
+class IsdRegistered(Event):
+    """An ISD (joint social service) was registered or its members changed."""
+
+    event_type: ClassVar[str] = "gateway.isd.registered"
+    version: ClassVar[int] = 1
+
+    isd_id: str
+    name: str
+    members: tuple[str, ...]
+
+
+ORGANISATION_EVENTS: tuple[type[Event], ...] = (MunicipalityRegistered, IsdRegistered)

@@ -1,0 +1,8 @@
+"""Every event of the backoffice, in one registry."""
+
+from contracts.base import EventRegistry
+from contracts.cases import CASES_EVENTS
+from contracts.intake import INTAKE_EVENTS
+from contracts.organisations import ORGANISATION_EVENTS
+
+ALL_EVENTS = EventRegistry(INTAKE_EVENTS + CASES_EVENTS + ORGANISATION_EVENTS)

@@ -1,0 +1,125 @@
+"""The RabbitMQ connection of one service: exchanges, publishing with confirms, parking."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import aio_pika
+import structlog
+from aio_pika.abc import (
+    AbstractChannel,
+    AbstractExchange,
+    AbstractIncomingMessage,
+    AbstractRobustConnection,
+)
+from contracts.base import Envelope
+
+EVENTS_EXCHANGE = "backoffice.events"
+DEAD_LETTER_EXCHANGE = "backoffice.dead"
+
+log = structlog.get_logger(__name__)
+
+
+def parking_queue_name(service: str) -> str:
+    return f"{service}.parking"
+
+
+class Bus:
+    """A robust connection (it reconnects by itself) with one confirming publish channel."""
+
+    def __init__(self, url: str, *, service: str) -> None:
+        self._url = url
+        self.service = service
+        self._connection: AbstractRobustConnection | None = None
+        self._channel: AbstractChannel | None = None
+        self._events: AbstractExchange | None = None
+        self._dead: AbstractExchange | None = None
+
+    async def connect(self) -> None:
+        self._connection = await aio_pika.connect_robust(
+            self._url, client_properties={"connection_name": self.service}
+        )
+        self._channel = await self._connection.channel(publisher_confirms=True)
+        self._events = await self._channel.declare_exchange(
+            EVENTS_EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True
+        )
+        self._dead = await self._channel.declare_exchange(
+            DEAD_LETTER_EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True
+        )
+        parking = await self._channel.declare_queue(
+            parking_queue_name(self.service), durable=True, arguments={"x-queue-type": "quorum"}
+        )
+        await parking.bind(self._dead, routing_key=parking_queue_name(self.service))
+
+    @property
+    def connection(self) -> AbstractRobustConnection:
+        if self._connection is None:
+            raise RuntimeError("bus not connected")
+        return self._connection
+
+    @property
+    def is_connected(self) -> bool:
+        return self._connection is not None and not self._connection.is_closed
+
+    async def channel(self, *, prefetch: int) -> AbstractChannel:
+        """A new consuming channel with a bounded prefetch."""
+        channel = await self.connection.channel()
+        await channel.set_qos(prefetch_count=prefetch)
+        return channel
+
+    async def declare_exchange(self, name: str) -> AbstractExchange:
+        """Declare (idempotently) a durable topic exchange, e.g. one an outside party uses."""
+        if self._channel is None:
+            raise RuntimeError("bus not connected")
+        return await self._channel.declare_exchange(name, aio_pika.ExchangeType.TOPIC, durable=True)
+
+    async def publish_envelope(self, routing_key: str, envelope: Envelope) -> None:
+        """Publish and wait for the broker's confirm."""
+        if self._events is None:
+            raise RuntimeError("bus not connected")
+        message = aio_pika.Message(
+            body=envelope.model_dump_json().encode(),
+            content_type="application/json",
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            message_id=str(envelope.event_id),
+            correlation_id=envelope.correlation_id,
+            type=envelope.event_type,
+            timestamp=envelope.occurred_at,
+            app_id=envelope.producer,
+            headers={"version": envelope.version},
+        )
+        await self._events.publish(message, routing_key=routing_key)
+
+    async def park(self, message: AbstractIncomingMessage, *, queue: str, reason: str) -> None:
+        """Copy a message that cannot be handled to this service's parking queue, with why."""
+        if self._dead is None:
+            raise RuntimeError("bus not connected")
+        headers: dict[str, Any] = dict(message.headers or {})
+        headers.update(
+            {
+                "x-parked-reason": reason[:2000],
+                "x-parked-from-queue": queue,
+                "x-parked-at": datetime.now(UTC).isoformat(),
+                "x-original-exchange": message.exchange or "",
+                "x-original-routing-key": message.routing_key or "",
+            }
+        )
+        await self._dead.publish(
+            aio_pika.Message(
+                body=message.body,
+                headers=headers,
+                content_type=message.content_type,
+                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                message_id=message.message_id,
+                correlation_id=message.correlation_id,
+                type=message.type,
+            ),
+            routing_key=parking_queue_name(self.service),
+        )
+        log.warning("bus.message.parked", queue=queue, message_id=message.message_id)
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            await self._connection.close()
+            self._connection = None

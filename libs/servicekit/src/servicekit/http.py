@@ -1,0 +1,77 @@
+"""The HTTP shell every service shares: health, readiness, metrics, correlation ids, errors."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Annotated
+
+import structlog
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from servicekit.cursors import InvalidCursorError
+from servicekit.logs import correlation, new_correlation_id
+from servicekit.runtime import ServiceRuntime
+
+CORRELATION_HEADER = "X-Correlation-ID"
+
+log = structlog.get_logger(__name__)
+
+
+def create_service_app(
+    *,
+    title: str,
+    description: str,
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
+) -> FastAPI:
+    app = FastAPI(title=title, description=description, version="1", lifespan=lifespan)
+
+    @app.middleware("http")
+    async def bind_correlation_id(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        correlation_id = request.headers.get(CORRELATION_HEADER) or new_correlation_id()
+        request.state.correlation_id = correlation_id
+        with correlation(correlation_id):
+            response = await call_next(request)
+        response.headers[CORRELATION_HEADER] = correlation_id
+        return response
+
+    @app.exception_handler(InvalidCursorError)
+    async def invalid_cursor(_: Request, error: InvalidCursorError) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=400)
+
+    @app.get("/health/live", tags=["operations"])
+    async def live() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/health/ready", tags=["operations"])
+    async def ready(request: Request) -> JSONResponse:
+        runtime: ServiceRuntime = request.app.state.runtime
+        checks = await runtime.ready()
+        ok = all(checks.values())
+        return JSONResponse({"ready": ok, "checks": checks}, status_code=200 if ok else 503)
+
+    @app.get("/metrics", tags=["operations"], include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return app
+
+
+def correlation_id_of(request: Request) -> str:
+    value = getattr(request.state, "correlation_id", None)
+    return value if isinstance(value, str) else new_correlation_id()
+
+
+async def _transaction(request: Request) -> AsyncIterator[AsyncSession]:
+    """The request's transaction: committed when the route returns, before the response."""
+    runtime: ServiceRuntime = request.app.state.runtime
+    async with runtime.database.transaction() as session:
+        yield session
+
+
+DbSession = Annotated[AsyncSession, Depends(_transaction, scope="function")]

@@ -1,0 +1,139 @@
+"""Transactional outbox: events are written with the state change, and a relay publishes them."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import structlog
+from contracts.base import Envelope, Event
+from sqlalchemy import event as sa_event
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from servicekit.metrics import OUTBOX_PUBLISHED, OUTBOX_RELAY_FAILURES
+from servicekit.tables import outbox
+
+if TYPE_CHECKING:
+    from servicekit.bus import Bus
+    from servicekit.db import Database
+
+log = structlog.get_logger(__name__)
+
+_DIRTY = "servicekit.outbox_dirty"
+
+
+async def add_event(
+    session: AsyncSession,
+    event: Event,
+    *,
+    correlation_id: str,
+    causation_id: uuid.UUID | None = None,
+) -> Envelope:
+    """Write `event` to the outbox in the session's current transaction."""
+    envelope = Envelope.wrap(event, correlation_id=correlation_id, causation_id=causation_id)
+    await session.execute(
+        outbox.insert().values(
+            event_id=envelope.event_id,
+            routing_key=event.routing_key(),
+            envelope=envelope.model_dump(mode="json"),
+        )
+    )
+    session.info[_DIRTY] = True
+    return envelope
+
+
+class OutboxRelay:
+    """Publishes unsent outbox rows with publisher confirms, then marks them sent.
+
+    A batch is locked with `FOR UPDATE SKIP LOCKED` (so several replicas can relay), published
+    with all confirms in flight at once, and marked sent in the same transaction. A crash between
+    publishing and marking re-publishes the batch later: consumers dedupe by event id.
+    """
+
+    def __init__(
+        self,
+        *,
+        database: Database,
+        bus: Bus,
+        batch_size: int = 500,
+        poll_seconds: float = 1.0,
+    ) -> None:
+        self._sessions = database.sessions
+        self._bus = bus
+        self._batch_size = batch_size
+        self._poll_seconds = poll_seconds
+        self._wakeup = asyncio.Event()
+        sa_event.listen(database.session_class, "after_commit", self._after_commit)
+
+    def _after_commit(self, session: Session) -> None:
+        if session.info.pop(_DIRTY, False):
+            self._wakeup.set()
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    async def publish_pending(self) -> int:
+        """Publish one batch of unsent events; returns how many were published."""
+        async with self._sessions() as session, session.begin():
+            rows = (
+                await session.execute(
+                    select(outbox.c.id, outbox.c.routing_key, outbox.c.envelope)
+                    .where(outbox.c.sent_at.is_(None))
+                    .order_by(outbox.c.id)
+                    .limit(self._batch_size)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            if not rows:
+                return 0
+            await self._publish_all([(row.routing_key, row.envelope) for row in rows])
+            await session.execute(
+                update(outbox)
+                .where(outbox.c.id.in_([row.id for row in rows]))
+                .values(sent_at=func.now(), attempts=outbox.c.attempts + 1)
+            )
+        OUTBOX_PUBLISHED.inc(len(rows))
+        return len(rows)
+
+    async def _publish_all(self, messages: list[tuple[str, dict[str, Any]]]) -> None:
+        await asyncio.gather(
+            *(
+                self._bus.publish_envelope(routing_key, Envelope.model_validate(envelope))
+                for routing_key, envelope in messages
+            )
+        )
+
+    async def run(self) -> None:
+        """Relay until cancelled; woken by local commits, polling for other writers."""
+        backoff = 0.5
+        while True:
+            try:
+                published = await self.publish_pending()
+                backoff = 0.5
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                OUTBOX_RELAY_FAILURES.inc()
+                log.exception("outbox.relay.failed", retry_in_seconds=backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 30.0)
+                continue
+            if published == self._batch_size:
+                continue
+            self._wakeup.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), timeout=self._poll_seconds)
+
+
+async def purge_sent(session: AsyncSession, *, older_than_days: int = 7) -> int:
+    """Delete outbox rows sent long ago; the bus and the consumers have them."""
+    result = await session.execute(
+        outbox.delete().where(
+            outbox.c.sent_at < func.now() - func.make_interval(0, 0, 0, older_than_days)
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,76 @@
+"""Everything one service runs besides its HTTP routes: database, bus, relay, consumers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import structlog
+from sqlalchemy import text
+
+from servicekit.bus import Bus
+from servicekit.consumer import Consumer
+from servicekit.db import Database
+from servicekit.outbox import OutboxRelay
+from servicekit.settings import ServiceSettings
+
+log = structlog.get_logger(__name__)
+
+
+class ServiceRuntime:
+    """Built in the app's lifespan; nothing here exists at import time."""
+
+    def __init__(self, settings: ServiceSettings) -> None:
+        self.settings = settings
+        self.database = Database(settings.database_url)
+        self.bus = Bus(settings.amqp_url, service=settings.service_name)
+        self.relay = OutboxRelay(
+            database=self.database,
+            bus=self.bus,
+            batch_size=settings.relay_batch_size,
+            poll_seconds=settings.relay_poll_seconds,
+        )
+        self.consumers: list[Consumer] = []
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def consumer(self, purpose: str) -> Consumer:
+        """A new consumer of queue `<service>.<purpose>`, started with the runtime."""
+        consumer = Consumer(
+            bus=self.bus,
+            database=self.database,
+            purpose=purpose,
+            prefetch=self.settings.consumer_prefetch,
+            max_attempts=self.settings.consumer_max_attempts,
+        )
+        self.consumers.append(consumer)
+        return consumer
+
+    async def start(self) -> None:
+        await self.bus.connect()
+        self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
+        for consumer in self.consumers:
+            await consumer.start()
+            self._tasks.append(asyncio.create_task(consumer.run(), name=consumer.queue_name))
+        log.info("service.started", consumers=[c.queue_name for c in self.consumers])
+
+    async def stop(self) -> None:
+        for consumer in self.consumers:
+            with contextlib.suppress(Exception):
+                await consumer.stop()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+        await self.bus.close()
+        await self.database.dispose()
+
+    async def ready(self) -> dict[str, bool]:
+        checks = {"bus": self.bus.is_connected, "database": False}
+        try:
+            async with self.database.sessions() as session:
+                await session.execute(text("SELECT 1"))
+            checks["database"] = True
+        except Exception:
+            log.warning("service.database.unreachable", exc_info=True)
+        checks["workers"] = all(not task.done() for task in self._tasks)
+        return checks

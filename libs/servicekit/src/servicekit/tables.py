@@ -1,0 +1,41 @@
+"""The outbox and inbox tables that every service keeps in its own database."""
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    Uuid,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+MESSAGING_METADATA = MetaData()
+
+outbox = Table(
+    "outbox",
+    MESSAGING_METADATA,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("event_id", Uuid, nullable=False, unique=True),
+    Column("routing_key", Text, nullable=False),
+    Column("envelope", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("sent_at", DateTime(timezone=True)),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Index("outbox_unsent_idx", "id", postgresql_where=text("sent_at IS NULL")),
+)
+
+inbox = Table(
+    "inbox",
+    MESSAGING_METADATA,
+    Column("consumer", Text, nullable=False),
+    Column("message_id", Text, nullable=False),
+    Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("consumer", "message_id", name="inbox_pkey"),
+)
