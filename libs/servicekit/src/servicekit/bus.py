@@ -13,6 +13,7 @@ from aio_pika.abc import (
     AbstractIncomingMessage,
     AbstractRobustConnection,
 )
+
 from contracts.base import Envelope
 
 EVENTS_EXCHANGE = "backoffice.events"

@@ -17,12 +17,12 @@ from typing import Any, Generic, TypeVar
 
 import structlog
 from aio_pika.abc import AbstractIncomingMessage, AbstractQueue
-from contracts.base import Envelope, Event, EventRegistry, UnknownEventError
-from contracts.registry import ALL_EVENTS
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contracts.base import Envelope, Event, EventRegistry, UnknownEventError
+from contracts.registry import ALL_EVENTS
 from servicekit.bus import DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE, Bus, parking_queue_name
 from servicekit.db import Database
 from servicekit.inbox import claim

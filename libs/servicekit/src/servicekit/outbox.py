@@ -8,12 +8,12 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 import structlog
-from contracts.base import Envelope, Event
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from contracts.base import Envelope, Event
 from servicekit.metrics import OUTBOX_PUBLISHED, OUTBOX_RELAY_FAILURES
 from servicekit.tables import outbox
 

@@ -1,0 +1,3 @@
+"""Fixtures shared by every test in the workspace."""
+
+pytest_plugins = ["servicekit.testing"]

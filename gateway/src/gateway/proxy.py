@@ -1,0 +1,100 @@
+"""Generic forwarding to a backend service with a fresh internal token.
+
+The service receives the Principal (never the API key), the correlation id, the method, path,
+query string and body; the caller gets the service's status, JSON body and content type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import httpx
+import structlog
+from fastapi import Response
+from fastapi.responses import JSONResponse
+
+from servicekit.auth import TOKEN_HEADER, Principal, issue_token
+from servicekit.http import CORRELATION_HEADER
+
+log = structlog.get_logger(__name__)
+
+_FORWARDED_RESPONSE_HEADERS = ("content-type", "retry-after")
+
+
+class Downstream:
+    """One backend service behind the gateway (its client is made in the app's lifespan)."""
+
+    def __init__(
+        self, *, name: str, client: httpx.AsyncClient, token_secret: str, token_ttl_seconds: int
+    ) -> None:
+        self.name = name
+        self.client = client
+        self._token_secret = token_secret
+        self._token_ttl_seconds = token_ttl_seconds
+
+    async def forward(
+        self,
+        *,
+        method: str,
+        path: str,
+        principal: Principal,
+        correlation_id: str,
+        params: Sequence[tuple[str, str]] = (),
+        content: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """Call the service and answer with what it answered (503/504 when it cannot)."""
+        token = issue_token(
+            principal, secret=self._token_secret, ttl_seconds=self._token_ttl_seconds
+        )
+        request_headers = {
+            **(headers or {}),
+            TOKEN_HEADER: token,
+            CORRELATION_HEADER: correlation_id,
+        }
+        try:
+            upstream = await self.client.request(
+                method, path, params=list(params), content=content, headers=request_headers
+            )
+        except httpx.TimeoutException as error:
+            if isinstance(error, httpx.ConnectTimeout):
+                return self._unreachable(path)
+            log.warning("gateway.downstream.timeout", service=self.name, method=method)
+            return JSONResponse(
+                {"detail": f"De {self.name}-service reageerde niet op tijd; probeer het later"},
+                status_code=504,
+            )
+        except httpx.TransportError:
+            return self._unreachable(path)
+        forwarded = {
+            name: upstream.headers[name]
+            for name in _FORWARDED_RESPONSE_HEADERS
+            if name in upstream.headers
+        }
+        return Response(upstream.content, status_code=upstream.status_code, headers=forwarded)
+
+    def _unreachable(self, path: str) -> JSONResponse:
+        log.warning("gateway.downstream.unreachable", service=self.name, path=path)
+        return JSONResponse(
+            {"detail": f"De {self.name}-service is niet bereikbaar; probeer het later"},
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
+
+    async def reachable(self) -> bool:
+        """Whether the service answers its liveness check (for the gateway's readiness)."""
+        try:
+            response = await self.client.get("/health/live", timeout=1.0)
+        except httpx.HTTPError:
+            return False
+        return response.status_code == 200
+
+
+def make_client(base_url: str, *, connect_timeout: float, timeout: float) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        base_url=base_url,
+        timeout=httpx.Timeout(timeout, connect=connect_timeout),
+        limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+        follow_redirects=False,
+        trust_env=False,
+    )

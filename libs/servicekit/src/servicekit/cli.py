@@ -1,0 +1,51 @@
+"""The `migrate` and `serve` commands every service offers (`python -m <service> ...`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+
+from servicekit.db import create_database_if_missing
+from servicekit.logs import configure_logging
+from servicekit.migrations import upgrade
+from servicekit.settings import ServiceSettings
+
+
+def migrate(settings: ServiceSettings, migrations: Path) -> None:
+    """Create the service's database when missing, then migrate it to the newest revision."""
+    asyncio.run(create_database_if_missing(settings.database_url))
+    upgrade(migrations, settings.database_url)
+
+
+def run(
+    *,
+    settings: ServiceSettings,
+    migrations: Path,
+    app_factory: Callable[[], FastAPI],
+    default_port: int,
+    argv: list[str] | None = None,
+) -> None:
+    parser = argparse.ArgumentParser(prog=f"python -m {settings.service_name}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="create the database if missing and migrate it")
+    serve = commands.add_parser("serve", help="serve the HTTP API and run the consumers")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=default_port)
+    arguments = parser.parse_args(argv)
+    configure_logging(service=settings.service_name, level=settings.log_level)
+    if arguments.command == "migrate":
+        migrate(settings, migrations)
+        return
+    uvicorn.run(
+        app_factory(),
+        host=arguments.host,
+        port=arguments.port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+    )

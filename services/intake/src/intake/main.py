@@ -1,0 +1,48 @@
+"""The intake service: app factory and lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from contracts.gezondverzekerd import EXCHANGE, ROUTING_KEY
+from contracts.organisations import MunicipalityRegistered
+from intake import handlers
+from intake.api import router
+from intake.settings import IntakeSettings
+from servicekit.http import create_service_app
+from servicekit.logs import configure_logging
+from servicekit.runtime import ServiceRuntime
+
+
+def create_app(settings: IntakeSettings | None = None) -> FastAPI:
+    config = settings or IntakeSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(service=config.service_name, level=config.log_level)
+        runtime = ServiceRuntime(config)
+        runtime.consumer("website").on_raw(
+            exchange=EXCHANGE, routing_key=ROUTING_KEY, handler=handlers.website_application
+        )
+        runtime.consumer("organisations").on(
+            MunicipalityRegistered, handlers.municipality_registered
+        )
+        app.state.runtime = runtime
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = create_service_app(
+        title="Intake service",
+        description="Applications from the GezondVerzekerd website and the quarantine of bad input.",
+        lifespan=lifespan,
+    )
+    app.state.settings = config
+    app.state.internal_token_secret = config.internal_token_secret
+    app.include_router(router)
+    return app
