@@ -67,7 +67,7 @@ def validate_role(role: str, *, organisation_kind: str) -> Role:
             "role 'operator' is only for the organisation 'platform', "
             "and 'platform' keys may only have the role 'operator'"
         )
-    return cast(Role, role)
+    return role
 
 
 async def create_key(

@@ -142,7 +142,8 @@ async def touch_api_key(session: AsyncSession, key_id: str, *, resolution_second
             ApiKey.id == key_id,
             or_(
                 ApiKey.last_used_at.is_(None),
-                ApiKey.last_used_at < func.now() - func.make_interval(0, 0, 0, 0, 0, 0, resolution_seconds),
+                ApiKey.last_used_at
+                < func.now() - func.make_interval(0, 0, 0, 0, 0, 0, resolution_seconds),
             ),
         )
         .values(last_used_at=func.now())

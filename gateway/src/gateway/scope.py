@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from gateway.organisations import Organisation
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway import repository
+from gateway.errors import InvalidInputError
+from gateway.organisations import Organisation, find_organisation
 from servicekit.auth import Principal, Role
 
 
@@ -34,3 +38,24 @@ def isd_scope(principal: Principal, isd: Organisation | None) -> tuple[str, ...]
     if not (principal.all_municipalities or principal.organisation == isd.id):
         raise OutOfScopeError(isd.id)
     return isd.members
+
+
+def check_municipalities(principal: Principal, codes: list[str]) -> None:
+    """Every requested municipality must be in the caller's scope."""
+    for code in codes:
+        if not principal.may_see(code):
+            raise OutOfScopeError(code)
+
+
+async def overview_municipalities(
+    session: AsyncSession, principal: Principal, *, municipality: str | None, isd: str | None
+) -> tuple[str, ...]:
+    """The municipality codes an overview of one municipality or one ISD covers."""
+    if municipality is not None:
+        known = await repository.get_municipality(session, municipality) is not None
+        return municipality_scope(principal, municipality, known=known)
+    try:
+        organisation = await find_organisation(session, isd or "")
+    except InvalidInputError:
+        organisation = None
+    return isd_scope(principal, organisation)

@@ -33,6 +33,7 @@ from servicekit.outbox import add_event
 log = structlog.get_logger(__name__)
 
 E = TypeVar("E", bound=Event)
+DELIVERY_LIMIT = 50
 
 
 class UnprocessableMessageError(Exception):
@@ -162,8 +163,9 @@ class Consumer:
                 "x-queue-type": "quorum",
                 "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
                 "x-dead-letter-routing-key": parking_queue_name(self._bus.service),
-                # Safety net for messages that crash the process before we can park them.
-                "x-delivery-limit": self._max_attempts + 5,
+                # Safety net for messages that crash the process before we can park them. A
+                # constant: queue arguments cannot change once declared, settings can.
+                "x-delivery-limit": DELIVERY_LIMIT,
             },
         )
         routing_keys = {event_type for event_type, _ in self._event_routes}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from typing import Annotated
+from typing import Annotated, Any
 
 import structlog
 from fastapi import Depends, FastAPI, Request, Response
@@ -26,7 +26,11 @@ def create_service_app(
     title: str,
     description: str,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
+    readiness_info: Callable[[Request], Awaitable[dict[str, Any]]] | None = None,
 ) -> FastAPI:
+    """The app with the shared routes; `readiness_info` adds facts to `/health/ready`
+    (under `info`) that are reported but do not decide readiness, e.g. a peer's reachability.
+    """
     app = FastAPI(title=title, description=description, version="1", lifespan=lifespan)
 
     @app.middleware("http")
@@ -53,7 +57,10 @@ def create_service_app(
         runtime: ServiceRuntime = request.app.state.runtime
         checks = await runtime.ready()
         ok = all(checks.values())
-        return JSONResponse({"ready": ok, "checks": checks}, status_code=200 if ok else 503)
+        body: dict[str, Any] = {"ready": ok, "checks": checks}
+        if readiness_info is not None:
+            body["info"] = await readiness_info(request)
+        return JSONResponse(body, status_code=200 if ok else 503)
 
     @app.get("/metrics", tags=["operations"], include_in_schema=False)
     async def metrics() -> Response:

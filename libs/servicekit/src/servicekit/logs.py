@@ -37,13 +37,20 @@ def configure_logging(*, service: str, level: str = "INFO") -> None:
     if not _configured:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(
-            structlog.stdlib.ProcessorFormatter(processors=[*shared[1:], renderer])
+            structlog.stdlib.ProcessorFormatter(
+                processors=[
+                    *shared[1:],
+                    structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    renderer,
+                ]
+            )
         )
         root = logging.getLogger()
         root.handlers[:] = [handler]
         root.setLevel(level)
         # Access logs carry full URLs (query strings may hold a BSN filter): keep them out.
         logging.getLogger("uvicorn.access").disabled = True
+        logging.getLogger("httpx").setLevel(logging.WARNING)
         _configured = True
     structlog.contextvars.bind_contextvars(service=service)
 

@@ -36,7 +36,9 @@ NAMING_CONVENTION = {
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(value) for value in values)})"
+    """A CHECK expression over fixed, code-defined values (never user input)."""
+    quoted = ", ".join("'" + str(value) + "'" for value in values)
+    return f"{column} IN ({quoted})"
 
 
 class Base(DeclarativeBase):

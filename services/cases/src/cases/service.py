@@ -143,9 +143,7 @@ async def _apply(
 ) -> None:
     """Replace the case's household by this newer revision's."""
     household = event.household
-    await repository.replace_household(
-        session, case_id=case.id, household=household, existing=True
-    )
+    await repository.replace_household(session, case_id=case.id, household=household, existing=True)
     await repository.update_household_counts(
         session,
         case_id=case.id,

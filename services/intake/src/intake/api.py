@@ -185,3 +185,11 @@ async def discard(
         )
     except service.QuarantineConflictError as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
+
+
+@router.get("/municipalities", summary="Customer municipalities intake accepts applications for")
+async def known_municipalities(
+    session: DbSession, principal: CurrentPrincipal
+) -> list[dict[str, str]]:
+    known = await repository.list_municipalities(session)
+    return [{"code": m.code, "name": m.name} for m in known if principal.may_see(m.code)]

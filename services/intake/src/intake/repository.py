@@ -121,3 +121,9 @@ async def list_quarantined(
         QuarantinedMessage.received_at.desc(), QuarantinedMessage.id.desc()
     ).limit(limit)
     return list((await session.execute(statement)).scalars())
+
+
+async def list_municipalities(session: AsyncSession) -> list[KnownMunicipality]:
+    return list(
+        (await session.scalars(select(KnownMunicipality).order_by(KnownMunicipality.code))).all()
+    )

@@ -58,6 +58,10 @@ async def intake(postgres_server_url: str, amqp_url: str) -> AsyncIterator[Intak
         async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
             await bus.connect()
             yield Intake(client=client, settings=settings, bus=bus, database=database)
+            # The queue names are fixed; leave the session's vhost as clean as we found it.
+            channel = await bus.connection.channel()
+            for queue in ("intake.website", "intake.organisations", "intake.parking"):
+                await channel.queue_delete(queue)
             await bus.close()
     await database.dispose()
     await drop_database(url)

@@ -35,7 +35,9 @@ async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 15.0
 async def register(intake: Intake, *codes: str) -> None:
     for code in codes:
         event = MunicipalityRegistered(code=code, name=f"Gemeente {code}")
-        await intake.bus.publish_envelope(event.routing_key(), Envelope.wrap(event, correlation_id="t"))
+        await intake.bus.publish_envelope(
+            event.routing_key(), Envelope.wrap(event, correlation_id="t")
+        )
 
     async def known() -> bool:
         async with intake.database.sessions() as session:
@@ -141,7 +143,9 @@ async def test_correction_is_kept_as_a_new_revision(intake: Intake) -> None:
 async def test_bad_messages_are_quarantined_with_specific_reasons(intake: Intake) -> None:
     await register(intake, "0363")
     await publish_raw(intake, b'{"event_id": "broken', message_id="m-1")
-    await publish(intake, example("couple-with-children", schema_version=2, event_id=str(uuid.uuid4())))
+    await publish(
+        intake, example("couple-with-children", schema_version=2, event_id=str(uuid.uuid4()))
+    )
     bad_bsn = example("couple-with-children", event_id=str(uuid.uuid4()))
     bad_bsn["application"]["partner"]["bsn"] = "123456789"
     await publish(intake, bad_bsn)
@@ -176,7 +180,9 @@ async def test_bad_messages_are_quarantined_with_specific_reasons(intake: Intake
         f"/quarantine/{reasons['malformed_json']['id']}", headers=intake.headers(beheerder)
     )
     assert detail.status_code == 404
-    behandelaar = Principal(subject="b", organisation="0363", role="behandelaar", municipalities=("0363",))
+    behandelaar = Principal(
+        subject="b", organisation="0363", role="behandelaar", municipalities=("0363",)
+    )
     forbidden = await intake.client.get("/quarantine", headers=intake.headers(behandelaar))
     assert forbidden.status_code == 403
     assert (await intake.client.get("/quarantine")).status_code == 401
@@ -199,7 +205,11 @@ async def test_reprocess_after_the_municipality_joined(intake: Intake) -> None:
     again = await intake.client.post(path, headers=intake.headers(OPERATOR))
     assert again.status_code == 409
     [resolved] = await quarantine(intake)
-    assert (resolved["status"], resolved["attempts"], resolved["resolved_by"]) == ("reprocessed", 2, "op-1")
+    assert (resolved["status"], resolved["attempts"], resolved["resolved_by"]) == (
+        "reprocessed",
+        2,
+        "op-1",
+    )
     assert len(await outbox_events(intake)) == 1
 
 
@@ -214,14 +224,20 @@ async def test_signed_http_intake(intake: Intake) -> None:
     unsigned = await intake.client.post("/applications", content=body, headers=headers)
     assert unsigned.status_code == 401
     wrong = await intake.client.post(
-        "/applications", content=body, headers=headers | {"X-Signature": sign(body, "other-secret-xx")}
+        "/applications",
+        content=body,
+        headers=headers | {"X-Signature": sign(body, "other-secret-xx")},
     )
     assert wrong.status_code == 401
     accepted = await intake.client.post(
         "/applications", content=body, headers=headers | {"X-Signature": sign(body)}
     )
     assert accepted.status_code == 202
-    assert accepted.json() == {"outcome": "accepted", "application_number": "GV-2026-0001234", "revision": 1}
+    assert accepted.json() == {
+        "outcome": "accepted",
+        "application_number": "GV-2026-0001234",
+        "revision": 1,
+    }
     duplicate = await intake.client.post(
         "/applications", content=body, headers=headers | {"X-Signature": sign(body)}
     )

@@ -9,7 +9,16 @@ def test_valid_numbers_pass(bsn: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "bsn", ["111222334", "123456789", "000000000", "12345678", "1234567890", "12345678a", "１１１２２２３３３"]
+    "bsn",
+    [
+        "111222334",
+        "123456789",
+        "000000000",
+        "12345678",
+        "1234567890",
+        "12345678a",
+        "１１１２２２３３３",
+    ],
 )
 def test_invalid_numbers_fail(bsn: str) -> None:
     assert not is_valid_bsn(bsn)

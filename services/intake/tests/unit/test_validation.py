@@ -68,7 +68,10 @@ def test_bsn_failing_the_eleven_test() -> None:
     document = couple()
     document["application"]["children"][1]["bsn"] = "111222334"
     rejection = rejection_of(document)
-    assert (rejection.code, rejection.reason) == ("invalid_bsn", "BSN of child 2 fails the eleven-test")
+    assert (rejection.code, rejection.reason) == (
+        "invalid_bsn",
+        "BSN of child 2 fails the eleven-test",
+    )
 
 
 def test_implausible_dates() -> None:

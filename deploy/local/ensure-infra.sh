@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Makes sure the tools and the local PostgreSQL and RabbitMQ this project needs are installed and
+# running. Safe to run again; used by `make up`, `make test` and CI.
+set -euo pipefail
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+command -v make >/dev/null || apt_install make
+command -v pg_ctlcluster >/dev/null || apt_install postgresql
+command -v rabbitmq-server >/dev/null || apt_install rabbitmq-server
+if ! command -v uv >/dev/null; then
+  python3 -m pip install --quiet uv || apt_install pipx
+fi
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+wait_port() {
+  for _ in $(seq 1 60); do port_open "$1" && return 0; sleep 1; done
+  echo "nothing listens on 127.0.0.1:$1 after 60 s" >&2; return 1
+}
+
+if ! port_open 5432; then
+  echo "starting PostgreSQL"
+  as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start
+  wait_port 5432
+fi
+if ! psql -h 127.0.0.1 -U postgres -tAc 'select 1' >/dev/null 2>&1; then
+  echo "PostgreSQL on 127.0.0.1:5432 does not let user postgres in (trust auth expected)" >&2
+  exit 1
+fi
+if ! port_open 5672; then
+  echo "starting RabbitMQ"
+  as_root rabbitmq-server -detached
+  wait_port 5672
+fi

@@ -1,0 +1,203 @@
+"""`backoffice-admin`: manage organisations and API keys in the gateway's database.
+
+Exit codes: 0 done, 1 the database is unreachable or not migrated, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway import apikeys, organisations, repository
+from gateway.errors import InvalidInputError
+from gateway.settings import DEFAULT_SEED_FILE, MIGRATIONS, GatewaySettings
+from servicekit.auth import ROLES
+from servicekit.db import Database
+from servicekit.logs import new_correlation_id
+
+Command = Callable[[AsyncSession, argparse.Namespace, "Console"], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Console:
+    """Where results (stdout) and notes and errors (stderr) go."""
+
+    out: TextIO
+    err: TextIO
+
+
+class NotMigratedError(RuntimeError):
+    pass
+
+
+def _head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
+async def _add_municipality(
+    session: AsyncSession, args: argparse.Namespace, console: Console
+) -> None:
+    change = await organisations.register_municipality(
+        session, code=args.code, name=args.name, correlation_id=new_correlation_id()
+    )
+    print(f"municipality {args.code}: {change}", file=console.out)
+
+
+async def _add_isd(session: AsyncSession, args: argparse.Namespace, console: Console) -> None:
+    change = await organisations.register_isd(
+        session,
+        isd_id=args.id,
+        name=args.name,
+        members=[code for code in args.members.split(",") if code.strip()],
+        correlation_id=new_correlation_id(),
+    )
+    print(f"isd {args.id}: {change}", file=console.out)
+
+
+async def _seed(session: AsyncSession, args: argparse.Namespace, console: Console) -> None:
+    data = organisations.read_seed_file(args.file)
+    results = await organisations.seed(session, data, correlation_id=new_correlation_id())
+    for kind, identifier, change in results:
+        print(f"{kind} {identifier}: {change}", file=console.out)
+    changed = sum(change != "unchanged" for _, _, change in results)
+    print(f"{changed} of {len(results)} organisations added or changed", file=console.out)
+
+
+async def _list_organisations(
+    session: AsyncSession, _: argparse.Namespace, console: Console
+) -> None:
+    for organisation in await organisations.list_organisations(session):
+        members = f"  members: {','.join(organisation.members)}" if organisation.members else ""
+        print(
+            f"{organisation.kind:<13} {organisation.id:<20} {organisation.name}{members}",
+            file=console.out,
+        )
+
+
+async def _create_key(session: AsyncSession, args: argparse.Namespace, console: Console) -> None:
+    new, stored = await apikeys.create_key(
+        session, organisation_id=args.org, role=args.role, label=args.label
+    )
+    print(new.token, file=console.out)
+    print(
+        f"API key {new.key_id} created for {stored.organisation} with role {stored.role}. "
+        "Store it now: it is not shown again.",
+        file=console.err,
+    )
+
+
+async def _revoke_key(session: AsyncSession, args: argparse.Namespace, console: Console) -> None:
+    revoked = await apikeys.revoke_key(session, key_id=args.key_id)
+    print(
+        f"API key {args.key_id}: {'revoked' if revoked else 'was already revoked'}",
+        file=console.out,
+    )
+
+
+async def _list_keys(session: AsyncSession, _: argparse.Namespace, console: Console) -> None:
+    print(
+        f"{'id':<8}  {'organisation':<18} {'role':<21} {'state':<8} last used  label",
+        file=console.out,
+    )
+    for key in await repository.list_api_keys(session):
+        state = "revoked" if key.revoked_at else "active"
+        used = key.last_used_at.date().isoformat() if key.last_used_at else "never"
+        print(
+            f"{key.id:<8}  {key.organisation:<18} {key.role:<21} {state:<8} {used:<10} "
+            f"{key.label or ''}",
+            file=console.out,
+        )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="backoffice-admin",
+        description="Manage the gateway's organisations and API keys (GATEWAY_DATABASE_URL).",
+    )
+    groups = parser.add_subparsers(dest="group", required=True)
+
+    org = groups.add_parser("org", help="customer organisations").add_subparsers(
+        dest="command", required=True
+    )
+    add = org.add_parser("add-municipality", help="add a municipality, or rename it")
+    add.add_argument("code", help="4-digit CBS code, e.g. 0363")
+    add.add_argument("name")
+    add.set_defaults(run=_add_municipality)
+    isd = org.add_parser("add-isd", help="add an ISD, or change its name or members")
+    isd.add_argument("id", help="e.g. isd-bollenstreek")
+    isd.add_argument("name")
+    isd.add_argument("--members", required=True, help="CBS codes, comma separated")
+    isd.set_defaults(run=_add_isd)
+    seed = org.add_parser("seed", help="load an organisations file (idempotent)")
+    seed.add_argument("file", nargs="?", type=Path, default=DEFAULT_SEED_FILE)
+    seed.set_defaults(run=_seed)
+    org.add_parser("list", help="list all organisations").set_defaults(run=_list_organisations)
+
+    keys = groups.add_parser("api-key", help="API keys").add_subparsers(
+        dest="command", required=True
+    )
+    create = keys.add_parser("create", help="create a key and print it (only once)")
+    create.add_argument("--org", required=True, help="CBS code, ISD id or 'platform'")
+    create.add_argument("--role", required=True, help=f"one of: {', '.join(ROLES)}")
+    create.add_argument("--label", help="what the key is for, e.g. the system that uses it")
+    create.set_defaults(run=_create_key)
+    revoke = keys.add_parser("revoke", help="revoke a key (it stops working at once)")
+    revoke.add_argument("key_id", help="the 8 characters after 'bo_'")
+    revoke.set_defaults(run=_revoke_key)
+    keys.add_parser("list", help="list keys (never their secrets)").set_defaults(run=_list_keys)
+    return parser
+
+
+async def _execute(
+    settings: GatewaySettings, command: Command, args: argparse.Namespace, console: Console
+) -> None:
+    database = Database(settings.database_url, pool_size=1)
+    try:
+        async with database.transaction() as session:
+            revision = await repository.schema_revision(session)
+            if revision is None or revision != _head_revision():
+                raise NotMigratedError(
+                    f"the gateway database is not migrated (revision {revision or 'none'}); "
+                    "run `python -m gateway migrate` first"
+                )
+            await command(session, args, console)
+    finally:
+        await database.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 2
+    console = Console(out=sys.stdout, err=sys.stderr)
+    try:
+        asyncio.run(_execute(GatewaySettings(), args.run, args, console))
+    except InvalidInputError as error:
+        print(f"backoffice-admin: error: {error}", file=console.err)
+        return 2
+    except NotMigratedError as error:
+        print(f"backoffice-admin: {error}", file=console.err)
+        return 1
+    except (OSError, OperationalError, DBAPIError) as error:
+        print(
+            f"backoffice-admin: cannot use the gateway database: {type(error).__name__}: "
+            f"{str(error).splitlines()[0]}",
+            file=console.err,
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

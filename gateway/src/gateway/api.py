@@ -1,0 +1,319 @@
+"""The public API `/api/v1`: authenticate, check scope, forward to the owning service."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
+
+from gateway import scope
+from gateway.proxy import Downstream
+from gateway.schemas import (
+    CASE_EXAMPLE,
+    PROBLEMS,
+    QUARANTINE_EXAMPLE,
+    Overview,
+    Page,
+    Problem,
+    application_request_schema,
+    json_response,
+)
+from gateway.security import Authenticated, require_roles
+from gateway.settings import GatewaySettings
+from servicekit.auth import Principal
+from servicekit.http import correlation_id_of
+from servicekit.runtime import ServiceRuntime
+
+WEBSITE = Principal(
+    subject="gezondverzekerd-website",
+    organisation="platform",
+    role="operator",
+    all_municipalities=True,
+    purpose="intake",
+)
+_NOT_FOUND = "gemeente of ISD niet gevonden (of niet binnen uw organisatie)"
+
+
+@dataclass(frozen=True)
+class Downstreams:
+    cases: Downstream
+    intake: Downstream
+
+
+router = APIRouter(prefix="/api/v1")
+
+
+def _downstreams(request: Request) -> Downstreams:
+    downstreams: Downstreams = request.app.state.downstreams
+    return downstreams
+
+
+Services = Annotated[Downstreams, Depends(_downstreams)]
+QuarantineManager = Annotated[
+    Principal, Depends(require_roles("functioneel_beheerder", "operator"))
+]
+MunicipalityCode = Annotated[
+    str | None, Query(pattern=r"^[0-9]{4}$", description="CBS code, e.g. `0363`")
+]
+
+
+@router.get(
+    "/overview",
+    tags=["overview"],
+    summary="Case counts per status category for one municipality or one ISD",
+    description=(
+        "Give exactly one of `municipality` or `isd`. An ISD key may ask for its own ISD or "
+        "any of its member municipalities; a municipality key only for itself. Anything "
+        "outside the key's organisation is answered with 404."
+    ),
+    response_model=None,
+    responses={
+        200: {"model": Overview, "description": "counts: applications, adults, persons"},
+        404: {"model": Problem, "description": "not found, or not within your organisation"},
+        422: {"model": Problem, "description": "not exactly one of municipality or isd"},
+        **PROBLEMS,
+    },
+)
+async def overview(
+    request: Request,
+    principal: Authenticated,
+    services: Services,
+    municipality: MunicipalityCode = None,
+    isd: Annotated[str | None, Query(description="ISD id, e.g. `isd-bollenstreek`")] = None,
+) -> Response:
+    if (municipality is None) == (isd is None):
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            "geef precies één van de parameters municipality of isd",
+        )
+    runtime: ServiceRuntime = request.app.state.runtime
+    async with runtime.database.transaction() as session:
+        try:
+            codes = await scope.overview_municipalities(
+                session, principal, municipality=municipality, isd=isd
+            )
+        except scope.OutOfScopeError:
+            codes = ()
+    if not codes:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, _NOT_FOUND)
+    return await services.cases.forward(
+        method="GET",
+        path="/overview",
+        principal=principal,
+        correlation_id=correlation_id_of(request),
+        params=[("municipality", code) for code in codes],
+    )
+
+
+@router.get(
+    "/cases",
+    tags=["cases"],
+    summary="List cases, newest first, one page at a time",
+    description=(
+        "Other query parameters (filters) are passed to the cases service unchanged. "
+        "Without `municipality`, all municipalities of the key's organisation are listed."
+    ),
+    response_model=None,
+    responses={
+        200: {
+            "model": Page,
+            "content": {
+                "application/json": {
+                    "example": {"items": [CASE_EXAMPLE], "next_cursor": "eyJzIjoiMjAy.dk3Zg"}
+                }
+            },
+        },
+        400: {"model": Problem, "description": "the cursor is not valid"},
+        404: {"model": Problem, "description": "municipality not within your organisation"},
+        **PROBLEMS,
+    },
+)
+async def list_cases(
+    request: Request,
+    principal: Authenticated,
+    services: Services,
+    municipality: Annotated[
+        list[str] | None, Query(description="CBS code(s); repeat for several")
+    ] = None,
+    limit: Annotated[int | None, Query(ge=1, description="page size")] = None,
+    cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page")] = None,
+) -> Response:
+    try:
+        scope.check_municipalities(principal, municipality or [])
+    except scope.OutOfScopeError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, _NOT_FOUND) from None
+    return await services.cases.forward(
+        method="GET",
+        path="/cases",
+        principal=principal,
+        correlation_id=correlation_id_of(request),
+        params=request.query_params.multi_items(),
+    )
+
+
+@router.get(
+    "/cases/{case_id}",
+    tags=["cases"],
+    summary="One case",
+    response_model=None,
+    responses={
+        200: json_response("the case", CASE_EXAMPLE),
+        404: {"model": Problem, "description": "no such case within your organisation"},
+        **PROBLEMS,
+    },
+)
+async def get_case(
+    request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
+) -> Response:
+    return await services.cases.forward(
+        method="GET",
+        path=f"/cases/{case_id}",
+        principal=principal,
+        correlation_id=correlation_id_of(request),
+        params=request.query_params.multi_items(),
+    )
+
+
+@router.get(
+    "/quarantine",
+    tags=["quarantine"],
+    summary="Applications that could not be processed and wait for a person",
+    description="For the roles `functioneel_beheerder` and `operator`.",
+    response_model=None,
+    responses={
+        200: {
+            "model": Page,
+            "content": {
+                "application/json": {
+                    "example": {"items": [QUARANTINE_EXAMPLE], "next_cursor": None}
+                }
+            },
+        },
+        403: {"model": Problem, "description": "your role does not allow this"},
+        **PROBLEMS,
+    },
+)
+async def list_quarantine(
+    request: Request,
+    principal: QuarantineManager,
+    services: Services,
+    limit: Annotated[int | None, Query(ge=1, description="page size")] = None,
+    cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page")] = None,
+) -> Response:
+    return await services.intake.forward(
+        method="GET",
+        path="/quarantine",
+        principal=principal,
+        correlation_id=correlation_id_of(request),
+        params=request.query_params.multi_items(),
+    )
+
+
+@router.post(
+    "/quarantine/{quarantine_id}/reprocess",
+    tags=["quarantine"],
+    summary="Process a quarantined application again (e.g. after its municipality was added)",
+    description="For the roles `functioneel_beheerder` and `operator`.",
+    response_model=None,
+    responses={
+        200: json_response("the outcome of processing it again", {"status": "processed"}),
+        403: {"model": Problem, "description": "your role does not allow this"},
+        404: {"model": Problem, "description": "no such quarantined application"},
+        **PROBLEMS,
+    },
+)
+async def reprocess_quarantined(
+    request: Request,
+    principal: QuarantineManager,
+    services: Services,
+    quarantine_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")],
+) -> Response:
+    return await services.intake.forward(
+        method="POST",
+        path=f"/quarantine/{quote(quarantine_id, safe='')}/reprocess",
+        principal=principal,
+        correlation_id=correlation_id_of(request),
+        params=request.query_params.multi_items(),
+        content=await _read_body(request, limit=_settings(request).max_intake_body_bytes),
+        headers=_content_type(request),
+    )
+
+
+@router.post(
+    "/intake/applications",
+    tags=["intake"],
+    summary="Submit an application (for sites that cannot publish to AMQP)",
+    description=(
+        "Not API-key authenticated: sign the raw body with HMAC-SHA256 and the shared secret "
+        "and send `X-Signature: sha256=<hex>`. The body follows the GezondVerzekerd "
+        "`application.submitted` v1 schema and is passed on byte for byte."
+    ),
+    response_model=None,
+    openapi_extra={
+        "parameters": [
+            {
+                "name": "X-Signature",
+                "in": "header",
+                "required": True,
+                "schema": {"type": "string", "pattern": "^sha256=[0-9a-f]{64}$"},
+                "description": "`sha256=` and the hex HMAC-SHA256 of the raw body",
+            }
+        ],
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": application_request_schema()}},
+        },
+    },
+    responses={
+        202: json_response("accepted", {"event_id": "5f1c0a52-3d1e-4f7b-9a8e-2c6d4b1e9f03"}),
+        401: {"model": Problem, "description": "signature missing or wrong"},
+        413: {"model": Problem, "description": "body too large"},
+        422: {"model": Problem, "description": "body does not follow the schema"},
+        503: PROBLEMS[503],
+        504: PROBLEMS[504],
+    },
+)
+async def submit_application(request: Request, services: Services) -> Response:
+    body = await _read_body(request, limit=_settings(request).max_intake_body_bytes)
+    headers = _content_type(request)
+    if "x-signature" in request.headers:
+        headers["X-Signature"] = request.headers["x-signature"]
+    return await services.intake.forward(
+        method="POST",
+        path="/applications",
+        principal=WEBSITE,
+        correlation_id=correlation_id_of(request),
+        content=body,
+        headers=headers,
+    )
+
+
+async def _read_body(request: Request, *, limit: int) -> bytes:
+    """The raw body, refused with 413 as soon as it is larger than `limit` bytes."""
+    too_large = HTTPException(
+        status.HTTP_413_CONTENT_TOO_LARGE, f"de aanvraag is groter dan {limit // 1024} KiB"
+    )
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _settings(request: Request) -> GatewaySettings:
+    settings: GatewaySettings = request.app.state.settings
+    return settings
+
+
+def _content_type(request: Request) -> dict[str, str]:
+    content_type = request.headers.get("content-type")
+    return {"Content-Type": content_type} if content_type else {}

@@ -1,0 +1,75 @@
+"""The gateway app: public API in front of the services, plus the relay of its own outbox."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+
+from gateway import api
+from gateway.api import Downstreams
+from gateway.proxy import Downstream, make_client
+from gateway.settings import GatewaySettings
+from servicekit.http import create_service_app
+from servicekit.runtime import ServiceRuntime
+
+DESCRIPTION = """\
+The public API of the Gemeentepolis backoffice, for municipalities, ISDs and the
+GezondVerzekerd website. Authenticate with `Authorization: Bearer <API key>`; a key
+belongs to one organisation and sees only that organisation's municipalities.
+"""
+
+
+async def _downstream_reachability(request: Request) -> dict[str, Any]:
+    downstreams: Downstreams = request.app.state.downstreams
+    cases, intake = await asyncio.gather(
+        downstreams.cases.reachable(), downstreams.intake.reachable()
+    )
+    return {"downstream": {"cases": cases, "intake": intake}}
+
+
+def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+    settings = settings or GatewaySettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            clients = {
+                name: await stack.enter_async_context(
+                    make_client(
+                        url,
+                        connect_timeout=settings.downstream_connect_timeout_seconds,
+                        timeout=settings.downstream_timeout_seconds,
+                    )
+                )
+                for name, url in (("cases", settings.cases_url), ("intake", settings.intake_url))
+            }
+            app.state.downstreams = Downstreams(
+                **{
+                    name: Downstream(
+                        name=name,
+                        client=client,
+                        token_secret=settings.internal_token_secret,
+                        token_ttl_seconds=settings.internal_token_ttl_seconds,
+                    )
+                    for name, client in clients.items()
+                }
+            )
+            runtime = ServiceRuntime(settings)
+            app.state.runtime = runtime
+            app.state.settings = settings
+            stack.push_async_callback(runtime.stop)
+            await runtime.start()
+            yield
+
+    app = create_service_app(
+        title="Gemeentepolis backoffice API",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        readiness_info=_downstream_reachability,
+    )
+    app.include_router(api.router)
+    return app

@@ -1,0 +1,60 @@
+"""Authentication of public API callers: a dependency that resolves a Principal.
+
+Today only API keys (`Authorization: Bearer bo_...`); staff login adds another way later,
+behind the same `Authenticated` dependency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from gateway import apikeys
+from servicekit.auth import Principal, Role
+from servicekit.runtime import ServiceRuntime
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="ApiKey",
+    description="An API key `bo_<id>_<secret>`, issued with `backoffice-admin api-key create`.",
+)
+
+
+def _unauthorized() -> HTTPException:
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED,
+        "API-sleutel ontbreekt, is ongeldig of ingetrokken",
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+async def _authenticated(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None:
+        raise _unauthorized()
+    runtime: ServiceRuntime = request.app.state.runtime
+    # A short transaction of its own: no connection is held while a service is called.
+    async with runtime.database.transaction() as session:
+        principal = await apikeys.authenticate(session, credentials.credentials)
+    if principal is None:
+        raise _unauthorized()
+    return principal
+
+
+Authenticated = Annotated[Principal, Depends(_authenticated)]
+
+
+def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency that admits only the given roles (403 for the others)."""
+
+    def check(principal: Authenticated) -> Principal:
+        if principal.role not in roles:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "uw rol staat dit niet toe")
+        return principal
+
+    return check

@@ -1,0 +1,136 @@
+"""A migrated gateway database, the real app, and a real HTTP peer standing in for the services."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import httpx
+import pytest
+import uvicorn
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from gateway import apikeys, organisations
+from gateway.main import create_app
+from gateway.settings import DEFAULT_SEED_FILE, MIGRATIONS, GatewaySettings
+from servicekit.auth import TOKEN_HEADER, read_token
+from servicekit.db import Database
+from servicekit.migrations import upgrade
+from servicekit.settings import DEVELOPMENT_SECRET
+
+MakeKey = Callable[..., Awaitable[str]]
+
+
+@pytest.fixture
+async def gateway_database_url(scratch_database_url: str) -> str:
+    await asyncio.to_thread(upgrade, MIGRATIONS, scratch_database_url)
+    return scratch_database_url
+
+
+@pytest.fixture
+async def database(gateway_database_url: str) -> AsyncIterator[Database]:
+    db = Database(gateway_database_url, pool_size=2)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+async def seeded(database: Database) -> Database:
+    """The repository's seed organisations (Amsterdam, Rotterdam, ISD Bollenstreek, ...)."""
+    async with database.transaction() as session:
+        await organisations.seed(
+            session, organisations.read_seed_file(DEFAULT_SEED_FILE), correlation_id="test"
+        )
+    return database
+
+
+@pytest.fixture
+def make_key(seeded: Database) -> MakeKey:
+    async def make(organisation: str, role: str = "behandelaar") -> str:
+        async with seeded.transaction() as session:
+            new, _ = await apikeys.create_key(
+                session, organisation_id=organisation, role=role, label="test"
+            )
+        return new.token
+
+    return make
+
+
+def _echo_app() -> FastAPI:
+    """Answers every request with what it received, the internal token decoded."""
+    app = FastAPI()
+
+    @app.get("/health/live")
+    async def live() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.api_route("/{path:path}", methods=["GET", "POST"])
+    async def echo(request: Request, path: str) -> JSONResponse:
+        token = request.headers.get(TOKEN_HEADER)
+        principal = read_token(token, secret=DEVELOPMENT_SECRET) if token else None
+        body = await request.body()
+        if "slow" in request.query_params:
+            await asyncio.sleep(float(request.query_params["slow"]))
+        return JSONResponse(
+            {
+                "method": request.method,
+                "path": "/" + path,
+                "query": request.query_params.multi_items(),
+                "principal": principal.model_dump(mode="json") if principal else None,
+                "body": body.decode(),
+                "headers": {
+                    name: request.headers.get(name)
+                    for name in ("content-type", "x-signature", "x-correlation-id", "authorization")
+                },
+            },
+            status_code=int(request.query_params.get("echo_status", "200")),
+        )
+
+    return app
+
+
+@pytest.fixture(scope="session")
+async def echo_url() -> AsyncIterator[str]:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        _echo_app(), log_config=None, lifespan="off", ws="none", access_log=False
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "the echo server did not start"
+        await asyncio.sleep(0.01)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    await task
+    sock.close()
+
+
+@pytest.fixture
+def settings(gateway_database_url: str, amqp_url: str, echo_url: str) -> GatewaySettings:
+    return GatewaySettings(
+        database_url=gateway_database_url,
+        amqp_url=amqp_url,
+        cases_url=echo_url,
+        intake_url=echo_url,
+        relay_poll_seconds=0.2,
+        downstream_timeout_seconds=1.0,
+    )
+
+
+@pytest.fixture
+async def client(settings: GatewaySettings, seeded: Database) -> AsyncIterator[httpx.AsyncClient]:
+    """The real gateway app, its lifespan running (relay included), over ASGI."""
+    app = create_app(settings)
+    async with (
+        LifespanManager(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as http,
+    ):
+        yield http

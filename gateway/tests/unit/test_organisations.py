@@ -1,0 +1,70 @@
+"""Validation of organisation identifiers, the seed file, and the public API description."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from gateway import organisations
+from gateway.errors import InvalidInputError
+from gateway.main import create_app
+from gateway.settings import DEFAULT_SEED_FILE, GatewaySettings
+
+
+@pytest.mark.parametrize("code", ["363", "03630", "abcd", "", "0363 "])
+def test_malformed_municipality_codes(code: str) -> None:
+    with pytest.raises(InvalidInputError, match="malformed"):
+        organisations.validate_code(code)
+
+
+@pytest.mark.parametrize("isd_id", ["platform", "ISD-X", "1isd", "x", "isd_x", "0363"])
+def test_malformed_isd_ids(isd_id: str) -> None:
+    with pytest.raises(InvalidInputError, match="malformed"):
+        organisations.validate_isd_id(isd_id)
+
+
+def test_names_are_tidied() -> None:
+    assert organisations.validate_name("  ISD   Bollenstreek ") == "ISD Bollenstreek"
+
+
+def test_the_repository_seed_file_is_valid_and_consistent() -> None:
+    seed = organisations.read_seed_file(DEFAULT_SEED_FILE)
+
+    codes = {m.code for m in seed.municipalities}
+    assert {"0363", "0599"} <= codes
+    assert all(organisations.MUNICIPALITY_CODE.fullmatch(code) for code in codes)
+    for isd in seed.isds:
+        assert set(isd.members) <= codes
+
+
+def test_a_seed_file_with_unknown_fields_is_refused(tmp_path: object) -> None:
+    path = DEFAULT_SEED_FILE.parent / "does-not-exist.json"
+    with pytest.raises(InvalidInputError, match="cannot read"):
+        organisations.read_seed_file(path)
+    bad = organisations.SeedFile.model_json_schema()
+    assert bad["additionalProperties"] is False
+    assert json.loads(json.dumps(bad))
+
+
+def test_the_public_api_is_described() -> None:
+    schema = create_app(GatewaySettings()).openapi()
+
+    assert schema["info"]["title"] == "Gemeentepolis backoffice API"
+    public = {path: ops for path, ops in schema["paths"].items() if path.startswith("/api/v1/")}
+    assert set(public) == {
+        "/api/v1/overview",
+        "/api/v1/cases",
+        "/api/v1/cases/{case_id}",
+        "/api/v1/quarantine",
+        "/api/v1/quarantine/{quarantine_id}/reprocess",
+        "/api/v1/intake/applications",
+    }
+    for ops in public.values():
+        for operation in ops.values():
+            assert operation["summary"]
+            assert "200" in operation["responses"] or "202" in operation["responses"]
+    intake = public["/api/v1/intake/applications"]["post"]
+    assert "security" not in intake
+    assert "$defs" not in json.dumps(intake)
+    assert all("security" in ops["get"] for path, ops in public.items() if "get" in ops)

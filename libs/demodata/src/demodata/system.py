@@ -1,0 +1,180 @@
+"""Runs the whole backoffice as separate processes, as `make up` does, for tests and benchmarks.
+
+Each `LocalSystem` gets databases of its own and free ports, so it never touches a running
+`make up` system; it can kill and restart one service to show what survives a crash.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+SERVICES = ("intake", "cases", "gateway")
+ROOT = Path(__file__).resolve().parents[4]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class LocalSystem:
+    postgres_server_url: str
+    amqp_url: str
+    logs: Path
+    website_secret: str = field(default_factory=lambda: secrets.token_hex(16))
+    internal_secret: str = field(default_factory=lambda: secrets.token_hex(32))
+    ports: dict[str, int] = field(default_factory=lambda: {s: free_port() for s in SERVICES})
+    suffix: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def database_url(self, service: str) -> str:
+        base = self.postgres_server_url.rsplit("/", 1)[0]
+        return f"{base}/sys_{service}_{self.suffix}"
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            {
+                "BACKOFFICE_ENVIRONMENT": "test",
+                "BACKOFFICE_AMQP_URL": self.amqp_url,
+                "BACKOFFICE_INTERNAL_TOKEN_SECRET": self.internal_secret,
+                "BACKOFFICE_LOG_LEVEL": "INFO",
+                "INTAKE_WEBSITE_HMAC_SECRET": self.website_secret,
+                "GATEWAY_WEBSITE_HMAC_SECRET": self.website_secret,
+                "GATEWAY_CASES_URL": self.url("cases"),
+                "GATEWAY_INTAKE_URL": self.url("intake"),
+            }
+        )
+        for service in SERVICES:
+            env[f"{service.upper()}_DATABASE_URL"] = self.database_url(service)
+        return env
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports[service]}"
+
+    def run(self, *args: str) -> str:
+        """Run a command (e.g. the admin CLI) with this system's settings; returns stdout."""
+        done = subprocess.run(  # noqa: S603 - our own commands
+            [sys.executable, *args],
+            check=False,
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(
+                f"{' '.join(args)} failed ({done.returncode}): {done.stderr[-2000:]}"
+            )
+        return done.stdout
+
+    def admin(self, *args: str) -> str:
+        return self.run("-m", "gateway.admin", *args)
+
+    def migrate(self) -> None:
+        for service in SERVICES:
+            self.run("-m", service, "migrate")
+
+    def start(self, service: str) -> None:
+        self.logs.mkdir(parents=True, exist_ok=True)
+        with (self.logs / f"{service}.log").open("ab") as log:
+            self.processes[service] = subprocess.Popen(  # noqa: S603
+                [sys.executable, "-m", service, "serve", "--port", str(self.ports[service])],
+                env=self.env,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def start_all(self) -> None:
+        for service in SERVICES:
+            self.start(service)
+        self.wait_ready()
+
+    def kill(self, service: str) -> None:
+        """SIGKILL: no shutdown code runs, as in a crash or an OOM kill."""
+        process = self.processes.pop(service)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+
+    def wait_ready(self, *services: str, seconds: float = 60.0) -> None:
+        deadline = time.monotonic() + seconds
+        for service in services or SERVICES:
+            while True:
+                process = self.processes[service]
+                if process.poll() is not None:
+                    raise RuntimeError(
+                        f"{service} exited with {process.returncode}; see {self.logs}"
+                    )
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(f"{self.url(service)}/health/ready", timeout=2).status_code == 200:
+                        break
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{service} not ready after {seconds} s; see {self.logs}")
+                time.sleep(0.1)
+
+    def internal_headers(self) -> dict[str, str]:
+        """Headers a service accepts, as if the gateway sent them for the platform operator."""
+        from servicekit.auth import TOKEN_HEADER, Principal, issue_token
+
+        operator = Principal(
+            subject="local-system",
+            organisation="platform",
+            role="operator",
+            all_municipalities=True,
+        )
+        return {TOKEN_HEADER: issue_token(operator, secret=self.internal_secret)}
+
+    def wait_until_municipalities_known(self, codes: tuple[str, ...], seconds: float = 30) -> None:
+        """Intake learns customer municipalities from the gateway's events; wait for that."""
+        deadline = time.monotonic() + seconds
+        while True:
+            response = httpx.get(
+                f"{self.url('intake')}/municipalities", headers=self.internal_headers(), timeout=5
+            )
+            known = (
+                {item["code"] for item in response.json()} if response.status_code == 200 else set()
+            )
+            if set(codes) <= known:
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"intake does not know {sorted(set(codes) - known)}")
+            time.sleep(0.1)
+
+    def stop_all(self) -> None:
+        for process in self.processes.values():
+            process.send_signal(signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.processes.clear()
+
+    def drop_databases(self) -> None:
+        import asyncio
+
+        from servicekit.db import drop_database
+
+        async def drop_all() -> None:
+            for service in SERVICES:
+                await drop_database(self.database_url(service))
+
+        asyncio.run(drop_all())

@@ -1,0 +1,59 @@
+"""The shared readiness route: checks decide it, `readiness_info` is only reported."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI, Request
+
+from servicekit.http import create_service_app
+
+
+class _Runtime:
+    def __init__(self, checks: dict[str, bool]) -> None:
+        self.checks = checks
+
+    async def ready(self) -> dict[str, bool]:
+        return self.checks
+
+
+def _app(checks: dict[str, bool], **options: Any) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+
+    app = create_service_app(title="t", description="d", lifespan=lifespan, **options)
+    app.state.runtime = _Runtime(checks)
+    return app
+
+
+async def _ready(app: FastAPI) -> httpx.Response:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        return await client.get("/health/ready")
+
+
+async def peer_down(_: Request) -> dict[str, Any]:
+    return {"peer": False}
+
+
+@pytest.mark.parametrize(("database", "status"), [(True, 200), (False, 503)])
+async def test_readiness_info_is_reported_but_does_not_decide(database: bool, status: int) -> None:
+    response = await _ready(_app({"database": database}, readiness_info=peer_down))
+
+    assert response.status_code == status
+    assert response.json() == {
+        "ready": database,
+        "checks": {"database": database},
+        "info": {"peer": False},
+    }
+
+
+async def test_without_readiness_info_the_answer_has_only_the_checks() -> None:
+    response = await _ready(_app({"database": True}))
+
+    assert response.json() == {"ready": True, "checks": {"database": True}}

@@ -1,0 +1,45 @@
+"""The whole system started as processes, as `make up` starts it, shared by the e2e tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from demodata.system import LocalSystem
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+SEEDED = ("0363", "0599", "0344", "0518", "0014", "0772", "0534", "0553", "0575", "1525")
+
+
+@pytest.fixture(scope="session")
+def system(postgres_server_url: str, amqp_url: str) -> Iterator[LocalSystem]:
+    local = LocalSystem(
+        postgres_server_url=postgres_server_url, amqp_url=amqp_url, logs=ARTIFACTS / "e2e-logs"
+    )
+    try:
+        local.migrate()
+        local.admin("org", "seed")
+        local.start_all()
+        local.wait_until_municipalities_known(SEEDED)
+        yield local
+    finally:
+        local.stop_all()
+        local.drop_databases()
+
+
+@pytest.fixture(scope="session")
+def operator_key(system: LocalSystem) -> str:
+    return system.admin("api-key", "create", "--org", "platform", "--role", "operator").strip()
+
+
+@pytest.fixture
+async def api(system: LocalSystem, operator_key: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(
+        base_url=system.url("gateway"),
+        headers={"Authorization": f"Bearer {operator_key}"},
+        timeout=10,
+    ) as client:
+        yield client
