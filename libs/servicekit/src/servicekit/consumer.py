@@ -1,10 +1,10 @@
 """A batching, idempotent, manually acking consumer of one service queue.
 
-Messages are handled in batches: one database transaction per batch, one savepoint per message,
-so a bad message never spoils its neighbours. The inbox row of each event commits with its
-effect. After the commit, messages are acked; a message that failed is retried a bounded number
-of times and then parked with its reason; a database outage is waited out, never counted
-against the messages.
+A batch normally commits as one transaction; when one of its messages fails, the batch is
+replayed one message per transaction, so a bad message never spoils its neighbours. The inbox
+row of each event commits with its effect. After the commit, messages are acked; a message that
+failed is retried a bounded number of times and then parked with its reason; a database outage
+is waited out, never counted against the messages.
 """
 
 from __future__ import annotations
@@ -192,48 +192,57 @@ class Consumer:
             await self._settle(batch, outcomes)
 
     async def _handle_batch(self, batch: list[AbstractIncomingMessage]) -> list[_Outcome]:
+        """The happy path: the whole batch in one transaction, no savepoints.
+
+        When anything in it fails, the batch is rolled back and every message is handled again
+        in a transaction of its own, so the failure is pinned on the one message that caused it.
+        """
+        if len(batch) == 1:
+            return [await self._handle_alone(batch[0])]
         backoff = 0.5
         while True:
             try:
                 async with self._database.transaction() as session:
-                    return [await self._handle_one(session, message) for message in batch]
+                    for message in batch:
+                        await self._dispatch(session, message)
+                return [_Ack() for _ in batch]
             except asyncio.CancelledError:
                 raise
             except Exception as error:
                 if not is_connection_error(error):
-                    if len(batch) == 1:
-                        return [_Retry(_describe(error))]
-                    # A failure at commit time: find the culprit by handling them one by one.
-                    return [(await self._handle_batch([message]))[0] for message in batch]
-                log.warning(
-                    "bus.batch.database_unavailable", queue=self.queue_name, retry_in=backoff
-                )
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 30.0)
+                    return [await self._handle_alone(message) for message in batch]
+                backoff = await self._wait_for_database(backoff)
 
-    async def _handle_one(
-        self, session: AsyncSession, message: AbstractIncomingMessage
-    ) -> _Outcome:
-        try:
-            async with session.begin_nested():
-                await self._dispatch(session, message)
-        except UnprocessableMessageError as error:
-            return _Park(str(error))
-        except (
-            ValidationError,
-            UnknownEventError,
-            json.JSONDecodeError,
-            UnicodeDecodeError,
-        ) as error:
-            return _Park(_describe(error))
-        except Exception as error:
-            if is_connection_error(error):
+    async def _handle_alone(self, message: AbstractIncomingMessage) -> _Outcome:
+        backoff = 0.5
+        while True:
+            try:
+                async with self._database.transaction() as session:
+                    await self._dispatch(session, message)
+            except asyncio.CancelledError:
                 raise
-            log.exception(
-                "bus.message.failed", queue=self.queue_name, message_id=message.message_id
-            )
-            return _Retry(_describe(error))
-        return _Ack()
+            except UnprocessableMessageError as error:
+                return _Park(str(error))
+            except (
+                ValidationError,
+                UnknownEventError,
+                json.JSONDecodeError,
+                UnicodeDecodeError,
+            ) as error:
+                return _Park(_describe(error))
+            except Exception as error:
+                if is_connection_error(error):
+                    backoff = await self._wait_for_database(backoff)
+                    continue
+                log.exception("bus.message.failed", queue=self.queue_name, id=message.message_id)
+                return _Retry(_describe(error))
+            return _Ack()
+
+    async def _wait_for_database(self, backoff: float) -> float:
+        """A database outage is waited out; it is never counted against the messages."""
+        log.warning("bus.batch.database_unavailable", queue=self.queue_name, retry_in=backoff)
+        await asyncio.sleep(backoff)
+        return min(backoff * 2, 30.0)
 
     async def _dispatch(self, session: AsyncSession, message: AbstractIncomingMessage) -> None:
         exchange = message.exchange or ""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,7 +14,10 @@ from intake.models import Application, ApplicationRevision, KnownMunicipality, Q
 
 
 async def is_customer(session: AsyncSession, code: str) -> bool:
-    return await session.get(KnownMunicipality, code) is not None
+    found = await session.execute(
+        select(KnownMunicipality.code).where(KnownMunicipality.code == code)
+    )
+    return found.first() is not None
 
 
 async def register_municipality(session: AsyncSession, *, code: str, name: str) -> None:
@@ -25,28 +29,28 @@ async def register_municipality(session: AsyncSession, *, code: str, name: str) 
     )
 
 
-async def lock_application(
+async def next_revision(
     session: AsyncSession, *, application_number: str, municipality_code: str
-) -> Application:
-    """The application row, created when new, locked until the transaction ends."""
-    await session.execute(
-        insert(Application)
-        .values(
-            id=uuid.uuid4(),
-            application_number=application_number,
-            municipality_code=municipality_code,
-            current_revision=0,
-        )
-        .on_conflict_do_nothing(index_elements=["application_number"])
+) -> tuple[uuid.UUID, int]:
+    """Create the application or count up its revision, in one statement that locks the row."""
+    statement = insert(Application).values(
+        id=uuid.uuid4(),
+        application_number=application_number,
+        municipality_code=municipality_code,
+        current_revision=1,
     )
-    return (
-        await session.execute(
-            select(Application)
-            .where(Application.application_number == application_number)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    ).scalar_one()
+    statement = statement.on_conflict_do_update(
+        index_elements=["application_number"],
+        set_={
+            "current_revision": Application.current_revision + 1,
+            "municipality_code": statement.excluded.municipality_code,
+            "updated_at": func.now(),
+        },
+    )
+    row = (
+        await session.execute(statement.returning(Application.id, Application.current_revision))
+    ).one()
+    return row.id, row.current_revision
 
 
 async def revision_exists(session: AsyncSession, source_event_id: uuid.UUID) -> bool:
@@ -54,6 +58,27 @@ async def revision_exists(session: AsyncSession, source_event_id: uuid.UUID) -> 
         select(ApplicationRevision.id).where(ApplicationRevision.source_event_id == source_event_id)
     )
     return found.first() is not None
+
+
+async def add_revision(
+    session: AsyncSession,
+    *,
+    application_id: uuid.UUID,
+    revision: int,
+    source_event_id: uuid.UUID,
+    channel: str,
+    body: dict[str, Any],
+) -> None:
+    await session.execute(
+        insert(ApplicationRevision).values(
+            id=uuid.uuid4(),
+            application_id=application_id,
+            revision=revision,
+            source_event_id=source_event_id,
+            channel=channel,
+            body=body,
+        )
+    )
 
 
 async def add_quarantined(

@@ -15,7 +15,6 @@ from contracts.gezondverzekerd import ApplicationSubmitted
 from contracts.household import Household
 from contracts.intake import ApplicationCorrected, ApplicationReceived
 from intake import repository
-from intake.models import ApplicationRevision
 from intake.validation import Rejection, check_rules, parse_body
 from servicekit.outbox import add_event
 
@@ -102,30 +101,27 @@ async def accept(
 ) -> Accepted | Duplicate:
     """Store a valid message as the next revision of its application and announce it."""
     submitted = message.application
-    application = await repository.lock_application(
+    if await repository.revision_exists(session, message.event_id):
+        log.info("intake.application.duplicate")
+        return Duplicate(submitted.application_number)
+    # The upsert locks the application's row, so concurrent revisions are numbered in turn; a
+    # duplicate racing past the check above fails on the unique event id and is retried.
+    application_id, revision = await repository.next_revision(
         session,
         application_number=submitted.application_number,
         municipality_code=submitted.municipality_code,
     )
-    # Checked under the application's lock, so two deliveries of one event cannot both pass.
-    if await repository.revision_exists(session, message.event_id):
-        log.info("intake.application.duplicate", application_id=str(application.id))
-        return Duplicate(submitted.application_number)
-    revision = application.current_revision + 1
-    application.current_revision = revision
-    application.municipality_code = submitted.municipality_code
-    session.add(
-        ApplicationRevision(
-            application_id=application.id,
-            revision=revision,
-            source_event_id=message.event_id,
-            channel=channel,
-            body=message.model_dump(mode="json"),
-        )
+    await repository.add_revision(
+        session,
+        application_id=application_id,
+        revision=revision,
+        source_event_id=message.event_id,
+        channel=channel,
+        body=message.model_dump(mode="json"),
     )
     declared = submitted.declared_monthly_net_income
     fields = {
-        "application_id": application.id,
+        "application_id": application_id,
         "application_number": submitted.application_number,
         "revision": revision,
         "source_event_id": message.event_id,
@@ -147,7 +143,7 @@ async def accept(
         else ApplicationCorrected(**fields, corrected_at=message.occurred_at)
     )
     await add_event(session, event, correlation_id=correlation_id)
-    log.info("intake.application.accepted", application_id=str(application.id), revision=revision)
+    log.info("intake.application.accepted", application_id=str(application_id), revision=revision)
     return Accepted(submitted.application_number, revision)
 
 
