@@ -1,6 +1,9 @@
 # The two commands a new user needs: `make up` and `make test`. Everything else is for maintainers.
 SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(PATH)
+# `pip install uv` may leave no `uv` on PATH (pyenv without a rehash): fall back to the module.
+UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+export UV
 
 TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 TEST_AMQP_URL ?= amqp://guest:guest@127.0.0.1:5672/
@@ -10,7 +13,7 @@ export TEST_DATABASE_URL TEST_AMQP_URL
 
 install:
 	@deploy/local/ensure-infra.sh
-	uv sync --locked
+	$(UV) sync --locked
 
 infra:
 	@deploy/local/ensure-infra.sh
@@ -21,27 +24,27 @@ up: install
 
 ## The whole test suite (lint and type checks first), against real PostgreSQL and RabbitMQ.
 test: install lint
-	uv run pytest
+	$(UV) run pytest
 
 lint:
-	uv run ruff check .
-	uv run ruff format --check .
-	uv run mypy libs/contracts/src libs/servicekit/src libs/demodata/src services/intake/src services/cases/src gateway/src
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy libs/contracts/src libs/servicekit/src libs/demodata/src services/intake/src services/cases/src gateway/src
 
 format:
-	uv run ruff check --fix .
-	uv run ruff format .
+	$(UV) run ruff check --fix .
+	$(UV) run ruff format .
 
 ## Regenerate the checked-in AsyncAPI document from the event models.
 asyncapi:
-	uv run python -m contracts.asyncapi > libs/contracts/asyncapi.json
+	$(UV) run python -m contracts.asyncapi > libs/contracts/asyncapi.json
 
 migrate: install
-	uv run python -m intake migrate
-	uv run python -m cases migrate
-	uv run python -m gateway migrate
+	$(UV) run python -m intake migrate
+	$(UV) run python -m cases migrate
+	$(UV) run python -m gateway migrate
 
 bench-intake: install
-	uv run python bench/intake_throughput.py
+	$(UV) run python bench/intake_throughput.py
 
 bench: bench-intake

@@ -2,24 +2,25 @@
 # `make up`: migrate, seed, start every service, load demo data, print how to log in.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+UV="${UV:-uv}"
 
 export BACKOFFICE_ENVIRONMENT="${BACKOFFICE_ENVIRONMENT:-development}"
 GATEWAY_PORT="${GATEWAY_PORT:-8000}"
 
 for service in intake cases gateway; do
   echo "migrating $service"
-  uv run --locked python -m "$service" migrate
+  $UV run --locked python -m "$service" migrate
 done
-uv run --locked backoffice-admin org seed >/dev/null
+$UV run --locked backoffice-admin org seed >/dev/null
 
 mkdir -p .run
-uv run --locked honcho -f deploy/local/Procfile -d . start &
+$UV run --locked honcho -f deploy/local/Procfile -d . start &
 runner=$!
 trap 'kill -TERM $runner 2>/dev/null; wait $runner 2>/dev/null' INT TERM EXIT
 
-uv run --locked python deploy/local/demo_data.py
-operator_key=$(uv run --locked backoffice-admin api-key create --org platform --role operator --label "make up" 2>/dev/null)
-isd_key=$(uv run --locked backoffice-admin api-key create --org isd-bollenstreek --role behandelaar --label "make up" 2>/dev/null)
+$UV run --locked python deploy/local/demo_data.py
+operator_key=$($UV run --locked backoffice-admin api-key create --org platform --role operator --label "make up" 2>/dev/null)
+isd_key=$($UV run --locked backoffice-admin api-key create --org isd-bollenstreek --role behandelaar --label "make up" 2>/dev/null)
 
 cat <<BANNER
 

@@ -1,9 +1,18 @@
 """Idempotent consumption: an inbox row per handled message, in the effect's transaction."""
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.tables import inbox
+
+# Built once: constructing a statement per message costs more than executing it.
+_CLAIM = (
+    insert(inbox)
+    .values(consumer=bindparam("consumer"), message_id=bindparam("message_id"))
+    .on_conflict_do_nothing(index_elements=["consumer", "message_id"])
+    .returning(inbox.c.message_id)
+)
 
 
 async def claim(session: AsyncSession, *, consumer: str, message_id: str) -> bool:
@@ -11,10 +20,5 @@ async def claim(session: AsyncSession, *, consumer: str, message_id: str) -> boo
 
     Runs inside the transaction of the effect, so the claim and the effect commit together.
     """
-    statement = (
-        insert(inbox)
-        .values(consumer=consumer, message_id=message_id)
-        .on_conflict_do_nothing(index_elements=["consumer", "message_id"])
-        .returning(inbox.c.message_id)
-    )
-    return (await session.execute(statement)).first() is not None
+    result = await session.execute(_CLAIM, {"consumer": consumer, "message_id": message_id})
+    return result.first() is not None

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 log = structlog.get_logger(__name__)
 
 _DIRTY = "servicekit.outbox_dirty"
+# Built once: constructing a statement per event costs more than executing it.
+_INSERT = outbox.insert()
 
 
 async def add_event(
@@ -36,11 +38,12 @@ async def add_event(
     """Write `event` to the outbox in the session's current transaction."""
     envelope = Envelope.wrap(event, correlation_id=correlation_id, causation_id=causation_id)
     await session.execute(
-        outbox.insert().values(
-            event_id=envelope.event_id,
-            routing_key=event.routing_key(),
-            envelope=envelope.model_dump(mode="json"),
-        )
+        _INSERT,
+        {
+            "event_id": envelope.event_id,
+            "routing_key": event.routing_key(),
+            "envelope": envelope.model_dump(mode="json"),
+        },
     )
     session.info[_DIRTY] = True
     return envelope
