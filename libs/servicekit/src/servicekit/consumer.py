@@ -1,19 +1,19 @@
 """A batching, idempotent, manually acking consumer of one service queue.
 
-A batch normally commits as one transaction; when one of its messages fails, the batch is
-replayed one message per transaction, so a bad message never spoils its neighbours. The inbox
-row of each event commits with its effect. After the commit, messages are acked; a message that
-failed is retried a bounded number of times and then parked with its reason; a database outage
-is waited out, never counted against the messages.
+A batch normally commits as one transaction, and handlers may work set-based on the whole
+batch; when anything in it fails, the batch is replayed one message per transaction, so a bad
+message never spoils its neighbours. The inbox rows of the events commit with their effects.
+After the commit, messages are acked; a message that failed is retried a bounded number of
+times and then parked with its reason; a database outage is waited out, never counted against
+the messages.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import structlog
 from aio_pika.abc import AbstractIncomingMessage, AbstractQueue
@@ -25,61 +25,29 @@ from contracts.base import Envelope, Event, EventRegistry, UnknownEventError
 from contracts.registry import ALL_EVENTS
 from servicekit.bus import DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE, Bus, parking_queue_name
 from servicekit.db import Database
-from servicekit.inbox import claim
-from servicekit.logs import correlation
+from servicekit.inbox import claim_many
 from servicekit.metrics import BATCH_SECONDS, MESSAGES_HANDLED
-from servicekit.outbox import add_event
+from servicekit.routes import (
+    Delivery,
+    E,
+    EventBatchHandler,
+    EventHandler,
+    EventRoute,
+    HandlerContext,
+    RawBatchHandler,
+    RawHandler,
+    RawMessage,
+    RawRoute,
+    UnprocessableMessageError,
+    one_at_a_time,
+    raw_one_at_a_time,
+)
+
+__all__ = ["Consumer", "HandlerContext", "RawMessage", "UnprocessableMessageError"]
 
 log = structlog.get_logger(__name__)
 
-E = TypeVar("E", bound=Event)
 DELIVERY_LIMIT = 50
-
-
-class UnprocessableMessageError(Exception):
-    """The message can never be handled (retrying will not help): park it at once."""
-
-
-@dataclass
-class HandlerContext:
-    """What an event handler gets besides its event: the transaction and the envelope."""
-
-    session: AsyncSession
-    envelope: Envelope
-
-    async def publish(self, event: Event) -> None:
-        """Publish a follow-up event through the outbox, caused by the one being handled."""
-        await add_event(
-            self.session,
-            event,
-            correlation_id=self.envelope.correlation_id,
-            causation_id=self.envelope.event_id,
-        )
-
-
-@dataclass(frozen=True)
-class RawMessage:
-    """A message from an outside party: the body as received, not our envelope."""
-
-    body: bytes
-    message_id: str | None
-    routing_key: str
-    content_type: str | None
-
-
-EventHandler = Callable[[HandlerContext, E], Awaitable[None]]
-RawHandler = Callable[[AsyncSession, RawMessage], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class _EventRoute(Generic[E]):
-    model: type[E]
-    handler: EventHandler[E]
-
-    async def __call__(self, context: HandlerContext, event: Event) -> None:
-        if not isinstance(event, self.model):
-            raise UnprocessableMessageError(f"expected {self.model.__name__}")
-        await self.handler(context, event)
 
 
 @dataclass(frozen=True)
@@ -100,6 +68,14 @@ class _Retry:
 _Outcome = _Ack | _Park | _Retry
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """A message parsed and matched to its route before any database work."""
+
+    route: EventRoute | RawRoute
+    item: Delivery[Any] | RawMessage
+
+
 def is_connection_error(error: BaseException) -> bool:
     """True for failures of the database connection rather than of the message."""
     if isinstance(error, OSError | ConnectionError | InterfaceError):
@@ -117,6 +93,15 @@ def _describe(error: BaseException) -> str:
             f"{'.'.join(str(p) for p in problem['loc'])}: {problem['msg']}" for problem in problems
         )
     return f"{type(error).__name__}: {error}"[:1000]
+
+
+_PERMANENT = (
+    UnprocessableMessageError,
+    ValidationError,
+    UnknownEventError,
+    json.JSONDecodeError,
+    UnicodeDecodeError,
+)
 
 
 class Consumer:
@@ -139,19 +124,30 @@ class Consumer:
         self._batch_size = max(1, prefetch // 2)
         self._max_attempts = max_attempts
         self._registry = registry
-        self._event_routes: dict[tuple[str, int], _EventRoute[Any]] = {}
-        self._raw_routes: dict[tuple[str, str], RawHandler] = {}
+        self._event_routes: dict[tuple[str, int], EventRoute] = {}
+        self._raw_routes: dict[tuple[str, str], RawRoute] = {}
         self._incoming: asyncio.Queue[AbstractIncomingMessage] = asyncio.Queue()
         self._queue: AbstractQueue | None = None
         self._consumer_tag: str | None = None
 
     def on(self, model: type[E], handler: EventHandler[E]) -> None:
-        """Handle one event type (and version) of our own bus."""
-        self._event_routes[(model.event_type, model.version)] = _EventRoute(model, handler)
+        """Handle one event type (and version) of our own bus, one event at a time."""
+        self.on_batch((model,), one_at_a_time(model, handler))
+
+    def on_batch(self, models: tuple[type[E], ...], handler: EventBatchHandler[E]) -> None:
+        """Handle these event types together, a batch at a time, in the order received."""
+        route = EventRoute(models, handler)
+        for model in models:
+            self._event_routes[(model.event_type, model.version)] = route
 
     def on_raw(self, *, exchange: str, routing_key: str, handler: RawHandler) -> None:
-        """Handle an outside party's messages on its own exchange."""
-        self._raw_routes[(exchange, routing_key)] = handler
+        """Handle an outside party's messages on its own exchange, one at a time."""
+        self.on_raw_batch(
+            exchange=exchange, routing_key=routing_key, handler=raw_one_at_a_time(handler)
+        )
+
+    def on_raw_batch(self, *, exchange: str, routing_key: str, handler: RawBatchHandler) -> None:
+        self._raw_routes[(exchange, routing_key)] = RawRoute(handler)
 
     async def start(self) -> None:
         """Declare the queue and its bindings, and begin receiving."""
@@ -168,8 +164,7 @@ class Consumer:
                 "x-delivery-limit": DELIVERY_LIMIT,
             },
         )
-        routing_keys = {event_type for event_type, _ in self._event_routes}
-        for routing_key in sorted(routing_keys):
+        for routing_key in sorted({event_type for event_type, _ in self._event_routes}):
             await self._queue.bind(EVENTS_EXCHANGE, routing_key=routing_key)
         for exchange, routing_key in self._raw_routes:
             await self._bus.declare_exchange(exchange)
@@ -191,50 +186,79 @@ class Consumer:
                 outcomes = await self._handle_batch(batch)
             await self._settle(batch, outcomes)
 
-    async def _handle_batch(self, batch: list[AbstractIncomingMessage]) -> list[_Outcome]:
-        """The happy path: the whole batch in one transaction, no savepoints.
+    def _prepare(self, message: AbstractIncomingMessage) -> _Prepared | _Park:
+        exchange = message.exchange or ""
+        if exchange != EVENTS_EXCHANGE:
+            raw_route = self._raw_routes.get((exchange, message.routing_key or ""))
+            if raw_route is None:
+                return _Park(f"no handler for {exchange}/{message.routing_key}")
+            raw = RawMessage(
+                body=message.body,
+                message_id=message.message_id,
+                routing_key=message.routing_key or "",
+                content_type=message.content_type,
+            )
+            return _Prepared(raw_route, raw)
+        try:
+            envelope = Envelope.model_validate_json(message.body)
+            route = self._event_routes.get((envelope.event_type, envelope.version))
+            if route is None:
+                return _Park(
+                    f"{self.queue_name} has no handler for "
+                    f"{envelope.event_type} v{envelope.version}"
+                )
+            event: Event = self._registry.open(envelope)
+        except _PERMANENT as error:
+            return _Park(_describe(error))
+        return _Prepared(route, Delivery(envelope, event))
 
-        When anything in it fails, the batch is rolled back and every message is handled again
-        in a transaction of its own, so the failure is pinned on the one message that caused it.
-        """
-        if len(batch) == 1:
-            return [await self._handle_alone(batch[0])]
+    async def _handle_batch(self, batch: list[AbstractIncomingMessage]) -> list[_Outcome]:
+        outcomes: list[_Outcome] = []
+        prepared: list[tuple[int, _Prepared]] = []
+        for index, message in enumerate(batch):
+            ready = self._prepare(message)
+            outcomes.append(ready if isinstance(ready, _Park) else _Ack())
+            if isinstance(ready, _Prepared):
+                prepared.append((index, ready))
+        if len(prepared) == 1:
+            index, only = prepared[0]
+            outcomes[index] = await self._handle_alone(only)
+        elif prepared and not await self._try_together([item for _, item in prepared]):
+            for index, item in prepared:
+                outcomes[index] = await self._handle_alone(item)
+        return outcomes
+
+    async def _try_together(self, items: list[_Prepared]) -> bool:
+        """The happy path: one transaction for the batch. False when any message failed."""
         backoff = 0.5
         while True:
             try:
                 async with self._database.transaction() as session:
-                    for message in batch:
-                        await self._dispatch(session, message)
-                return [_Ack() for _ in batch]
+                    await self._run(session, items)
             except asyncio.CancelledError:
                 raise
             except Exception as error:
                 if not is_connection_error(error):
-                    return [await self._handle_alone(message) for message in batch]
+                    return False
                 backoff = await self._wait_for_database(backoff)
+                continue
+            return True
 
-    async def _handle_alone(self, message: AbstractIncomingMessage) -> _Outcome:
+    async def _handle_alone(self, item: _Prepared) -> _Outcome:
         backoff = 0.5
         while True:
             try:
                 async with self._database.transaction() as session:
-                    await self._dispatch(session, message)
+                    await self._run(session, [item])
             except asyncio.CancelledError:
                 raise
-            except UnprocessableMessageError as error:
-                return _Park(str(error))
-            except (
-                ValidationError,
-                UnknownEventError,
-                json.JSONDecodeError,
-                UnicodeDecodeError,
-            ) as error:
+            except _PERMANENT as error:
                 return _Park(_describe(error))
             except Exception as error:
                 if is_connection_error(error):
                     backoff = await self._wait_for_database(backoff)
                     continue
-                log.exception("bus.message.failed", queue=self.queue_name, id=message.message_id)
+                log.exception("bus.message.failed", queue=self.queue_name)
                 return _Retry(_describe(error))
             return _Ack()
 
@@ -244,36 +268,33 @@ class Consumer:
         await asyncio.sleep(backoff)
         return min(backoff * 2, 30.0)
 
-    async def _dispatch(self, session: AsyncSession, message: AbstractIncomingMessage) -> None:
-        exchange = message.exchange or ""
-        if exchange != EVENTS_EXCHANGE:
-            raw_handler = self._raw_routes.get((exchange, message.routing_key or ""))
-            if raw_handler is None:
-                raise UnprocessableMessageError(f"no handler for {exchange}/{message.routing_key}")
-            await raw_handler(
-                session,
-                RawMessage(
-                    body=message.body,
-                    message_id=message.message_id,
-                    routing_key=message.routing_key or "",
-                    content_type=message.content_type,
-                ),
-            )
-            return
-        envelope = Envelope.model_validate_json(message.body)
-        route = self._event_routes.get((envelope.event_type, envelope.version))
-        if route is None:
-            raise UnknownEventError(
-                f"{self.queue_name} has no handler for {envelope.event_type} v{envelope.version}"
-            )
-        event = self._registry.open(envelope)
-        with correlation(envelope.correlation_id):
-            if not await claim(
-                session, consumer=self.queue_name, message_id=str(envelope.event_id)
-            ):
-                MESSAGES_HANDLED.labels(self.queue_name, "duplicate").inc()
-                return
-            await route(HandlerContext(session=session, envelope=envelope), event)
+    async def _run(self, session: AsyncSession, items: list[_Prepared]) -> None:
+        """Call each route's handler once with its items, routes in order of first arrival."""
+        groups: dict[int, tuple[EventRoute | RawRoute, list[Any]]] = {}
+        for item in items:
+            groups.setdefault(id(item.route), (item.route, []))[1].append(item.item)
+        for route, group in groups.values():
+            if isinstance(route, RawRoute):
+                await route.handler(session, group)
+                continue
+            fresh = await self._first_deliveries(session, group)
+            if fresh:
+                await route.handler(session, fresh)
+
+    async def _first_deliveries(
+        self, session: AsyncSession, deliveries: list[Delivery[Any]]
+    ) -> list[Delivery[Any]]:
+        """Claim the events in the inbox; drop those handled before and repeats in the batch."""
+        ids = [str(d.envelope.event_id) for d in deliveries]
+        new = await claim_many(session, consumer=self.queue_name, message_ids=ids)
+        fresh: list[Delivery[Any]] = []
+        for event_id, delivery in zip(ids, deliveries, strict=True):
+            if event_id in new:
+                new.discard(event_id)
+                fresh.append(delivery)
+        if len(fresh) < len(deliveries):
+            MESSAGES_HANDLED.labels(self.queue_name, "duplicate").inc(len(deliveries) - len(fresh))
+        return fresh
 
     async def _settle(self, batch: list[AbstractIncomingMessage], outcomes: list[_Outcome]) -> None:
         for message, outcome in zip(batch, outcomes, strict=True):

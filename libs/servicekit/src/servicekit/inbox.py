@@ -1,6 +1,6 @@
 """Idempotent consumption: an inbox row per handled message, in the effect's transaction."""
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,3 +22,18 @@ async def claim(session: AsyncSession, *, consumer: str, message_id: str) -> boo
     """
     result = await session.execute(_CLAIM, {"consumer": consumer, "message_id": message_id})
     return result.first() is not None
+
+
+async def claim_many(session: AsyncSession, *, consumer: str, message_ids: list[str]) -> set[str]:
+    """Record several messages at once; returns the ids not handled before."""
+    if not message_ids:
+        return set()
+    result = await session.execute(_CLAIM_MANY, {"consumer": consumer, "message_ids": message_ids})
+    return {row.message_id for row in result}
+
+
+_CLAIM_MANY = text(
+    "INSERT INTO inbox (consumer, message_id) "
+    "SELECT :consumer, unnest(CAST(:message_ids AS text[])) "
+    "ON CONFLICT (consumer, message_id) DO NOTHING RETURNING message_id"
+)

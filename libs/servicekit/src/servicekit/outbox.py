@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -47,6 +48,30 @@ async def add_event(
     )
     session.info[_DIRTY] = True
     return envelope
+
+
+async def add_events(
+    session: AsyncSession, events: Sequence[tuple[Event, str, uuid.UUID | None]]
+) -> list[Envelope]:
+    """Write several events, each `(event, correlation_id, causation_id)`, in one statement."""
+    envelopes = [
+        Envelope.wrap(event, correlation_id=correlation_id, causation_id=causation_id)
+        for event, correlation_id, causation_id in events
+    ]
+    if envelopes:
+        await session.execute(
+            _INSERT,
+            [
+                {
+                    "event_id": envelope.event_id,
+                    "routing_key": event.routing_key(),
+                    "envelope": envelope.model_dump(mode="json"),
+                }
+                for (event, _, _), envelope in zip(events, envelopes, strict=True)
+            ],
+        )
+        session.info[_DIRTY] = True
+    return envelopes
 
 
 class OutboxRelay:
