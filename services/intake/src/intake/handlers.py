@@ -5,22 +5,17 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.organisations import MunicipalityRegistered
-from intake import repository, service
+from intake import receiving, repository
 from servicekit.consumer import HandlerContext, RawMessage
-from servicekit.logs import correlation, new_correlation_id
 
 
-async def website_application(session: AsyncSession, message: RawMessage) -> None:
-    """An `application.submitted` message: accepted, a duplicate, or quarantined; never lost."""
-    correlation_id = new_correlation_id()
-    with correlation(correlation_id):
-        await service.receive(
-            session,
-            body=message.body,
-            channel="amqp",
-            message_id=message.message_id,
-            correlation_id=correlation_id,
-        )
+async def website_applications(session: AsyncSession, messages: list[RawMessage]) -> None:
+    """`application.submitted` messages: accepted, duplicates, or quarantined; never lost."""
+    await receiving.receive_many(
+        session,
+        [receiving.incoming(message.body, message.message_id) for message in messages],
+        channel="amqp",
+    )
 
 
 async def municipality_registered(context: HandlerContext, event: MunicipalityRegistered) -> None:

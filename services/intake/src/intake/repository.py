@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,13 +13,6 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.models import Application, ApplicationRevision, KnownMunicipality, QuarantinedMessage
-
-
-async def is_customer(session: AsyncSession, code: str) -> bool:
-    found = await session.execute(
-        select(KnownMunicipality.code).where(KnownMunicipality.code == code)
-    )
-    return found.first() is not None
 
 
 async def register_municipality(session: AsyncSession, *, code: str, name: str) -> None:
@@ -29,90 +24,114 @@ async def register_municipality(session: AsyncSession, *, code: str, name: str) 
     )
 
 
-async def next_revision(
-    session: AsyncSession, *, application_number: str, municipality_code: str
-) -> tuple[uuid.UUID, int]:
-    """Create the application or count up its revision, in one statement that locks the row."""
+async def customers_among(session: AsyncSession, codes: set[str]) -> set[str]:
+    """Which of these municipality codes are customers."""
+    if not codes:
+        return set()
+    found = await session.scalars(
+        select(KnownMunicipality.code).where(KnownMunicipality.code.in_(sorted(codes)))
+    )
+    return set(found)
+
+
+async def existing_revisions(session: AsyncSession, event_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these website event ids were stored before."""
+    found = await session.scalars(
+        select(ApplicationRevision.source_event_id).where(
+            ApplicationRevision.source_event_id.in_(event_ids)
+        )
+    )
+    return set(found)
+
+
+async def add_revisions_to_applications(
+    session: AsyncSession, counts: dict[str, tuple[int, str]]
+) -> dict[str, tuple[uuid.UUID, int]]:
+    """Count up the revisions of applications (created when new), locking their rows.
+
+    `counts` maps application number to (new revisions, municipality code); returns the
+    application id and its new newest revision number per application number. Rows are
+    written in number order, so concurrent consumers lock them in the same order.
+    """
     statement = insert(Application).values(
-        id=uuid.uuid4(),
-        application_number=application_number,
-        municipality_code=municipality_code,
-        current_revision=1,
+        [
+            {
+                "id": uuid.uuid4(),
+                "application_number": number,
+                "municipality_code": municipality,
+                "current_revision": count,
+            }
+            for number, (count, municipality) in sorted(counts.items())
+        ]
     )
     statement = statement.on_conflict_do_update(
         index_elements=["application_number"],
         set_={
-            "current_revision": Application.current_revision + 1,
+            "current_revision": Application.current_revision + statement.excluded.current_revision,
             "municipality_code": statement.excluded.municipality_code,
             "updated_at": func.now(),
         },
     )
-    row = (
-        await session.execute(statement.returning(Application.id, Application.current_revision))
-    ).one()
-    return row.id, row.current_revision
-
-
-async def revision_exists(session: AsyncSession, source_event_id: uuid.UUID) -> bool:
-    found = await session.execute(
-        select(ApplicationRevision.id).where(ApplicationRevision.source_event_id == source_event_id)
-    )
-    return found.first() is not None
-
-
-async def add_revision(
-    session: AsyncSession,
-    *,
-    application_id: uuid.UUID,
-    revision: int,
-    source_event_id: uuid.UUID,
-    channel: str,
-    body: dict[str, Any],
-) -> None:
-    await session.execute(
-        insert(ApplicationRevision).values(
-            id=uuid.uuid4(),
-            application_id=application_id,
-            revision=revision,
-            source_event_id=source_event_id,
-            channel=channel,
-            body=body,
+    rows = await session.execute(
+        statement.returning(
+            Application.application_number, Application.id, Application.current_revision
         )
     )
+    return {row.application_number: (row.id, row.current_revision) for row in rows}
 
 
-async def add_quarantined(
-    session: AsyncSession,
-    *,
-    channel: str,
-    message_id: str | None,
-    body: bytes,
-    body_sha256: str,
-    municipality_code: str | None,
-    reason_code: str,
-    reason: str,
-) -> uuid.UUID:
-    """Keep the message; the same body still open in quarantine is counted, not stored twice."""
+@dataclass(frozen=True)
+class RevisionRow:
+    application_id: uuid.UUID
+    revision: int
+    source_event_id: uuid.UUID
+    channel: str
+    body: dict[str, Any]
+
+
+async def add_revisions(session: AsyncSession, rows: list[RevisionRow]) -> None:
+    if rows:
+        await session.execute(
+            insert(ApplicationRevision), [{"id": uuid.uuid4(), **asdict(row)} for row in rows]
+        )
+
+
+@dataclass(frozen=True)
+class QuarantineRow:
+    channel: str
+    message_id: str | None
+    raw_body: bytes
+    body_sha256: str
+    municipality_code: str | None
+    reason_code: str
+    reason: str
+
+
+async def add_quarantined_many(session: AsyncSession, rows: list[QuarantineRow]) -> list[uuid.UUID]:
+    """Keep the messages; a body already open in quarantine is counted again, not stored twice."""
+    times = Counter(row.body_sha256 for row in rows)
+    first = {row.body_sha256: row for row in reversed(rows)}
     statement = insert(QuarantinedMessage).values(
-        id=uuid.uuid4(),
-        channel=channel,
-        message_id=message_id,
-        body_sha256=body_sha256,
-        raw_body=body,
-        municipality_code=municipality_code,
-        reason_code=reason_code,
-        reason=reason,
-        status="quarantined",
-        times_received=1,
-        attempts=1,
+        [
+            {
+                "id": uuid.uuid4(),
+                **asdict(row),
+                "status": "quarantined",
+                "times_received": times[sha],
+                "attempts": 1,
+            }
+            for sha, row in sorted(first.items())
+        ]
     )
     upsert = statement.on_conflict_do_update(
         index_elements=["body_sha256"],
         index_where=QuarantinedMessage.status == "quarantined",
-        set_={"times_received": QuarantinedMessage.times_received + 1},
-    ).returning(QuarantinedMessage.id)
-    quarantine_id: uuid.UUID = (await session.execute(upsert)).scalar_one()
-    return quarantine_id
+        set_={
+            "times_received": QuarantinedMessage.times_received + statement.excluded.times_received
+        },
+    ).returning(QuarantinedMessage.body_sha256, QuarantinedMessage.id)
+    ids = {row.body_sha256: row.id for row in await session.execute(upsert)}
+    return [ids[row.body_sha256] for row in rows]
 
 
 async def get_quarantined(
