@@ -24,8 +24,8 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(service=config.service_name, level=config.log_level)
         runtime = ServiceRuntime(config)
-        runtime.consumer("website").on_raw(
-            exchange=EXCHANGE, routing_key=ROUTING_KEY, handler=handlers.website_application
+        runtime.consumer("website").on_raw_batch(
+            exchange=EXCHANGE, routing_key=ROUTING_KEY, handler=handlers.website_applications
         )
         runtime.consumer("organisations").on(
             MunicipalityRegistered, handlers.municipality_registered
