@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from cases import service
 from contracts.intake import ApplicationCorrected, ApplicationReceived
-from servicekit.consumer import HandlerContext
+from servicekit.routes import Delivery
+
+APPLICATION_REVISIONS: tuple[type[ApplicationReceived | ApplicationCorrected], ...] = (
+    ApplicationReceived,
+    ApplicationCorrected,
+)
+"""The events of `application_revisions`, handled together so their order is kept."""
 
 
-async def application_received(context: HandlerContext, event: ApplicationReceived) -> None:
-    await service.record_application_revision(
-        session=context.session, event=event, publish=context.publish
-    )
-
-
-async def application_corrected(context: HandlerContext, event: ApplicationCorrected) -> None:
-    await service.record_application_revision(
-        session=context.session, event=event, publish=context.publish
-    )
+async def application_revisions(
+    session: AsyncSession, deliveries: list[Delivery[ApplicationReceived | ApplicationCorrected]]
+) -> None:
+    """A batch of applications received and corrected, in the order they arrived."""
+    await service.record_application_revisions(session=session, deliveries=deliveries)

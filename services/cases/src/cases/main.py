@@ -10,7 +10,6 @@ from fastapi import FastAPI
 from cases import handlers
 from cases.api import router
 from cases.settings import CasesSettings
-from contracts.intake import ApplicationCorrected, ApplicationReceived
 from servicekit.http import create_service_app
 from servicekit.logs import configure_logging
 from servicekit.runtime import ServiceRuntime
@@ -25,8 +24,7 @@ def create_app(settings: CasesSettings | None = None) -> FastAPI:
         configure_logging(service=resolved.service_name, level=resolved.log_level)
         runtime = ServiceRuntime(resolved)
         applications = runtime.consumer("applications")
-        applications.on(ApplicationReceived, handlers.application_received)
-        applications.on(ApplicationCorrected, handlers.application_corrected)
+        applications.on_batch(handlers.APPLICATION_REVISIONS, handlers.application_revisions)
         app.state.runtime = runtime
         app.state.internal_token_secret = resolved.internal_token_secret
         app.state.cursor_secret = resolved.cursor_secret

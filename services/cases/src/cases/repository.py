@@ -1,19 +1,33 @@
 """Every query of the cases service.
 
-Writes go through Core statements on the ORM tables (one statement per table, multi-row where
-there are many rows), so a batch of messages in one session never works on stale ORM objects.
+Writes go through Core statements on the ORM tables, built once at import and executed once per
+batch of events with a list of rows, so a batch never works on stale ORM objects and never pays
+for building statements per row.
 Reads that shape answers load ORM objects with explicit eager loading.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select, tuple_, update
+from sqlalchemy import (
+    ARRAY,
+    String,
+    Table,
+    Uuid,
+    any_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -36,6 +50,16 @@ class CaseState:
 
 
 @dataclass(frozen=True)
+class HouseholdCounts:
+    """A case's newly applied revision and the counts of its household."""
+
+    case_id: uuid.UUID
+    revision: int
+    adults: int
+    persons: int
+
+
+@dataclass(frozen=True)
 class StatusCount:
     status: str
     applications: int
@@ -43,50 +67,140 @@ class StatusCount:
     persons: int
 
 
-async def lock_case(
-    session: AsyncSession, *, kind: str, application_number: str
-) -> CaseState | None:
-    """The case of this number, locked until the transaction ends; None when there is none."""
-    row = (
-        await session.execute(
-            select(Case.id, Case.revision, Case.status, Case.municipality_code)
-            .where(Case.kind == kind, Case.application_number == application_number)
-            .with_for_update()
+_CASES = cast("Table", Case.__table__)
+_PERSONS = cast("Table", CasePerson.__table__)
+_REVISIONS = cast("Table", CaseRevision.__table__)
+_HISTORY = cast("Table", CaseHistory.__table__)
+
+# Built once: constructing a statement per event costs more than executing it.
+_LOCK_CASES = (
+    select(
+        _CASES.c.id,
+        _CASES.c.application_number,
+        _CASES.c.revision,
+        _CASES.c.status,
+        _CASES.c.municipality_code,
+    )
+    .where(
+        _CASES.c.kind == bindparam("kind"),
+        _CASES.c.application_number == any_(bindparam("numbers", type_=ARRAY(String))),
+    )
+    # One lock order for every transaction, so two consumers' batches cannot deadlock.
+    .order_by(_CASES.c.application_number)
+    .with_for_update()
+)
+_INSERT_CASES = (
+    pg_insert(_CASES)
+    .on_conflict_do_nothing(index_elements=["kind", "application_number"])
+    .returning(_CASES.c.application_number)
+)
+_KEPT_REVISIONS = select(_REVISIONS.c.case_id, _REVISIONS.c.revision).where(
+    _REVISIONS.c.case_id == any_(bindparam("case_ids", type_=ARRAY(Uuid)))
+)
+_DELETE_PERSONS = delete(_PERSONS).where(
+    _PERSONS.c.case_id == any_(bindparam("case_ids", type_=ARRAY(Uuid)))
+)
+_INSERT_PERSONS = insert(_PERSONS)
+_INSERT_REVISIONS = insert(_REVISIONS)
+_INSERT_HISTORY = insert(_HISTORY).values(occurred_at=func.now())
+_UPDATE_HOUSEHOLD_COUNTS = (
+    update(_CASES)
+    .where(_CASES.c.id == bindparam("case_id"))
+    .values(
+        revision=bindparam("new_revision"),
+        adults=bindparam("new_adults"),
+        persons=bindparam("new_persons"),
+        corrected=True,
+        updated_at=func.now(),
+    )
+)
+
+
+async def lock_cases(
+    session: AsyncSession, *, kind: str, application_numbers: Collection[str]
+) -> dict[str, CaseState]:
+    """The cases of these numbers by number, locked until the transaction ends."""
+    if not application_numbers:
+        return {}
+    rows = await session.execute(_LOCK_CASES, {"kind": kind, "numbers": list(application_numbers)})
+    return {
+        number: CaseState(
+            id=case_id, revision=revision, status=status, municipality_code=municipality_code
         )
-    ).one_or_none()
-    if row is None:
-        return None
-    case_id, revision, status, municipality_code = row
-    return CaseState(
-        id=case_id, revision=revision, status=status, municipality_code=municipality_code
-    )
+        for case_id, number, revision, status, municipality_code in rows
+    }
 
 
-async def insert_case_if_absent(session: AsyncSession, *, values: dict[str, Any]) -> bool:
-    """Insert a case unless its (kind, number) exists, also when another transaction races us."""
-    statement = (
-        pg_insert(Case)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["kind", "application_number"])
-        .returning(Case.id)
-    )
-    return (await session.execute(statement)).first() is not None
+async def insert_cases_if_absent(
+    session: AsyncSession, *, values: Sequence[dict[str, Any]]
+) -> set[str]:
+    """Insert cases in one statement, skipping (kind, number) pairs that exist, also when
+    another transaction races us; returns the application numbers inserted."""
+    if not values:
+        return set()
+    # Sorted like the locks, so concurrent inserts of the same numbers cannot deadlock.
+    ordered = sorted(values, key=lambda row: str(row["application_number"]))
+    return set((await session.scalars(_INSERT_CASES, ordered)).all())
+
+
+async def kept_revisions(
+    session: AsyncSession, *, case_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, set[int]]:
+    """The revision numbers kept so far for each of these cases."""
+    kept: dict[uuid.UUID, set[int]] = {case_id: set() for case_id in case_ids}
+    if kept:
+        for case_id, revision in await session.execute(_KEPT_REVISIONS, {"case_ids": list(kept)}):
+            kept[case_id].add(revision)
+    return kept
+
+
+async def replace_households(
+    session: AsyncSession,
+    *,
+    households: Mapping[uuid.UUID, Household],
+    existing: Collection[uuid.UUID],
+) -> None:
+    """Write the households' persons in one insert, first removing those of `existing` cases."""
+    if existing:
+        await session.execute(_DELETE_PERSONS, {"case_ids": list(existing)})
+    rows = [
+        row for case_id, household in households.items() for row in person_rows(case_id, household)
+    ]
+    if rows:
+        await session.execute(_INSERT_PERSONS, rows)
 
 
 async def update_household_counts(
-    session: AsyncSession, *, case_id: uuid.UUID, revision: int, adults: int, persons: int
+    session: AsyncSession, *, counts: Sequence[HouseholdCounts]
 ) -> None:
-    await session.execute(
-        update(Case)
-        .where(Case.id == case_id)
-        .values(
-            revision=revision,
-            adults=adults,
-            persons=persons,
-            corrected=True,
-            updated_at=func.now(),
+    """Set each case's applied revision and household counts, and mark it corrected."""
+    if counts:
+        await session.execute(
+            _UPDATE_HOUSEHOLD_COUNTS,
+            [
+                {
+                    "case_id": count.case_id,
+                    "new_revision": count.revision,
+                    "new_adults": count.adults,
+                    "new_persons": count.persons,
+                }
+                for count in counts
+            ],
         )
-    )
+
+
+async def add_revisions(session: AsyncSession, *, rows: Sequence[dict[str, Any]]) -> None:
+    """Keep revisions' households as received: `case_id`, `revision`, `source_event_id`,
+    `household` (JSON), `received_at`."""
+    if rows:
+        await session.execute(_INSERT_REVISIONS, list(rows))
+
+
+async def add_history(session: AsyncSession, *, rows: Sequence[dict[str, Any]]) -> None:
+    """Add history rows, all now, in this order: `case_id`, `action`, `actor`, `from_status`,
+    `to_status`, `reason`, `details`."""
+    if rows:
+        await session.execute(_INSERT_HISTORY, list(rows))
 
 
 def _adult_row(role: str, adult: Adult) -> dict[str, Any]:
@@ -126,65 +240,6 @@ def person_rows(case_id: uuid.UUID, household: Household) -> list[dict[str, Any]
             }
         )
     return [{**row, "case_id": case_id, "position": index} for index, row in enumerate(rows)]
-
-
-async def replace_household(
-    session: AsyncSession, *, case_id: uuid.UUID, household: Household, existing: bool
-) -> None:
-    """Write the household's persons in one multi-row insert, removing the old ones first."""
-    if existing:
-        await session.execute(delete(CasePerson).where(CasePerson.case_id == case_id))
-    await session.execute(insert(CasePerson).values(person_rows(case_id, household)))
-
-
-async def add_revision(
-    session: AsyncSession,
-    *,
-    case_id: uuid.UUID,
-    revision: int,
-    source_event_id: uuid.UUID,
-    household: dict[str, Any],
-    received_at: datetime,
-) -> bool:
-    """Keep a revision's household; False when this revision was kept before."""
-    statement = (
-        pg_insert(CaseRevision)
-        .values(
-            case_id=case_id,
-            revision=revision,
-            source_event_id=source_event_id,
-            household=household,
-            received_at=received_at,
-        )
-        .on_conflict_do_nothing(index_elements=["case_id", "revision"])
-        .returning(CaseRevision.revision)
-    )
-    return (await session.execute(statement)).first() is not None
-
-
-async def add_history(
-    session: AsyncSession,
-    *,
-    case_id: uuid.UUID,
-    action: str,
-    actor: str,
-    from_status: str | None = None,
-    to_status: str | None = None,
-    reason: str | None = None,
-    details: dict[str, Any] | None = None,
-) -> None:
-    await session.execute(
-        insert(CaseHistory).values(
-            case_id=case_id,
-            occurred_at=func.now(),
-            action=action,
-            actor=actor,
-            from_status=from_status,
-            to_status=to_status,
-            reason=reason,
-            details=details or {},
-        )
-    )
 
 
 async def list_cases(
