@@ -63,6 +63,21 @@ class Case(Base):
     corrected: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Handling: who works on it, the campaign of a re-examination, advice and decision.
+    assigned_to: Mapped[str | None] = mapped_column(Text)
+    campaign: Mapped[str | None] = mapped_column(Text)
+    advice: Mapped[str | None] = mapped_column(String(20))
+    decision: Mapped[str | None] = mapped_column(String(20))
+    status_changed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    # On hold (in afwachting): why, until when, since when, and the status to return to. The
+    # time spent on hold is summed, so the handling time can leave it out.
+    hold_reason: Mapped[str | None] = mapped_column(Text)
+    hold_until: Mapped[date | None] = mapped_column(Date)
+    held_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    held_from_status: Mapped[str | None] = mapped_column(String(32))
+    seconds_on_hold: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     household: Mapped[list[CasePerson]] = relationship(
         lazy="raise", order_by="CasePerson.position", passive_deletes=True
@@ -152,3 +167,19 @@ class CaseHistory(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
 
     __table_args__ = (Index("case_history_case_idx", "case_id", "occurred_at"),)
+
+
+class CaseMemo(Base):
+    """A staff note in the case file: never edited or deleted, only followed by a correction."""
+
+    __tablename__ = "case_memos"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    author: Mapped[str] = mapped_column(Text)
+    organisation: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    corrects_memo_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("case_memos.id"))
+
+    __table_args__ = (Index("case_memos_case_idx", "case_id", "created_at"),)
