@@ -13,13 +13,20 @@ from fastapi import FastAPI
 from servicekit.db import create_database_if_missing
 from servicekit.logs import configure_logging
 from servicekit.migrations import upgrade
+from servicekit.runtime import ServiceRuntime
 from servicekit.settings import ServiceSettings
 
 
-def migrate(settings: ServiceSettings, migrations: Path) -> None:
-    """Create the service's database when missing, then migrate it to the newest revision."""
+def migrate(
+    settings: ServiceSettings,
+    migrations: Path,
+    runtime_factory: Callable[[], ServiceRuntime] | None = None,
+) -> None:
+    """Create the database when missing, migrate it, and declare the service's queues."""
     asyncio.run(create_database_if_missing(settings.database_url))
     upgrade(migrations, settings.database_url)
+    if runtime_factory is not None:
+        asyncio.run(runtime_factory().declare_topology())
 
 
 def run(
@@ -28,6 +35,7 @@ def run(
     migrations: Path,
     app_factory: Callable[[], FastAPI],
     default_port: int,
+    runtime_factory: Callable[[], ServiceRuntime] | None = None,
     argv: list[str] | None = None,
 ) -> None:
     parser = argparse.ArgumentParser(prog=f"python -m {settings.service_name}")
@@ -39,7 +47,7 @@ def run(
     arguments = parser.parse_args(argv)
     configure_logging(service=settings.service_name, level=settings.log_level)
     if arguments.command == "migrate":
-        migrate(settings, migrations)
+        migrate(settings, migrations, runtime_factory)
         return
     uvicorn.run(
         app_factory(),

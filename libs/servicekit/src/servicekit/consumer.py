@@ -151,8 +151,17 @@ class Consumer:
 
     async def start(self) -> None:
         """Declare the queue and its bindings, and begin receiving."""
+        self._queue = await self.declare()
+        self._consumer_tag = await self._queue.consume(self._incoming.put)
+
+    async def declare(self) -> AbstractQueue:
+        """Declare (idempotently) the queue and its bindings.
+
+        Also run at migration time, before any service starts: a topic exchange drops what no
+        queue is bound for yet, so the queues must exist before the first producer publishes.
+        """
         channel = await self._bus.channel(prefetch=self._prefetch)
-        self._queue = await channel.declare_queue(
+        queue = await channel.declare_queue(
             self.queue_name,
             durable=True,
             arguments={
@@ -165,11 +174,11 @@ class Consumer:
             },
         )
         for routing_key in sorted({event_type for event_type, _ in self._event_routes}):
-            await self._queue.bind(EVENTS_EXCHANGE, routing_key=routing_key)
+            await queue.bind(EVENTS_EXCHANGE, routing_key=routing_key)
         for exchange, routing_key in self._raw_routes:
             await self._bus.declare_exchange(exchange)
-            await self._queue.bind(exchange, routing_key=routing_key)
-        self._consumer_tag = await self._queue.consume(self._incoming.put)
+            await queue.bind(exchange, routing_key=routing_key)
+        return queue
 
     async def stop(self) -> None:
         if self._queue is not None and self._consumer_tag is not None:

@@ -53,6 +53,15 @@ class ServiceRuntime:
             self._tasks.append(asyncio.create_task(consumer.run(), name=consumer.queue_name))
         log.info("service.started", consumers=[c.queue_name for c in self.consumers])
 
+    async def declare_topology(self) -> None:
+        """Declare exchanges, queues and bindings without consuming (run by `migrate`)."""
+        await self.bus.connect()
+        try:
+            for consumer in self.consumers:
+                await consumer.declare()
+        finally:
+            await self.bus.close()
+
     async def stop(self) -> None:
         for consumer in self.consumers:
             with contextlib.suppress(Exception):
