@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 TEST_AMQP_URL ?= amqp://guest:guest@127.0.0.1:5672/
 export TEST_DATABASE_URL TEST_AMQP_URL
 
-.PHONY: up test lint format typecheck unit asyncapi bench bench-intake install infra migrate
+.PHONY: up test lint format typecheck unit asyncapi bench bench-intake bench-cases install infra migrate
 
 install:
 	@deploy/local/ensure-infra.sh
@@ -47,4 +47,8 @@ migrate: install
 bench-intake: install
 	$(UV) run python bench/intake_throughput.py
 
-bench: bench-intake
+## Overview, search and list latency and export throughput over 1,000,000 cases (~4 minutes).
+bench-cases: install
+	$(UV) run python bench/cases_queries.py
+
+bench: bench-intake bench-cases

@@ -5,6 +5,8 @@ cd "$(dirname "$0")/../.."
 UV="${UV:-uv}"
 
 export BACKOFFICE_ENVIRONMENT="${BACKOFFICE_ENVIRONMENT:-development}"
+# Plain http on 127.0.0.1: the session cookie cannot carry the Secure flag here.
+export GATEWAY_COOKIE_SECURE="${GATEWAY_COOKIE_SECURE:-false}"
 GATEWAY_PORT="${GATEWAY_PORT:-8000}"
 
 for service in intake cases gateway; do
@@ -12,6 +14,24 @@ for service in intake cases gateway; do
   $UV run --locked python -m "$service" migrate
 done
 $UV run --locked backoffice-admin org seed >/dev/null
+
+# Demo staff users with known passwords and a pre-enrolled TOTP secret (development only: the
+# CLI refuses --totp-secret in production). Created once; later starts keep them.
+DEMO_HANDLER=demo.behandelaar@bollenstreek DEMO_HANDLER_PASSWORD=Tulpen-Hyacint-Narcis-26
+DEMO_HANDLER_TOTP=JBSWY3DPEHPK3PXPMFRGGZDFMZTWQ2LK
+DEMO_MANAGER=demo.beheerder@amsterdam DEMO_MANAGER_PASSWORD=Grachten-Amstel-Dam-1275
+DEMO_MANAGER_TOTP=KRUGS4ZANFZSAYJAMRSW233UN5ZHI4DB
+existing_users=$($UV run --locked backoffice-admin user list)
+if ! grep -q "^${DEMO_HANDLER} " <<<"$existing_users"; then
+  $UV run --locked backoffice-admin user create --org isd-bollenstreek --role behandelaar \
+    --username "$DEMO_HANDLER" --name "Demo Behandelaar ISD" \
+    --password "$DEMO_HANDLER_PASSWORD" --totp-secret "$DEMO_HANDLER_TOTP" >/dev/null
+fi
+if ! grep -q "^${DEMO_MANAGER} " <<<"$existing_users"; then
+  $UV run --locked backoffice-admin user create --org 0363 --role functioneel_beheerder \
+    --username "$DEMO_MANAGER" --name "Demo Beheerder Amsterdam" \
+    --password "$DEMO_MANAGER_PASSWORD" --totp-secret "$DEMO_MANAGER_TOTP" >/dev/null
+fi
 
 mkdir -p .run
 $UV run --locked honcho -f deploy/local/Procfile -d . start &
@@ -26,6 +46,12 @@ cat <<BANNER
 
   Gemeentepolis backoffice is running at http://127.0.0.1:${GATEWAY_PORT}
   API documentation:  http://127.0.0.1:${GATEWAY_PORT}/docs
+
+  Staff web UI:  http://127.0.0.1:${GATEWAY_PORT}/ui/inloggen   (demo users, development only)
+    ${DEMO_HANDLER}   password ${DEMO_HANDLER_PASSWORD}   TOTP secret ${DEMO_HANDLER_TOTP}
+    ${DEMO_MANAGER}       password ${DEMO_MANAGER_PASSWORD}   TOTP secret ${DEMO_MANAGER_TOTP}
+  Add a secret to an authenticator app, or print the current code:
+    $UV run python -c "import pyotp; print(pyotp.TOTP('${DEMO_HANDLER_TOTP}').now())"
 
   Demo API keys (shown once; new ones on every start):
     operator (platform):             ${operator_key}

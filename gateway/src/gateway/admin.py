@@ -1,4 +1,4 @@
-"""`backoffice-admin`: manage organisations and API keys in the gateway's database.
+"""`backoffice-admin`: manage organisations, API keys and staff users in the gateway's database.
 
 Exit codes: 0 done, 1 the database is unreachable or not migrated, 2 bad input.
 """
@@ -19,6 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway import apikeys, organisations, repository
 from gateway.errors import InvalidInputError
 from gateway.settings import DEFAULT_SEED_FILE, MIGRATIONS, GatewaySettings
+from gateway.ui import accounts
+from gateway.ui import repository as user_repository
+from gateway.ui.settings import UiSettings
+from gateway.ui.totp import SecretBox
 from servicekit.auth import ROLES
 from servicekit.db import Database
 from servicekit.logs import new_correlation_id
@@ -119,10 +123,91 @@ async def _list_keys(session: AsyncSession, _: argparse.Namespace, console: Cons
         )
 
 
+async def _create_user(session: AsyncSession, args: argparse.Namespace, console: Console) -> None:
+    settings = UiSettings()
+    if args.totp_secret and settings.environment == "production":
+        raise InvalidInputError("--totp-secret is for demo and development only, not production")
+    new = await accounts.create_user(
+        session,
+        box=SecretBox(settings.totp_encryption_key),
+        username=args.username,
+        organisation_id=args.org,
+        role=args.role,
+        display_name=args.name,
+        password=args.password,
+        totp_secret=args.totp_secret,
+    )
+    if new.password is not None:
+        print(new.password, file=console.out)
+        print(
+            f"user {new.username} created; the initial password above is not shown again. "
+            "MFA is set up at the first login.",
+            file=console.err,
+        )
+    else:
+        print(f"user {new.username} created", file=console.out)
+
+
+async def _reset_mfa(session: AsyncSession, args: argparse.Namespace, console: Console) -> None:
+    await accounts.reset_mfa(session, username=args.username)
+    print(
+        f"user {args.username}: MFA reset, sessions ended; enrols again at next login",
+        file=console.out,
+    )
+
+
+async def _unlock(session: AsyncSession, args: argparse.Namespace, console: Console) -> None:
+    await accounts.unlock(session, username=args.username)
+    print(f"user {args.username}: unlocked", file=console.out)
+
+
+async def _set_role(session: AsyncSession, args: argparse.Namespace, console: Console) -> None:
+    old = await accounts.set_role(session, username=args.username, role=args.role)
+    print(f"user {args.username}: role {old} -> {args.role}, sessions ended", file=console.out)
+
+
+async def _list_users(session: AsyncSession, _: argparse.Namespace, console: Console) -> None:
+    for user in await user_repository.list_users(session):
+        state = "disabled" if user.disabled else ("mfa" if user.totp_enrolled else "no-mfa")
+        print(
+            f"{user.username:<40} {user.organisation:<18} {user.role:<21} {state:<8} "
+            f"{user.display_name}",
+            file=console.out,
+        )
+
+
+def _user_commands(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    users = groups.add_parser("user", help="staff users of the web UI").add_subparsers(
+        dest="command", required=True
+    )
+    create = users.add_parser("create", help="create a user; prints a one-time initial password")
+    create.add_argument("--org", required=True, help="CBS code, ISD id or 'platform'")
+    create.add_argument("--role", required=True, help=f"one of: {', '.join(ROLES)}")
+    create.add_argument("--username", required=True, help="e.g. j.jansen@amsterdam")
+    create.add_argument("--name", help="display name")
+    create.add_argument("--password", help="instead of a generated one (must pass the policy)")
+    create.add_argument(
+        "--totp-secret", help="pre-enrol TOTP with this base32 secret (demo/development only)"
+    )
+    create.set_defaults(run=_create_user)
+    for name, run, text in (
+        ("reset-mfa", _reset_mfa, "forget the TOTP secret and recovery codes"),
+        ("unlock", _unlock, "lift a temporary lock-out"),
+    ):
+        command = users.add_parser(name, help=text)
+        command.add_argument("username")
+        command.set_defaults(run=run)
+    role = users.add_parser("set-role", help="change a user's role (ends the sessions)")
+    role.add_argument("username")
+    role.add_argument("role", help=f"one of: {', '.join(ROLES)}")
+    role.set_defaults(run=_set_role)
+    users.add_parser("list", help="list users (never secrets)").set_defaults(run=_list_users)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="backoffice-admin",
-        description="Manage the gateway's organisations and API keys (GATEWAY_DATABASE_URL).",
+        description="Manage organisations, API keys and staff users (GATEWAY_DATABASE_URL).",
     )
     groups = parser.add_subparsers(dest="group", required=True)
 
@@ -155,6 +240,7 @@ def _parser() -> argparse.ArgumentParser:
     revoke.add_argument("key_id", help="the 8 characters after 'bo_'")
     revoke.set_defaults(run=_revoke_key)
     keys.add_parser("list", help="list keys (never their secrets)").set_defaults(run=_list_keys)
+    _user_commands(groups)
     return parser
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 
-from gateway import api
+from gateway import api, imports, routes_handling, routes_reporting, ui
 from gateway.api import Downstreams
 from gateway.proxy import Downstream, make_client
 from gateway.settings import GatewaySettings
@@ -71,5 +71,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         lifespan=lifespan,
         readiness_info=_downstream_reachability,
     )
+    # Before api.router: `/api/v1/cases/export.csv` is not a `/api/v1/cases/{case_id}`.
+    app.include_router(routes_reporting.router)
     app.include_router(api.router)
+    app.include_router(routes_handling.router)
+    ui.install(app, settings)
+    app.include_router(imports.router)
     return app

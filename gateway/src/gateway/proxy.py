@@ -6,7 +6,7 @@ query string and body; the caller gets the service's status, JSON body and conte
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterable, Sequence
 
 import httpx
 import structlog
@@ -18,7 +18,7 @@ from servicekit.http import CORRELATION_HEADER
 
 log = structlog.get_logger(__name__)
 
-_FORWARDED_RESPONSE_HEADERS = ("content-type", "retry-after")
+_FORWARDED_RESPONSE_HEADERS = ("content-type", "retry-after", "content-disposition")
 
 
 class Downstream:
@@ -40,10 +40,14 @@ class Downstream:
         principal: Principal,
         correlation_id: str,
         params: Sequence[tuple[str, str]] = (),
-        content: bytes | None = None,
+        content: bytes | AsyncIterable[bytes] | None = None,
         headers: dict[str, str] | None = None,
+        timeout_seconds: float | None = None,
     ) -> Response:
-        """Call the service and answer with what it answered (503/504 when it cannot)."""
+        """Call the service and answer with what it answered (503/504 when it cannot).
+
+        `content` may be a stream (passed on as it arrives); `timeout_seconds` overrides the client's.
+        """
         token = issue_token(
             principal, secret=self._token_secret, ttl_seconds=self._token_ttl_seconds
         )
@@ -54,7 +58,16 @@ class Downstream:
         }
         try:
             upstream = await self.client.request(
-                method, path, params=list(params), content=content, headers=request_headers
+                method,
+                path,
+                params=list(params),
+                content=content,
+                headers=request_headers,
+                timeout=(
+                    httpx.USE_CLIENT_DEFAULT
+                    if timeout_seconds is None
+                    else httpx.Timeout(timeout_seconds, connect=self.client.timeout.connect)
+                ),
             )
         except httpx.TimeoutException as error:
             if isinstance(error, httpx.ConnectTimeout):

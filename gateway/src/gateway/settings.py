@@ -20,5 +20,11 @@ class GatewaySettings(ServiceSettings):
     intake_url: str = "http://127.0.0.1:8001"
     downstream_connect_timeout_seconds: float = Field(2.0, gt=0, le=30)
     downstream_timeout_seconds: float = Field(10.0, gt=0, le=120)
+    export_timeout_seconds: float = Field(
+        300.0, gt=0, le=3600, description="read timeout of exports (an XLSX is sent when done)"
+    )
     internal_token_ttl_seconds: int = Field(60, ge=5, le=600)
     max_intake_body_bytes: int = Field(256 * 1024, ge=1024)
+    # The intake service's import limit (INTAKE_IMPORT_MAX_BYTES) plus room for the form.
+    max_import_body_bytes: int = Field(50 * 1024 * 1024 + 64 * 1024, ge=1024)
+    import_upload_timeout_seconds: float = Field(120.0, gt=0, le=600)

@@ -68,7 +68,7 @@ def _echo_app() -> FastAPI:
     async def live() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.api_route("/{path:path}", methods=["GET", "POST"])
+    @app.api_route("/{path:path}", methods=["GET", "POST", "PUT", "DELETE"])
     async def echo(request: Request, path: str) -> JSONResponse:
         token = request.headers.get(TOKEN_HEADER)
         principal = read_token(token, secret=DEVELOPMENT_SECRET) if token else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, Field
@@ -41,4 +42,48 @@ class CaseHouseholdCorrected(Event):
     persons: int = Field(ge=1)
 
 
-CASES_EVENTS: tuple[type[Event], ...] = (CaseOpened, CaseHouseholdCorrected)
+class CaseStatusChanged(Event):
+    """A case moved to another status: by staff, or by the system (e.g. a hold that ran out).
+
+    The reason staff gave stays in the case's history: free text may hold personal data.
+    """
+
+    event_type: ClassVar[str] = "cases.case.status_changed"
+    version: ClassVar[int] = 1
+
+    case_id: uuid.UUID
+    kind: CaseKind
+    municipality_code: str = Field(pattern=r"^[0-9]{4}$")
+    from_status: str = Field(examples=["advice_ready"])
+    to_status: str = Field(examples=["decided_granted"])
+    transition: str = Field(
+        description="the workflow's name for the step, e.g. `decided`, `put_on_hold`",
+        examples=["decided"],
+    )
+    changed_at: AwareDatetime
+    actor: str = Field(description="the staff member's subject id, or `system`")
+    hold_until: date | None = Field(
+        None, description="when put on hold with an end date: the last day of the hold"
+    )
+
+
+class CaseAssigned(Event):
+    """A case was assigned to a staff member, to another one, or back to the unassigned queue."""
+
+    event_type: ClassVar[str] = "cases.case.assigned"
+    version: ClassVar[int] = 1
+
+    case_id: uuid.UUID
+    municipality_code: str = Field(pattern=r"^[0-9]{4}$")
+    assignee: str | None = Field(description="subject id of the staff member; None: unassigned")
+    previous_assignee: str | None
+    assigned_by: str
+    assigned_at: AwareDatetime
+
+
+CASES_EVENTS: tuple[type[Event], ...] = (
+    CaseOpened,
+    CaseHouseholdCorrected,
+    CaseStatusChanged,
+    CaseAssigned,
+)

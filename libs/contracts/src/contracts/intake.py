@@ -47,4 +47,34 @@ class ApplicationCorrected(_ApplicationRevision):
     corrected_at: datetime
 
 
-INTAKE_EVENTS: tuple[type[Event], ...] = (ApplicationReceived, ApplicationCorrected)
+class ReExaminationRequested(Event):
+    """A resident (with their partner) was imported for a re-examination campaign: open a case.
+
+    One valid row of a re-examination import. The household's postal address is the
+    applicant's; the import knows only how many children there are, so `household.children`
+    is empty and `children_count` carries the number.
+    """
+
+    event_type: ClassVar[str] = "intake.re_examination.requested"
+    version: ClassVar[int] = 1
+
+    import_id: uuid.UUID
+    line: int = Field(ge=2, description="line (CSV) or row (XLSX) in the file; 1 is the header")
+    campaign: str = Field(min_length=1, max_length=100, examples=["Heronderzoek 2027"])
+    municipality_code: str = Field(pattern=r"^[0-9]{4}$")
+    re_examination_key: str = Field(
+        description="stable per municipality, campaign and resident: "
+        "`<municipality>:<campaign>:<HMAC-SHA256 of the BSN>`, never the BSN itself"
+    )
+    household: Household
+    children_count: int = Field(ge=0)
+    email: str | None = None
+    policy_number: str | None = None
+    requested_at: AwareDatetime
+
+
+INTAKE_EVENTS: tuple[type[Event], ...] = (
+    ApplicationReceived,
+    ApplicationCorrected,
+    ReExaminationRequested,
+)

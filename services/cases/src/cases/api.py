@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
-from pydantic import StringConstraints
 
-from cases import service
-from cases.models import Case
-from cases.repository import Scope
+from cases import audit, service
+from cases.filters import (
+    ListFilters,
+    MunicipalityCode,
+    day_end,
+    day_start,
+    decode_key,
+    encode_key,
+    requested_scope,
+)
 from cases.schemas import (
     CaseDetail,
     CasePage,
@@ -23,53 +29,26 @@ from cases.schemas import (
     Overview,
     Revision,
 )
-from cases.statuses import category_of
-from servicekit.auth import CurrentPrincipal, Principal
-from servicekit.cursors import InvalidCursorError, decode_cursor, encode_cursor
-from servicekit.http import DbSession
+from cases.search import sort_key
+from cases.statuses import CaseKind, category_of
+from servicekit.auth import CurrentPrincipal
+from servicekit.http import DbSession, correlation_id_of
 
 router = APIRouter(tags=["cases"])
 
-MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
 _NOT_FOUND = {"description": "Not found, or outside the caller's municipalities"}
 _UNAUTHORIZED = {"description": "Internal token missing, invalid or expired"}
 
 
-def _requested(principal: Principal, requested: list[str]) -> tuple[str, ...]:
-    """The requested municipalities, each of which must be visible (else 404, as if missing)."""
-    if not all(principal.may_see(code) for code in requested):
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "municipality not found")
-    return tuple(dict.fromkeys(requested))
-
-
-def _scope(principal: Principal, requested: list[str] | None) -> Scope:
-    """The municipalities to query: the requested ones, else every one the caller may see."""
-    if requested:
-        return _requested(principal, requested)
-    return None if principal.all_municipalities else principal.municipalities
-
-
-def _cursor_secret(request: Request) -> str:
-    secret: str = request.app.state.cursor_secret
+def _secret(request: Request, name: str) -> str:
+    secret: str = getattr(request.app.state, name)
     return secret
-
-
-def _encode(case: Case, *, secret: str) -> str:
-    return encode_cursor({"s": case.submitted_at.isoformat(), "i": str(case.id)}, secret=secret)
-
-
-def _decode(cursor: str, *, secret: str) -> tuple[datetime, uuid.UUID]:
-    values = decode_cursor(cursor, secret=secret)
-    try:
-        return datetime.fromisoformat(values["s"]), uuid.UUID(values["i"])
-    except (KeyError, TypeError, ValueError) as error:
-        raise InvalidCursorError("cursor is not valid; start again from the first page") from error
 
 
 @router.get(
     "/cases",
     response_model=CasePage,
-    summary="List cases, newest first",
+    summary="List, search and filter cases (newest first unless sorted otherwise)",
     responses={
         400: {"description": "Cursor invalid or tampered with"},
         401: _UNAUTHORIZED,
@@ -80,20 +59,35 @@ async def list_cases(
     request: Request,
     principal: CurrentPrincipal,
     session: DbSession,
-    municipality: Annotated[
-        list[MunicipalityCode] | None,
-        Query(description="Only these municipalities (CBS codes); default: all in scope"),
-    ] = None,
+    case_filter: ListFilters,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page")] = None,
 ) -> CasePage:
-    scope = _scope(principal, municipality)
-    secret = _cursor_secret(request)
-    after = _decode(cursor, secret=secret) if cursor else None
-    cases, more = await service.list_cases(session=session, scope=scope, limit=limit, after=after)
+    secret = _secret(request, "cursor_secret")
+    after = decode_key(case_filter, cursor, secret=secret) if cursor else None
+    cases, more = await service.list_cases(
+        session=session, case_filter=case_filter, limit=limit, after=after
+    )
+    if case_filter.bsn is not None:
+        # A search by BSN is an access to that person's data: logged in this transaction.
+        counts: dict[str, int] = {}
+        for case in cases:
+            counts[case.municipality_code] = counts.get(case.municipality_code, 0) + 1
+        await audit.record_many(
+            session,
+            access=audit.Access(principal, correlation_id_of(request)),
+            action=audit.CASES_SEARCHED_BY_BSN,
+            counts=audit.per_municipality(case_filter.scope, counts),
+            details={"filter": case_filter.described(), "page": cursor is not None},
+            data_subject_hash=audit.subject_hash(
+                case_filter.bsn, secret=_secret(request, "bsn_hash_secret")
+            ),
+        )
+    next_cursor = None
+    if more and cases:
+        next_cursor = encode_key(case_filter, sort_key(cases[-1], case_filter.sort), secret=secret)
     return CasePage(
-        items=[CaseSummary.model_validate(case) for case in cases],
-        next_cursor=_encode(cases[-1], secret=secret) if more and cases else None,
+        items=[CaseSummary.model_validate(case) for case in cases], next_cursor=next_cursor
     )
 
 
@@ -104,11 +98,23 @@ async def list_cases(
     responses={401: _UNAUTHORIZED, 404: _NOT_FOUND},
 )
 async def get_case(
-    case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+    request: Request, case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
 ) -> CaseDetail:
-    case = await service.get_case(session=session, case_id=case_id, scope=_scope(principal, None))
+    case = await service.get_case(
+        session=session, case_id=case_id, scope=requested_scope(principal, None)
+    )
     if case is None or not principal.may_see(case.municipality_code):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "case not found")
+    # Every view of a case file is logged, in the transaction that reads it.
+    applicant = next((p.bsn for p in case.household if p.role == "applicant"), None)
+    await audit.record_view(
+        session,
+        access=audit.Access(principal, correlation_id_of(request)),
+        case_id=case.id,
+        municipality_code=case.municipality_code,
+        applicant_bsn=applicant,
+        secret=_secret(request, "bsn_hash_secret"),
+    )
     return CaseDetail(
         **CaseSummary.model_validate(case).model_dump(),
         category=category_of(case.status),
@@ -136,9 +142,20 @@ async def overview(
         list[MunicipalityCode],
         Query(min_length=1, description="One or more municipalities (CBS codes), all in scope"),
     ],
+    kind: Annotated[CaseKind | None, Query()] = None,
+    campaign: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    submitted_from: Annotated[date | None, Query(description="First day, inclusive")] = None,
+    submitted_to: Annotated[date | None, Query(description="Last day, inclusive")] = None,
 ) -> Overview:
-    scope = _requested(principal, municipality)
-    totals = await service.overview(session=session, municipalities=scope)
+    scope = requested_scope(principal, municipality) or ()
+    totals = await service.overview(
+        session=session,
+        municipalities=scope,
+        kind=kind.value if kind else None,
+        campaign=campaign,
+        submitted_from=day_start(submitted_from),
+        submitted_before=day_end(submitted_to),
+    )
     categories = [
         CategoryCounts(
             category=category,

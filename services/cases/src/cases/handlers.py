@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cases import service
-from contracts.intake import ApplicationCorrected, ApplicationReceived
+from cases import re_examinations, service
+from contracts.intake import ApplicationCorrected, ApplicationReceived, ReExaminationRequested
 from servicekit.routes import Delivery
 
 APPLICATION_REVISIONS: tuple[type[ApplicationReceived | ApplicationCorrected], ...] = (
@@ -20,3 +20,10 @@ async def application_revisions(
 ) -> None:
     """A batch of applications received and corrected, in the order they arrived."""
     await service.record_application_revisions(session=session, deliveries=deliveries)
+
+
+async def re_examinations_requested(
+    session: AsyncSession, deliveries: list[Delivery[ReExaminationRequested]]
+) -> None:
+    """A batch of residents imported for re-examination: one case per resident and campaign."""
+    await re_examinations.open_re_examinations(session=session, deliveries=deliveries)

@@ -7,12 +7,23 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from cases import handlers
+from cases import handlers, holds, routes_handling, routes_reporting
 from cases.api import router
 from cases.settings import CasesSettings
+from contracts.intake import ReExaminationRequested
 from servicekit.http import create_service_app
 from servicekit.logs import configure_logging
 from servicekit.runtime import ServiceRuntime
+
+
+def build_runtime(settings: CasesSettings) -> ServiceRuntime:
+    """The database, the bus and the consumers, each registered explicitly."""
+    runtime = ServiceRuntime(settings)
+    applications = runtime.consumer("applications")
+    applications.on_batch(handlers.APPLICATION_REVISIONS, handlers.application_revisions)
+    re_exams = runtime.consumer("re_examinations")
+    re_exams.on_batch((ReExaminationRequested,), handlers.re_examinations_requested)
+    return runtime
 
 
 def create_app(settings: CasesSettings | None = None) -> FastAPI:
@@ -22,15 +33,19 @@ def create_app(settings: CasesSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         resolved = settings or CasesSettings()
         configure_logging(service=resolved.service_name, level=resolved.log_level)
-        runtime = ServiceRuntime(resolved)
-        applications = runtime.consumer("applications")
-        applications.on_batch(handlers.APPLICATION_REVISIONS, handlers.application_revisions)
+        runtime = build_runtime(resolved)
         app.state.runtime = runtime
         app.state.internal_token_secret = resolved.internal_token_secret
         app.state.cursor_secret = resolved.cursor_secret
+        app.state.bsn_hash_secret = resolved.bsn_hash_secret
         await runtime.start()
         try:
-            yield
+            async with holds.lifting_due_holds(
+                runtime.database,
+                every_seconds=resolved.hold_lift_seconds,
+                batch_size=resolved.hold_lift_batch_size,
+            ):
+                yield
         finally:
             await runtime.stop()
 
@@ -39,5 +54,8 @@ def create_app(settings: CasesSettings | None = None) -> FastAPI:
         description="Cases of applications and re-examinations: lists, details, overview counts.",
         lifespan=lifespan,
     )
+    # Before the main router: `/cases/export.csv` is not a `/cases/{case_id}`.
+    app.include_router(routes_reporting.router)
     app.include_router(router)
+    app.include_router(routes_handling.router)
     return app

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Computed,
     Date,
     DateTime,
     ForeignKey,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -39,6 +41,13 @@ def _one_of(column: str, values: tuple[str, ...]) -> str:
     """A CHECK expression over fixed, code-defined values (never user input)."""
     quoted = ", ".join("'" + str(value) + "'" for value in values)
     return f"{column} IN ({quoted})"
+
+
+SEARCH_NAME = (
+    "lower(public.f_unaccent(coalesce(initials, '') || ' ' || coalesce(first_name, '') || ' ' "
+    "|| coalesce(prefix, '') || ' ' || coalesce(last_name, '')))"
+)
+"""The searchable name of a person; `f_unaccent` is the IMMUTABLE wrapper of migration 0004."""
 
 
 class Base(DeclarativeBase):
@@ -78,6 +87,8 @@ class Case(Base):
     held_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     held_from_status: Mapped[str | None] = mapped_column(String(32))
     seconds_on_hold: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    handling_ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the handling clock stopped (decided, not processed, aborted); None while it runs."""
 
     household: Mapped[list[CasePerson]] = relationship(
         lazy="raise", order_by="CasePerson.position", passive_deletes=True
@@ -94,16 +105,42 @@ class Case(Base):
         CheckConstraint(_one_of("kind", tuple(CaseKind)), name="kind"),
         CheckConstraint(_one_of("status", tuple(CaseStatus)), name="status"),
         CheckConstraint("adults BETWEEN 1 AND 2 AND persons >= adults", name="counts"),
-        # The overview: one GROUP BY status per municipality, answered from the index alone.
+        # The overview: one GROUP BY status per municipality, answered from the index alone,
+        # also when filtered by kind, campaign or submission dates; and status-filtered lists.
         Index(
             "cases_overview_idx",
             "municipality_code",
             "status",
-            postgresql_include=["adults", "persons"],
+            "submitted_at",
+            "id",
+            postgresql_include=["adults", "persons", "kind", "campaign"],
         ),
         # The list, newest first: per municipality, and across all (platform users).
         Index("cases_municipality_listing_idx", "municipality_code", "submitted_at", "id"),
         Index("cases_listing_idx", "submitted_at", "id"),
+        # The periodic lifting of holds whose end date passed (workflow, migration 0003).
+        Index(
+            "cases_due_holds_idx",
+            "hold_until",
+            postgresql_where=text("status = 'on_hold' AND hold_until IS NOT NULL"),
+        ),
+        # The list sorted by last status change, the exact number, a person's queue, a campaign.
+        Index("cases_municipality_changed_idx", "municipality_code", "status_changed_at", "id"),
+        Index("cases_application_number_idx", "application_number", "id"),
+        Index(
+            "cases_assigned_idx",
+            "assigned_to",
+            "submitted_at",
+            "id",
+            postgresql_where=text("assigned_to IS NOT NULL"),
+        ),
+        Index(
+            "cases_campaign_idx",
+            "campaign",
+            "submitted_at",
+            "id",
+            postgresql_where=text("campaign IS NOT NULL"),
+        ),
     )
 
 
@@ -129,10 +166,27 @@ class CasePerson(Base):
     house_number_suffix: Mapped[str | None] = mapped_column(Text)
     postal_code: Mapped[str | None] = mapped_column(Text)
     city: Mapped[str | None] = mapped_column(Text)
+    search_name: Mapped[str | None] = mapped_column(Text, Computed(SEARCH_NAME, persisted=True))
+    """Lower-cased, accent-free "initials first prefix last", kept by PostgreSQL (read only)."""
+    municipality_code: Mapped[str] = mapped_column(String(4))
+    """The case's municipality, set by a trigger on insert (never written by the code), so a
+    name search reads only the caller's municipalities from the index."""
 
     __table_args__ = (
         UniqueConstraint("case_id", "position"),
         CheckConstraint(_one_of("role", ("applicant", "partner", "child")), name="role"),
+        # Search: partial names (trigrams), exact BSN, postal code with or without its space.
+        Index(
+            "case_persons_search_name_idx",
+            "municipality_code",
+            "search_name",
+            postgresql_using="gin",
+            postgresql_ops={"search_name": "gin_trgm_ops"},
+        ),
+        Index("case_persons_bsn_idx", "bsn"),
+        Index(
+            "case_persons_postal_code_idx", func.upper(func.replace(text("postal_code"), " ", ""))
+        ),
     )
 
 
@@ -183,3 +237,39 @@ class CaseMemo(Base):
     corrects_memo_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("case_memos.id"))
 
     __table_args__ = (Index("case_memos_case_idx", "case_id", "created_at"),)
+
+
+class AccessLog(Base):
+    """Who accessed which personal data, when, why (Logboek Dataverwerkingen); append only.
+
+    No foreign key to cases: entries outlive the cases, removed after the retention period.
+    The data subject is stored as an HMAC of the BSN, never in clear; `details` holds no
+    personal data (filters are recorded by kind, not value).
+    """
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    actor: Mapped[str] = mapped_column(Text)
+    organisation: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(64))
+    municipality_code: Mapped[str | None] = mapped_column(String(4))
+    case_id: Mapped[uuid.UUID | None]
+    purpose: Mapped[str] = mapped_column(Text)
+    """The processing activity (verwerkingsactiviteit) the principal acts for."""
+    trace_id: Mapped[str] = mapped_column(Text)
+    """The correlation id of the request, which the gateway and every service log."""
+    data_subject_hash: Mapped[str | None] = mapped_column(String(64))
+    row_count: Mapped[int | None]
+    details: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+
+    __table_args__ = (
+        Index("access_log_municipality_idx", "municipality_code", "occurred_at", "id"),
+        Index("access_log_case_idx", "case_id", "occurred_at"),
+        Index("access_log_actor_idx", "actor", "occurred_at"),
+        Index("access_log_subject_idx", "data_subject_hash"),
+    )

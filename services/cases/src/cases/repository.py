@@ -25,7 +25,6 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    tuple_,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -33,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from cases.models import Case, CaseHistory, CasePerson, CaseRevision
+from cases.search import overview_conditions
 from contracts.household import Adult, Household
 
 Scope = tuple[str, ...] | None
@@ -242,24 +242,6 @@ def person_rows(case_id: uuid.UUID, household: Household) -> list[dict[str, Any]
     return [{**row, "case_id": case_id, "position": index} for index, row in enumerate(rows)]
 
 
-async def list_cases(
-    session: AsyncSession,
-    *,
-    scope: Scope,
-    limit: int,
-    after: tuple[datetime, uuid.UUID] | None = None,
-) -> Sequence[Case]:
-    """Cases newest first by (submitted_at, id), starting after the given key."""
-    if scope is not None and not scope:
-        return []
-    statement = select(Case).order_by(Case.submitted_at.desc(), Case.id.desc()).limit(limit)
-    if scope is not None:
-        statement = statement.where(Case.municipality_code.in_(scope))
-    if after is not None:
-        statement = statement.where(tuple_(Case.submitted_at, Case.id) < tuple_(*after))
-    return (await session.scalars(statement)).all()
-
-
 async def get_case(session: AsyncSession, *, case_id: uuid.UUID, scope: Scope) -> Case | None:
     """The case with its household, revisions and history, if it is in scope."""
     if scope is not None and not scope:
@@ -279,9 +261,22 @@ async def get_case(session: AsyncSession, *, case_id: uuid.UUID, scope: Scope) -
 
 
 async def count_by_status(
-    session: AsyncSession, *, municipalities: tuple[str, ...]
+    session: AsyncSession,
+    *,
+    municipalities: tuple[str, ...],
+    kind: str | None = None,
+    campaign: str | None = None,
+    submitted_from: datetime | None = None,
+    submitted_before: datetime | None = None,
 ) -> list[StatusCount]:
-    """Applications, adults and persons per status: one aggregate over the overview index."""
+    """Applications, adults and persons per status: one aggregate over the overview index,
+    which holds every filtered column, so it is answered from the index alone."""
+    filters = overview_conditions(
+        kind=kind,
+        campaign=campaign,
+        submitted_from=submitted_from,
+        submitted_before=submitted_before,
+    )
     rows = await session.execute(
         select(
             Case.status,
@@ -289,7 +284,7 @@ async def count_by_status(
             func.sum(Case.adults),
             func.sum(Case.persons),
         )
-        .where(Case.municipality_code.in_(municipalities))
+        .where(Case.municipality_code.in_(municipalities), *filters)
         .group_by(Case.status)
     )
     return [

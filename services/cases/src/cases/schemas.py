@@ -45,6 +45,10 @@ _SUMMARY_EXAMPLE: dict[str, Any] = {
     "adults": 1,
     "persons": 2,
     "submitted_at": "2026-11-29T08:15:00Z",
+    "status_changed_at": "2026-11-29T08:15:02Z",
+    "advice": None,
+    "assigned_to": None,
+    "campaign": None,
 }
 
 
@@ -63,10 +67,15 @@ class CaseSummary(BaseModel):
     adults: int
     persons: int
     submitted_at: datetime
+    status_changed_at: datetime
+    advice: str | None = None
+    assigned_to: str | None = None
+    campaign: str | None = None
 
 
 class CasePage(BaseModel):
-    """A page of cases, newest first; pass `next_cursor` as `cursor` for the next page."""
+    """A page of cases in the requested order; pass `next_cursor` as `cursor` (with the same
+    filters and sort) for the next page."""
 
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"items": [_SUMMARY_EXAMPLE], "next_cursor": None}]}

@@ -11,9 +11,11 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cases import repository
+from cases import repository, search
+from cases.filters import CaseFilter
 from cases.models import Case
 from cases.repository import CaseState, HouseholdCounts, Scope, StatusCount
+from cases.search import SortKey
 from cases.statuses import CATEGORIES, INITIAL_STATUS, CaseKind, Category, category_of
 from contracts.base import Event
 from contracts.cases import CaseHouseholdCorrected, CaseOpened
@@ -310,12 +312,12 @@ def _history_row(
 async def list_cases(
     *,
     session: AsyncSession,
-    scope: Scope,
+    case_filter: CaseFilter,
     limit: int,
-    after: tuple[datetime, uuid.UUID] | None,
+    after: SortKey | None,
 ) -> tuple[Sequence[Case], bool]:
-    """One page of cases in scope, newest first, and whether more follow."""
-    rows = await repository.list_cases(session, scope=scope, limit=limit + 1, after=after)
+    """One page of the cases matching the filter, in its order, and whether more follow."""
+    rows = await search.list_page(session, case_filter=case_filter, limit=limit + 1, after=after)
     return rows[:limit], len(rows) > limit
 
 
@@ -348,8 +350,22 @@ def totals_per_category(counts: Sequence[StatusCount]) -> dict[Category, Totals]
 
 
 async def overview(
-    *, session: AsyncSession, municipalities: tuple[str, ...]
+    *,
+    session: AsyncSession,
+    municipalities: tuple[str, ...],
+    kind: str | None = None,
+    campaign: str | None = None,
+    submitted_from: datetime | None = None,
+    submitted_before: datetime | None = None,
 ) -> dict[Category, Totals]:
-    """Applications, adults and persons per overview category for these municipalities."""
-    counts = await repository.count_by_status(session, municipalities=municipalities)
+    """Applications, adults and persons per overview category for these municipalities,
+    optionally only of one kind, one campaign, or submitted in a period."""
+    counts = await repository.count_by_status(
+        session,
+        municipalities=municipalities,
+        kind=kind,
+        campaign=campaign,
+        submitted_from=submitted_from,
+        submitted_before=submitted_before,
+    )
     return totals_per_category(counts)

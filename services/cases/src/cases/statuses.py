@@ -80,3 +80,55 @@ INITIAL_STATUS: Final[MappingProxyType[CaseKind, CaseStatus]] = MappingProxyType
 def category_of(status: str) -> Category:
     """The overview category of a status (raises ValueError for an unknown status)."""
     return CATEGORY_OF[CaseStatus(status)]
+
+
+OPEN_STATUSES: Final[frozenset[CaseStatus]] = frozenset(
+    {
+        CaseStatus.RECEIVED,
+        CaseStatus.INVITED,
+        CaseStatus.AWAITING_DATA,
+        CaseStatus.ADVICE_READY,
+        CaseStatus.UNDER_INVESTIGATION,
+    }
+)
+"""Statuses in which the case is actively handled (on hold is open too, but paused)."""
+
+CLOCK_STOPPED: Final[frozenset[CaseStatus]] = frozenset(
+    {
+        CaseStatus.DECIDED_GRANTED,
+        CaseStatus.DECIDED_REJECTED,
+        CaseStatus.NOT_PROCESSED,
+        CaseStatus.ABORTED,
+        CaseStatus.CLOSED,
+    }
+)
+"""Statuses in which the handling time no longer runs."""
+
+STATUSES_OF_KIND: Final[MappingProxyType[CaseKind, frozenset[CaseStatus]]] = MappingProxyType(
+    {
+        CaseKind.APPLICATION: frozenset(CaseStatus) - {CaseStatus.INVITED},
+        CaseKind.RE_EXAMINATION: frozenset(CaseStatus) - {CaseStatus.RECEIVED},
+    }
+)
+"""A re-examination is never `received`, an application never `invited`."""
+
+STATUS_LABEL: Final[MappingProxyType[CaseStatus, str]] = MappingProxyType(
+    {
+        CaseStatus.RECEIVED: "Ontvangen",
+        CaseStatus.INVITED: "Uitgenodigd",
+        CaseStatus.AWAITING_DATA: "Wacht op gegevens",
+        CaseStatus.ADVICE_READY: "Advies gereed",
+        CaseStatus.ON_HOLD: "In afwachting",
+        CaseStatus.UNDER_INVESTIGATION: "In onderzoek",
+        CaseStatus.DECIDED_GRANTED: "Toegekend",
+        CaseStatus.DECIDED_REJECTED: "Afgewezen",
+        CaseStatus.NOT_PROCESSED: "Buiten behandeling",
+        CaseStatus.ABORTED: "Afgebroken",
+        CaseStatus.CLOSED: "Gesloten",
+    }
+)
+"""The names users see (Dutch); the UI and the workflow's messages use these."""
+
+KIND_LABEL: Final[MappingProxyType[CaseKind, str]] = MappingProxyType(
+    {CaseKind.APPLICATION: "aanvraag", CaseKind.RE_EXAMINATION: "heronderzoek"}
+)

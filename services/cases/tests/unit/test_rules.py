@@ -93,6 +93,16 @@ def test_production_refuses_the_development_cursor_secret() -> None:
     with pytest.raises(ValidationError, match="CASES_CURSOR_SECRET"):
         CasesSettings(environment="production", internal_token_secret="x" * 40)
     settings = CasesSettings(
-        environment="production", internal_token_secret="x" * 40, cursor_secret="y" * 40
+        environment="production",
+        internal_token_secret="x" * 40,
+        cursor_secret="y" * 40,
+        bsn_hash_secret="z" * 40,
     )
     assert settings.service_name == "cases"
+
+
+def test_production_refuses_the_development_bsn_hash_secret() -> None:
+    with pytest.raises(ValidationError, match="CASES_BSN_HASH_SECRET"):
+        CasesSettings(
+            environment="production", internal_token_secret="x" * 40, cursor_secret="y" * 40
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,10 +13,22 @@ from contracts.gezondverzekerd import EXCHANGE, ROUTING_KEY
 from contracts.organisations import MunicipalityRegistered
 from intake import handlers
 from intake.api import router
+from intake.imports.api import router as imports_router
+from intake.imports.worker import ImportWorker
 from intake.settings import IntakeSettings
 from servicekit.http import create_service_app
 from servicekit.logs import configure_logging
 from servicekit.runtime import ServiceRuntime
+
+
+def build_runtime(settings: IntakeSettings) -> ServiceRuntime:
+    """The database, the bus and the consumers, each registered explicitly."""
+    runtime = ServiceRuntime(settings)
+    runtime.consumer("website").on_raw_batch(
+        exchange=EXCHANGE, routing_key=ROUTING_KEY, handler=handlers.website_applications
+    )
+    runtime.consumer("organisations").on(MunicipalityRegistered, handlers.municipality_registered)
+    return runtime
 
 
 def create_app(settings: IntakeSettings | None = None) -> FastAPI:
@@ -23,18 +37,19 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(service=config.service_name, level=config.log_level)
-        runtime = ServiceRuntime(config)
-        runtime.consumer("website").on_raw_batch(
-            exchange=EXCHANGE, routing_key=ROUTING_KEY, handler=handlers.website_applications
-        )
-        runtime.consumer("organisations").on(
-            MunicipalityRegistered, handlers.municipality_registered
-        )
+        runtime = build_runtime(config)
         app.state.runtime = runtime
+        worker = ImportWorker(database=runtime.database, settings=config)
+        app.state.import_worker = worker
         await runtime.start()
+        # Resumes imports left in `processing` (e.g. by a crash) and runs new ones.
+        imports = asyncio.create_task(worker.run(), name="re-examination-imports")
         try:
             yield
         finally:
+            imports.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await imports
             await runtime.stop()
 
     app = create_service_app(
@@ -45,4 +60,5 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     app.state.settings = config
     app.state.internal_token_secret = config.internal_token_secret
     app.include_router(router)
+    app.include_router(imports_router)
     return app

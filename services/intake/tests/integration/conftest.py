@@ -4,6 +4,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -38,7 +39,16 @@ OPERATOR = Principal(
 
 
 @pytest.fixture
-async def intake(postgres_server_url: str, amqp_url: str) -> AsyncIterator[Intake]:
+def intake_overrides(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Extra IntakeSettings for one test: `@pytest.mark.parametrize(..., indirect=True)`."""
+    overrides: dict[str, Any] = getattr(request, "param", {})
+    return overrides
+
+
+@pytest.fixture
+async def intake(
+    postgres_server_url: str, amqp_url: str, intake_overrides: dict[str, Any]
+) -> AsyncIterator[Intake]:
     url = await fresh_database(postgres_server_url, "test_intake")
     await asyncio.to_thread(upgrade, MIGRATIONS, url)
     settings = IntakeSettings(
@@ -49,6 +59,7 @@ async def intake(postgres_server_url: str, amqp_url: str) -> AsyncIterator[Intak
         website_hmac_secret="website-secret-for-tests",
         consumer_prefetch=20,
         consumer_max_attempts=2,
+        **intake_overrides,
     )
     app = create_app(settings)
     bus = Bus(amqp_url, service="intake-test-client")

@@ -1,0 +1,174 @@
+"""The re-examination import in the public API: forwarded to the intake service.
+
+The multipart upload is streamed to intake byte for byte, with its own content type, and cut
+off with 413 at the import limit; intake checks the municipality against the caller's scope
+(it is inside the form) and answers 404 outside it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi.responses import JSONResponse
+
+from gateway.api import Services
+from gateway.schemas import PROBLEMS, Problem, json_response
+from gateway.security import require_roles
+from gateway.settings import GatewaySettings
+from servicekit.auth import Principal
+from servicekit.http import correlation_id_of
+
+router = APIRouter(prefix="/api/v1", tags=["re-examination import"])
+Importer = Annotated[
+    Principal,
+    Depends(require_roles("behandelaar", "beslisser", "functioneel_beheerder", "operator")),
+]
+_SUMMARY_EXAMPLE = {
+    "import_id": "0b0f4d4e-5b8a-4a47-9d53-3f6f2d6a9c11",
+    "status": "processing",
+    "municipality_code": "0363",
+    "campaign": "Heronderzoek 2027",
+    "filename": "heronderzoek-2027.xlsx",
+    "file_type": "xlsx",
+    "rows_total": 0,
+    "rows_imported": 0,
+    "rows_rejected": 0,
+    "rows_duplicate": 0,
+    "last_line": 1,
+    "created_at": "2027-01-10T09:00:00Z",
+    "finished_at": None,
+    "error": None,
+}
+_NOT_FOUND = {"model": Problem, "description": "no such import within your organisation"}
+
+
+class _TooLargeError(Exception):
+    pass
+
+
+def _too_large(limit: int) -> JSONResponse:
+    return JSONResponse(
+        {"detail": f"het bestand is groter dan {limit // (1024 * 1024) or 1} MB"},
+        status_code=status.HTTP_413_CONTENT_TOO_LARGE,
+    )
+
+
+async def _limited(request: Request, limit: int) -> AsyncIterator[bytes]:
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _TooLargeError
+        yield chunk
+
+
+@router.post(
+    "/imports/re-examinations",
+    summary="Upload a re-examination file (XLSX or CSV) for one municipality and campaign",
+    description=(
+        "A `multipart/form-data` body with `file`, `municipality` (CBS code) and `campaign` "
+        "(e.g. `Heronderzoek 2027`). The file is checked at once (415 not a spreadsheet, 422 "
+        "empty, no rows or missing columns, 413 too large); its rows are then imported in the "
+        "background: follow `GET /api/v1/imports/{import_id}` until `status` is `completed`."
+    ),
+    response_model=None,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file", "municipality", "campaign"],
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "municipality": {"type": "string", "pattern": "^[0-9]{4}$"},
+                            "campaign": {"type": "string"},
+                        },
+                    }
+                }
+            },
+        }
+    },
+    responses={
+        202: json_response("accepted; processing", _SUMMARY_EXAMPLE),
+        404: {"model": Problem, "description": "municipality not within your organisation"},
+        413: {"model": Problem, "description": "file too large"},
+        415: {"model": Problem, "description": "not an XLSX or CSV file"},
+        422: {"model": Problem, "description": "empty, no rows, or missing columns"},
+        **PROBLEMS,
+    },
+)
+async def upload_re_examinations(
+    request: Request, principal: Importer, services: Services
+) -> Response:
+    settings: GatewaySettings = request.app.state.settings
+    limit = settings.max_import_body_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return _too_large(limit)
+    headers = {"Content-Type": request.headers.get("content-type", "")}
+    if declared.isdigit():
+        headers["Content-Length"] = declared
+    try:
+        return await services.intake.forward(
+            method="POST",
+            path="/imports/re-examinations",
+            principal=principal,
+            correlation_id=correlation_id_of(request),
+            content=_limited(request, limit),
+            headers=headers,
+            timeout_seconds=settings.import_upload_timeout_seconds,
+        )
+    except _TooLargeError:
+        return _too_large(limit)
+
+
+@router.get(
+    "/imports/{import_id}",
+    summary="An import's status, counts and per-row report (paged; `outcome` filters)",
+    response_model=None,
+    responses={
+        200: json_response(
+            "the import",
+            {
+                **_SUMMARY_EXAMPLE,
+                "status": "completed",
+                "rows": [{"line": 4, "outcome": "rejected", "reason": "bsn: geen geldig BSN"}],
+                "next_cursor": None,
+            },
+        ),
+        404: _NOT_FOUND,
+        **PROBLEMS,
+    },
+)
+async def get_import(
+    request: Request, principal: Importer, services: Services, import_id: uuid.UUID
+) -> Response:
+    return await services.intake.forward(
+        method="GET",
+        path=f"/imports/{import_id}",
+        principal=principal,
+        correlation_id=correlation_id_of(request),
+        params=request.query_params.multi_items(),
+    )
+
+
+@router.get(
+    "/imports/{import_id}/report.csv",
+    summary="The per-row report as CSV (`;`, UTF-8 with BOM) for Excel",
+    response_model=None,
+    responses={200: {"content": {"text/csv": {}}}, 404: _NOT_FOUND, **PROBLEMS},
+)
+async def get_import_report(
+    request: Request, principal: Importer, services: Services, import_id: uuid.UUID
+) -> Response:
+    return await services.intake.forward(
+        method="GET",
+        path=f"/imports/{import_id}/report.csv",
+        principal=principal,
+        correlation_id=correlation_id_of(request),
+    )

@@ -1,0 +1,201 @@
+"""Public routes of reporting: the case list as CSV/XLSX (streamed through), the access log.
+
+Included before `api.router`, so `/api/v1/cases/export.csv` is never taken for a case id.
+Exports are passed on chunk by chunk as the cases service writes them: the gateway never
+holds a whole file, and a long export gets a read timeout of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import Annotated
+
+import httpx
+import structlog
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
+from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.background import BackgroundTask
+
+from gateway import scope
+from gateway.api import Services
+from gateway.proxy import Downstream
+from gateway.schemas import PROBLEMS, Page, Problem
+from gateway.security import Authenticated, require_roles
+from gateway.settings import GatewaySettings
+from servicekit.auth import TOKEN_HEADER, Principal, issue_token
+from servicekit.http import CORRELATION_HEADER, correlation_id_of
+
+log = structlog.get_logger(__name__)
+
+router = APIRouter(prefix="/api/v1")
+
+Auditor = Annotated[Principal, Depends(require_roles("auditor"))]
+_NOT_FOUND = "gemeente of ISD niet gevonden (of niet binnen uw organisatie)"
+_STREAMED_HEADERS = ("content-type", "content-disposition", "cache-control", "retry-after")
+_EXPORT_DESCRIPTION = (
+    "The same filters as `GET /api/v1/cases` (no `limit`, no `cursor`), passed on unchanged. "
+    "The applicant's BSN is included for the roles behandelaar, beslisser and "
+    "functioneel_beheerder. Every export is recorded in the access log."
+)
+_EXPORT_RESPONSES: dict[int | str, dict[str, object]] = {
+    403: {"model": Problem, "description": "your role may not export"},
+    404: {"model": Problem, "description": "municipality not within your organisation"},
+    422: {"model": Problem, "description": "a filter has the wrong form"},
+    **PROBLEMS,
+}
+
+
+async def stream_from(
+    downstream: Downstream,
+    *,
+    settings: GatewaySettings,
+    path: str,
+    principal: Principal,
+    correlation_id: str,
+    params: Sequence[tuple[str, str]],
+) -> Response:
+    """GET from the service and pass its body on as it arrives (503/504 when it cannot)."""
+    token = issue_token(
+        principal,
+        secret=settings.internal_token_secret,
+        ttl_seconds=settings.internal_token_ttl_seconds,
+    )
+    request = downstream.client.build_request(
+        "GET",
+        path,
+        params=list(params),
+        headers={TOKEN_HEADER: token, CORRELATION_HEADER: correlation_id},
+        timeout=httpx.Timeout(
+            settings.export_timeout_seconds, connect=settings.downstream_connect_timeout_seconds
+        ),
+    )
+    try:
+        upstream = await downstream.client.send(request, stream=True)
+    except httpx.TimeoutException as error:
+        if isinstance(error, httpx.ConnectTimeout):
+            return _unreachable(downstream.name)
+        log.warning("gateway.export.timeout", service=downstream.name)
+        return JSONResponse(
+            {"detail": f"De {downstream.name}-service reageerde niet op tijd; probeer het later"},
+            status_code=504,
+        )
+    except httpx.TransportError:
+        return _unreachable(downstream.name)
+    headers = {
+        name: upstream.headers[name] for name in _STREAMED_HEADERS if name in upstream.headers
+    }
+    if upstream.status_code != 200:
+        body = await upstream.aread()
+        await upstream.aclose()
+        return Response(body, status_code=upstream.status_code, headers=headers)
+    return StreamingResponse(
+        _relay(upstream, service=downstream.name),
+        status_code=200,
+        headers=headers,
+        background=BackgroundTask(upstream.aclose),
+    )
+
+
+async def _relay(upstream: httpx.Response, *, service: str) -> AsyncIterator[bytes]:
+    try:
+        async for chunk in upstream.aiter_raw():
+            yield chunk
+    except httpx.HTTPError:
+        # Headers are out already: all that is left is to end the response short.
+        log.warning("gateway.export.interrupted", service=service)
+        raise
+    finally:
+        await upstream.aclose()
+
+
+def _unreachable(service: str) -> JSONResponse:
+    log.warning("gateway.downstream.unreachable", service=service)
+    return JSONResponse(
+        {"detail": f"De {service}-service is niet bereikbaar; probeer het later"},
+        status_code=503,
+        headers={"Retry-After": "5"},
+    )
+
+
+async def _export(
+    request: Request, principal: Principal, services: Services, municipality: list[str] | None
+) -> Response:
+    try:
+        scope.check_municipalities(principal, municipality or [])
+    except scope.OutOfScopeError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, _NOT_FOUND) from None
+    settings: GatewaySettings = request.app.state.settings
+    return await stream_from(
+        services.cases,
+        settings=settings,
+        path=request.url.path.removeprefix("/api/v1"),
+        principal=principal,
+        correlation_id=correlation_id_of(request),
+        params=request.query_params.multi_items(),
+    )
+
+
+Municipalities = Annotated[list[str] | None, Query(description="CBS code(s); repeat for several")]
+
+
+@router.get(
+    "/cases/export.csv",
+    tags=["cases"],
+    summary="The filtered case list as CSV (`;`-separated, UTF-8 with BOM)",
+    description=_EXPORT_DESCRIPTION,
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}}, **_EXPORT_RESPONSES},
+)
+async def export_csv(
+    request: Request,
+    principal: Authenticated,
+    services: Services,
+    municipality: Municipalities = None,
+) -> Response:
+    return await _export(request, principal, services, municipality)
+
+
+@router.get(
+    "/cases/export.xlsx",
+    tags=["cases"],
+    summary="The filtered case list as an Excel workbook",
+    description=_EXPORT_DESCRIPTION,
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}},
+        **_EXPORT_RESPONSES,
+    },
+)
+async def export_xlsx(
+    request: Request,
+    principal: Authenticated,
+    services: Services,
+    municipality: Municipalities = None,
+) -> Response:
+    return await _export(request, principal, services, municipality)
+
+
+@router.get(
+    "/audit",
+    tags=["audit"],
+    summary="The access log (Logboek Dataverwerkingen) of your organisation, newest first",
+    description=(
+        "For the role `auditor`. Filters: `case_id`, `actor`, `bsn` (matched by its keyed "
+        "hash; the log never holds a BSN in clear), `from`, `to` (days), `limit`, `cursor`."
+    ),
+    response_model=None,
+    responses={
+        200: {"model": Page, "description": "entries, newest first"},
+        400: {"model": Problem, "description": "the cursor is not valid"},
+        403: {"model": Problem, "description": "only for the role auditor"},
+        **PROBLEMS,
+    },
+)
+async def audit_log(request: Request, principal: Auditor, services: Services) -> Response:
+    return await services.cases.forward(
+        method="GET",
+        path="/audit",
+        principal=principal,
+        correlation_id=correlation_id_of(request),
+        params=request.query_params.multi_items(),
+    )

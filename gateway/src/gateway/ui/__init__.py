@@ -1,0 +1,119 @@
+"""The staff web UI behind the gateway: server-rendered pages at /ui, assets at /static.
+
+`install(app, settings)` is the one call the gateway's app factory makes.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from gateway.settings import GatewaySettings
+from gateway.ui import (
+    routes_auth,
+    routes_case,
+    routes_cases,
+    routes_imports,
+    routes_quarantine,
+)
+from gateway.ui.settings import UiSettings
+from gateway.ui.web import (
+    STATIC,
+    CsrfError,
+    ForbiddenError,
+    LoginRequiredError,
+    PageNotFoundError,
+    SecurityHeaders,
+    clear_session_cookie,
+    make_templates,
+    render,
+)
+
+__all__ = ["install"]
+
+
+def _is_ui(request: Request) -> bool:
+    return request.url.path.startswith("/ui")
+
+
+async def _login_required(request: Request, _: Exception) -> Response:
+    target = "/ui/inloggen?melding=verlopen"
+    if request.headers.get("HX-Request"):
+        response: Response = Response(status_code=204, headers={"HX-Redirect": target})
+    else:
+        response = RedirectResponse(target, status_code=303)
+    clear_session_cookie(response, request)
+    return response
+
+
+async def _csrf_failed(request: Request, _: Exception) -> Response:
+    return render(
+        request,
+        "message.html",
+        status_code=403,
+        title="Formulier verlopen",
+        message="Het formulier is verlopen of niet geldig. Ga terug, vernieuw de pagina en "
+        "probeer het opnieuw.",
+    )
+
+
+async def _forbidden(request: Request, _: Exception) -> Response:
+    return render(
+        request,
+        "message.html",
+        status_code=403,
+        title="Geen toegang",
+        message="Uw rol geeft geen toegang tot deze pagina.",
+    )
+
+
+async def _not_found(request: Request, _: Exception) -> Response:
+    return render(
+        request,
+        "message.html",
+        status_code=404,
+        title="Niet gevonden",
+        message="Deze pagina of case bestaat niet, of valt buiten uw organisatie.",
+    )
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, StarletteHTTPException)
+    if _is_ui(request) and error.status_code == 404:
+        return await _not_found(request, error)
+    return await http_exception_handler(request, error)
+
+
+async def _invalid_request(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    if _is_ui(request):
+        return await _not_found(request, error)
+    return await request_validation_exception_handler(request, error)
+
+
+async def _root() -> Response:
+    return RedirectResponse("/ui/", status_code=303)
+
+
+def install(app: FastAPI, settings: GatewaySettings) -> None:
+    """Add the UI's routes, assets, security headers and error pages to the gateway app."""
+    app.state.ui_settings = UiSettings(environment=settings.environment)
+    app.state.ui_templates = make_templates()
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_api_route("/", _root, include_in_schema=False)
+    for module in (routes_auth, routes_cases, routes_case, routes_imports, routes_quarantine):
+        app.include_router(module.router)
+    app.add_exception_handler(LoginRequiredError, _login_required)
+    app.add_exception_handler(CsrfError, _csrf_failed)
+    app.add_exception_handler(ForbiddenError, _forbidden)
+    app.add_exception_handler(PageNotFoundError, _not_found)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)

@@ -1,0 +1,370 @@
+"""Staff accounts: password and TOTP checks with lock-out and throttling, and their upkeep.
+
+Functions take the caller's session and never commit; every security-relevant step writes an
+audit record in the same transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import cast
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.apikeys import validate_role
+from gateway.errors import InvalidInputError
+from gateway.organisations import find_organisation, validate_name
+from gateway.ui import passwords, repository, totp
+from gateway.ui.audit import UNKNOWN_USER, record, user_ref
+from gateway.ui.models import User
+from gateway.ui.settings import UiSettings
+from servicekit.auth import Role
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@+-]{2,99}$")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every check needs: settings, the TOTP key box, the caller's address and the time."""
+
+    settings: UiSettings
+    box: totp.SecretBox
+    origin_ip: str
+    now: datetime
+
+
+async def _failed(
+    session: AsyncSession, ctx: Context, *, user: User | None, action: str, result: str
+) -> None:
+    """Count a failure against the address and the account; lock the account at the limit."""
+    await repository.add_login_failure(session, origin_ip=ctx.origin_ip, now=ctx.now)
+    object_ = user_ref(user.username) if user else UNKNOWN_USER
+    await record(
+        session,
+        action=action,
+        object_=object_,
+        result=result,
+        actor=object_,
+        origin_ip=ctx.origin_ip,
+    )
+    if user is None or result.startswith("refused"):
+        return
+    failures = user.failed_logins + 1
+    if failures >= ctx.settings.max_failures_per_account:
+        until = ctx.now + timedelta(minutes=ctx.settings.account_lock_minutes)
+        await repository.update_user(session, user.id, failed_logins=0, locked_until=until)
+        await record(
+            session,
+            action="account.locked",
+            object_=object_,
+            result=f"locked for {ctx.settings.account_lock_minutes:g} minutes",
+            actor="system",
+            origin_ip=ctx.origin_ip,
+        )
+    else:
+        await repository.update_user(session, user.id, failed_logins=failures)
+
+
+async def _ip_throttled(session: AsyncSession, ctx: Context) -> bool:
+    since = ctx.now - timedelta(minutes=ctx.settings.ip_window_minutes)
+    failures = await repository.count_login_failures(session, origin_ip=ctx.origin_ip, since=since)
+    return failures >= ctx.settings.max_failures_per_ip
+
+
+def _locked(user: User, now: datetime) -> bool:
+    return user.locked_until is not None and user.locked_until > now
+
+
+async def check_password(
+    session: AsyncSession, ctx: Context, *, username: str, password: str
+) -> User | None:
+    """The account when the password is right and nothing blocks it; None otherwise, always
+    after about the same time, so the answer reveals neither the account nor its lock.
+    """
+    if await _ip_throttled(session, ctx):
+        passwords.burn_time_like_a_verification(password)
+        await _failed(
+            session, ctx, user=None, action="login.password", result="refused: address throttled"
+        )
+        return None
+    user = await repository.find_user(session, username, lock=True)
+    if user is None or user.disabled:
+        passwords.burn_time_like_a_verification(password)
+        await _failed(session, ctx, user=None, action="login.password", result="failure")
+        return None
+    if _locked(user, ctx.now):
+        passwords.burn_time_like_a_verification(password)
+        await _failed(session, ctx, user=user, action="login.password", result="refused: locked")
+        return None
+    if not passwords.verify_password(password, user.password_hash):
+        await _failed(session, ctx, user=user, action="login.password", result="failure")
+        return None
+    if passwords.needs_rehash(user.password_hash):
+        await repository.update_user(
+            session, user.id, password_hash=passwords.hash_password(password)
+        )
+    await record(
+        session,
+        action="login.password",
+        object_=user_ref(user.username),
+        result="success",
+        actor=user_ref(user.username),
+        origin_ip=ctx.origin_ip,
+    )
+    return user
+
+
+async def check_second_factor(
+    session: AsyncSession, ctx: Context, *, user: User, code: str
+) -> bool:
+    """A current TOTP code (each works once) or an unused recovery code completes the login."""
+    ref = user_ref(user.username)
+    if user.disabled or _locked(user, ctx.now) or await _ip_throttled(session, ctx):
+        await _failed(session, ctx, user=user, action="login.mfa", result="refused: locked")
+        return False
+    if totp.looks_like_recovery_code(code):
+        hashed = totp.hash_recovery_code(code)
+        if hashed in user.recovery_code_hashes:
+            remaining = [h for h in user.recovery_code_hashes if h != hashed]
+            await repository.update_user(
+                session, user.id, recovery_code_hashes=remaining, failed_logins=0, locked_until=None
+            )
+            await record(
+                session,
+                action="login.mfa",
+                object_=ref,
+                result=f"success: recovery code ({len(remaining)} left)",
+                actor=ref,
+                origin_ip=ctx.origin_ip,
+            )
+            return True
+        await _failed(session, ctx, user=user, action="login.mfa", result="failure")
+        return False
+    secret = ctx.box.open(user.totp_secret_encrypted) if user.totp_secret_encrypted else None
+    step = (
+        totp.matching_step(secret, code, last_step=user.totp_last_step, now=ctx.now.timestamp())
+        if secret and user.totp_enrolled
+        else None
+    )
+    if step is None:
+        await _failed(session, ctx, user=user, action="login.mfa", result="failure")
+        return False
+    await repository.update_user(
+        session, user.id, totp_last_step=step, failed_logins=0, locked_until=None
+    )
+    await record(
+        session,
+        action="login.mfa",
+        object_=ref,
+        result="success",
+        actor=ref,
+        origin_ip=ctx.origin_ip,
+    )
+    return True
+
+
+async def pending_totp_secret(session: AsyncSession, ctx: Context, *, user: User) -> str:
+    """The secret being enrolled; made (and stored encrypted) on the first visit."""
+    if user.totp_enrolled:
+        raise InvalidInputError("TOTP is already set up for this account")
+    secret = ctx.box.open(user.totp_secret_encrypted) if user.totp_secret_encrypted else None
+    if secret is None:
+        secret = totp.new_secret()
+        await repository.update_user(session, user.id, totp_secret_encrypted=ctx.box.seal(secret))
+    return secret
+
+
+async def confirm_enrolment(
+    session: AsyncSession, ctx: Context, *, user: User, code: str
+) -> list[str] | None:
+    """Finish enrolment when the code matches the pending secret; the new recovery codes."""
+    secret = ctx.box.open(user.totp_secret_encrypted) if user.totp_secret_encrypted else None
+    step = (
+        totp.matching_step(secret, code, last_step=None, now=ctx.now.timestamp())
+        if secret
+        else None
+    )
+    ref = user_ref(user.username)
+    if user.totp_enrolled or step is None:
+        await _failed(session, ctx, user=user, action="mfa.enrol", result="failure")
+        return None
+    codes = totp.new_recovery_codes()
+    await repository.update_user(
+        session,
+        user.id,
+        totp_enrolled=True,
+        totp_last_step=step,
+        recovery_code_hashes=[totp.hash_recovery_code(c) for c in codes],
+        failed_logins=0,
+        locked_until=None,
+    )
+    await record(
+        session,
+        action="mfa.enrol",
+        object_=ref,
+        result="success",
+        actor=ref,
+        origin_ip=ctx.origin_ip,
+    )
+    return codes
+
+
+async def change_password(
+    session: AsyncSession, ctx: Context, *, user: User, current: str, new: str
+) -> dict[str, list[str]]:
+    """Change the password; the problems per form field (empty when it was changed)."""
+    problems: dict[str, list[str]] = {}
+    if not passwords.verify_password(current, user.password_hash):
+        problems["current"] = ["Het huidige wachtwoord is niet juist."]
+    policy = passwords.policy_problems(new, username=user.username, display_name=user.display_name)
+    if policy:
+        problems["new"] = policy
+    ref = user_ref(user.username)
+    if problems:
+        await record(
+            session,
+            action="password.change",
+            object_=ref,
+            result="failure",
+            actor=ref,
+            origin_ip=ctx.origin_ip,
+        )
+        return problems
+    await repository.update_user(
+        session, user.id, password_hash=passwords.hash_password(new), password_changed_at=ctx.now
+    )
+    await record(
+        session,
+        action="password.change",
+        object_=ref,
+        result="success",
+        actor=ref,
+        origin_ip=ctx.origin_ip,
+    )
+    return {}
+
+
+@dataclass(frozen=True)
+class NewUser:
+    user_id: str
+    username: str
+    password: str | None
+    """Only when it was generated: shown once by the CLI."""
+
+
+async def create_user(
+    session: AsyncSession,
+    *,
+    box: totp.SecretBox,
+    username: str,
+    organisation_id: str,
+    role: str,
+    display_name: str | None,
+    password: str | None,
+    totp_secret: str | None,
+) -> NewUser:
+    """Add an account; a generated password when none is given. `totp_secret` pre-enrols
+    TOTP (demo and development only; the CLI refuses it in production).
+    """
+    username = username.strip().lower()
+    if not USERNAME.fullmatch(username):
+        raise InvalidInputError(
+            f"username {username!r} is malformed: 3-100 of a-z, 0-9 and . _ @ + -"
+        )
+    if await repository.find_user(session, username) is not None:
+        raise InvalidInputError(f"user {username!r} exists already")
+    organisation = await find_organisation(session, organisation_id)
+    checked_role = validate_role(role, organisation_kind=organisation.kind)
+    name = validate_name(display_name or username)
+    generated = passwords.generate_password() if password is None else None
+    chosen = password if password is not None else cast(str, generated)
+    problems = passwords.policy_problems(chosen, username=username, display_name=name)
+    if problems:
+        raise InvalidInputError("password refused: " + " ".join(problems))
+    if totp_secret is not None and not totp.valid_secret(totp_secret):
+        raise InvalidInputError("the TOTP secret must be base32 of at least 128 bits")
+    user_id = await repository.add_user(
+        session,
+        username=username,
+        municipality_code=organisation.id if organisation.kind == "municipality" else None,
+        isd_id=organisation.id if organisation.kind == "isd" else None,
+        role=checked_role,
+        display_name=name,
+        password_hash=passwords.hash_password(chosen),
+        totp_secret_encrypted=box.seal(totp_secret.replace(" ", "").upper())
+        if totp_secret
+        else None,
+        totp_enrolled=totp_secret is not None,
+    )
+    await record(
+        session,
+        action="user.create",
+        object_=user_ref(username),
+        result=f"success: {organisation.id}, {checked_role}",
+        actor="cli",
+        origin_ip=None,
+    )
+    return NewUser(user_id=str(user_id), username=username, password=generated)
+
+
+async def _existing(session: AsyncSession, username: str) -> User:
+    user = await repository.find_user(session, username, lock=True)
+    if user is None:
+        raise InvalidInputError(f"unknown user {username!r}")
+    return user
+
+
+async def reset_mfa(session: AsyncSession, *, username: str) -> None:
+    """Forget the TOTP secret and recovery codes and end the sessions: enrol at next login."""
+    user = await _existing(session, username)
+    await repository.update_user(
+        session,
+        user.id,
+        totp_secret_encrypted=None,
+        totp_enrolled=False,
+        totp_last_step=None,
+        recovery_code_hashes=[],
+    )
+    await repository.delete_sessions_of(session, user.id)
+    await record(
+        session,
+        action="mfa.reset",
+        object_=user_ref(user.username),
+        result="success",
+        actor="cli",
+        origin_ip=None,
+    )
+
+
+async def unlock(session: AsyncSession, *, username: str) -> None:
+    user = await _existing(session, username)
+    await repository.update_user(session, user.id, failed_logins=0, locked_until=None)
+    await record(
+        session,
+        action="account.unlock",
+        object_=user_ref(user.username),
+        result="success",
+        actor="cli",
+        origin_ip=None,
+    )
+
+
+async def set_role(session: AsyncSession, *, username: str, role: str) -> str:
+    """Change the role (sessions end, so the new role applies at once); the old role."""
+    user = await _existing(session, username)
+    organisation = await find_organisation(session, user.organisation)
+    new_role: Role = validate_role(role, organisation_kind=organisation.kind)
+    old_role = user.role
+    await repository.update_user(session, user.id, role=new_role)
+    await repository.delete_sessions_of(session, user.id)
+    await record(
+        session,
+        action="role.change",
+        object_=user_ref(user.username),
+        result=f"success: {old_role} -> {new_role}",
+        actor="cli",
+        origin_ip=None,
+    )
+    return old_role

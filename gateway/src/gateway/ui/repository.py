@@ -1,0 +1,110 @@
+"""Every query of the staff UI: users, sessions, failed logins, the security audit."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.ui.models import LoginFailure, SecurityAudit, StaffSession, User
+
+
+async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def find_user(session: AsyncSession, username: str, *, lock: bool = False) -> User | None:
+    query = select(User).where(User.username == username.strip().lower())
+    if lock:
+        query = query.with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def add_user(session: AsyncSession, **values: Any) -> uuid.UUID:
+    user_id = uuid.uuid4()
+    await session.execute(insert(User).values(id=user_id, **values))
+    return user_id
+
+
+async def update_user(session: AsyncSession, user_id: uuid.UUID, **values: Any) -> None:
+    await session.execute(
+        update(User).where(User.id == user_id).values(**values, updated_at=func.now())
+    )
+
+
+async def list_users(session: AsyncSession) -> Sequence[User]:
+    return (await session.execute(select(User).order_by(User.username))).scalars().all()
+
+
+async def add_session(session: AsyncSession, **values: Any) -> None:
+    await session.execute(insert(StaffSession).values(**values))
+
+
+async def get_session(session: AsyncSession, session_id: str) -> StaffSession | None:
+    return await session.get(StaffSession, session_id)
+
+
+async def touch_session(session: AsyncSession, session_id: str, *, now: datetime) -> None:
+    await session.execute(
+        update(StaffSession).where(StaffSession.id == session_id).values(last_seen_at=now)
+    )
+
+
+async def delete_session(session: AsyncSession, session_id: str) -> None:
+    await session.execute(delete(StaffSession).where(StaffSession.id == session_id))
+
+
+async def delete_sessions_of(session: AsyncSession, user_id: uuid.UUID) -> None:
+    await session.execute(delete(StaffSession).where(StaffSession.user_id == user_id))
+
+
+async def delete_expired_sessions(session: AsyncSession, *, idle_before: datetime) -> None:
+    await session.execute(
+        delete(StaffSession).where(
+            (StaffSession.expires_at < func.now()) | (StaffSession.last_seen_at < idle_before)
+        )
+    )
+
+
+async def add_login_failure(session: AsyncSession, *, origin_ip: str, now: datetime) -> None:
+    await session.execute(insert(LoginFailure).values(origin_ip=origin_ip, occurred_at=now))
+
+
+async def count_login_failures(session: AsyncSession, *, origin_ip: str, since: datetime) -> int:
+    result = await session.execute(
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(LoginFailure.origin_ip == origin_ip, LoginFailure.occurred_at >= since)
+    )
+    return int(result.scalar_one())
+
+
+async def forget_login_failures(session: AsyncSession, *, before: datetime) -> None:
+    await session.execute(delete(LoginFailure).where(LoginFailure.occurred_at < before))
+
+
+async def add_audit(
+    session: AsyncSession,
+    *,
+    action: str,
+    object_: str,
+    result: str,
+    origin_ip: str | None,
+    actor: str,
+) -> None:
+    await session.execute(
+        insert(SecurityAudit).values(
+            action=action, object=object_, result=result, origin_ip=origin_ip, actor=actor
+        )
+    )
+
+
+async def list_audit(session: AsyncSession, *, limit: int = 100) -> Sequence[SecurityAudit]:
+    result = await session.execute(
+        select(SecurityAudit).order_by(SecurityAudit.id.desc()).limit(limit)
+    )
+    return result.scalars().all()

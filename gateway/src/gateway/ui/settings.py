@@ -1,0 +1,56 @@
+"""Settings of the staff web UI (env prefix `GATEWAY_`, like the rest of the gateway).
+
+Kept apart from `GatewaySettings` so the UI can be configured and tested on its own; the app
+reads them from `app.state.ui_settings` at request time, so a test can swap in short timeouts.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_TOTP_KEY = "ZGV2ZWxvcG1lbnQtb25seS10b3RwLWtleS0zMmJ5dGU="
+
+
+class UiSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore", populate_by_name=True)
+
+    environment: Literal["development", "test", "production"] = Field(
+        "development", validation_alias=AliasChoices("environment", "BACKOFFICE_ENVIRONMENT")
+    )
+    cookie_secure: bool | None = Field(
+        None,
+        description="Secure flag on the session cookie; default: on, except in development",
+    )
+    session_idle_minutes: float = Field(15, gt=0, le=120)
+    session_absolute_hours: float = Field(10, gt=0, le=24)
+    login_step_minutes: float = Field(5, gt=0, le=30, description="time to enter the TOTP code")
+    max_failures_per_account: int = Field(5, ge=1, le=100)
+    account_lock_minutes: float = Field(15, gt=0, le=24 * 60)
+    max_failures_per_ip: int = Field(20, ge=1, le=10_000)
+    ip_window_minutes: float = Field(15, gt=0, le=24 * 60)
+    totp_encryption_key: str = Field(
+        DEVELOPMENT_TOTP_KEY,
+        description="Fernet key (urlsafe base64 of 32 bytes) that encrypts the TOTP secrets",
+    )
+    totp_issuer: str = "Gemeentepolis backoffice"
+
+    @model_validator(mode="after")
+    def _defaults_by_environment(self) -> UiSettings:
+        if self.cookie_secure is None:
+            self.cookie_secure = self.environment != "development"
+        if self.environment == "production" and self.totp_encryption_key == DEVELOPMENT_TOTP_KEY:
+            raise ValueError("GATEWAY_TOTP_ENCRYPTION_KEY must be set to a real key in production")
+        if self.environment == "production" and not self.cookie_secure:
+            raise ValueError("GATEWAY_COOKIE_SECURE may only be off in development")
+        return self
+
+    @property
+    def secure_cookies(self) -> bool:
+        return bool(self.cookie_secure)
+
+    def with_overrides(self, **changes: Any) -> UiSettings:
+        """A copy with some values changed and validated again (tests: short timeouts)."""
+        return UiSettings.model_validate({**self.model_dump(), **changes})

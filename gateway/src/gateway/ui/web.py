@@ -1,0 +1,261 @@
+"""The UI's plumbing: templates, the signed-in staff member, CSRF, security headers, errors."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any, cast
+
+from fastapi import Depends, Request, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gateway.organisations import find_organisation
+from gateway.scope import principal_for
+from gateway.ui import sessions
+from gateway.ui.labels import FILTERS
+from gateway.ui.settings import UiSettings
+from gateway.ui.totp import SecretBox
+from servicekit.auth import Principal, Role
+from servicekit.runtime import ServiceRuntime
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+STATIC = Path(__file__).resolve().parents[1] / "static"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+LOGIN_CSRF_COOKIE = "bo_login_csrf"
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"content-security-policy", CSP.encode()),
+    (b"strict-transport-security", b"max-age=31536000; includeSubDomains"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (
+        b"permissions-policy",
+        b"camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+    ),
+)
+
+
+def make_templates() -> Jinja2Templates:
+    """One environment: autoescape on, undefined names are errors."""
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters.update(FILTERS)
+    return Jinja2Templates(env=environment)
+
+
+class SecurityHeaders:
+    """Adds the UI's security headers (and no-store for pages) to /ui, / and /static answers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if not (path == "/" or path.startswith(("/ui", "/static/"))):
+            await self.app(scope, receive, send)
+            return
+        static = path.startswith("/static/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (name, value)
+                    for name, value in message.get("headers", [])
+                    if name.lower() not in {b"cache-control"} or static
+                ]
+                headers.extend(SECURITY_HEADERS)
+                if not static:
+                    headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def ui_settings(request: Request) -> UiSettings:
+    return cast(UiSettings, request.app.state.ui_settings)
+
+
+def secret_box(request: Request) -> SecretBox:
+    return SecretBox(ui_settings(request).totp_encryption_key)
+
+
+def runtime(request: Request) -> ServiceRuntime:
+    return cast(ServiceRuntime, request.app.state.runtime)
+
+
+def origin_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def session_token(request: Request) -> str | None:
+    return request.cookies.get(sessions.cookie_name(ui_settings(request)))
+
+
+def set_session_cookie(response: Response, request: Request, token: str) -> None:
+    settings = ui_settings(request)
+    response.set_cookie(
+        sessions.cookie_name(settings),
+        token,  # no max-age: a browser-session cookie; the server enforces every timeout
+        path="/",
+        secure=settings.secure_cookies,
+        httponly=True,
+        samesite="strict",
+    )
+
+
+def clear_session_cookie(response: Response, request: Request) -> None:
+    settings = ui_settings(request)
+    response.delete_cookie(
+        sessions.cookie_name(settings),
+        path="/",
+        secure=settings.secure_cookies,
+        httponly=True,
+        samesite="strict",
+    )
+
+
+class LoginRequiredError(Exception):
+    """No live session (or one that still waits for its second factor)."""
+
+
+class CsrfError(Exception):
+    """A state-changing request without the session's CSRF token."""
+
+
+class PageNotFoundError(Exception):
+    """Answered with the 404 page, which says nothing about whether the thing exists."""
+
+
+class ForbiddenError(Exception):
+    """The role does not allow this page."""
+
+
+@dataclass(frozen=True)
+class Staff:
+    """The signed-in staff member: session, account and the Principal services see."""
+
+    current: sessions.Current
+    principal: Principal
+    organisation_name: str
+    organisation_kind: str
+
+    @property
+    def csrf_token(self) -> str:
+        return self.current.session.csrf_token
+
+    @property
+    def role(self) -> str:
+        return self.principal.role
+
+
+async def _resolve(request: Request, *, mfa_passed: bool) -> sessions.Current:
+    async with runtime(request).database.transaction() as session:
+        current = await sessions.resolve(
+            session, session_token(request), settings=ui_settings(request), now=now()
+        )
+    if current is None or current.session.mfa_passed != mfa_passed:
+        raise LoginRequiredError
+    return current
+
+
+async def _check_csrf(request: Request, current: sessions.Current) -> None:
+    if request.method not in _UNSAFE:
+        return
+    submitted = request.headers.get(CSRF_HEADER)
+    if submitted is None:
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        submitted = value if isinstance(value, str) else None
+    if not sessions.csrf_matches(current, submitted):
+        raise CsrfError
+
+
+async def _pending(request: Request) -> sessions.Current:
+    """A session between password and second factor (CSRF checked on POST)."""
+    current = await _resolve(request, mfa_passed=False)
+    await _check_csrf(request, current)
+    return current
+
+
+async def _staff(request: Request) -> Staff:
+    """The fully signed-in staff member (CSRF checked on every state-changing request)."""
+    current = await _resolve(request, mfa_passed=True)
+    await _check_csrf(request, current)
+    async with runtime(request).database.transaction() as session:
+        organisation = await find_organisation(session, current.user.organisation)
+    principal = principal_for(
+        organisation, subject=f"user:{current.user.username}", role=cast(Role, current.user.role)
+    )
+    return Staff(
+        current=current,
+        principal=principal,
+        organisation_name=organisation.name,
+        organisation_kind=organisation.kind,
+    )
+
+
+PendingLogin = Annotated[sessions.Current, Depends(_pending)]
+SignedIn = Annotated[Staff, Depends(_staff)]
+
+
+def require_roles(*roles: Role) -> Callable[[Staff], Staff]:
+    def check(staff: SignedIn) -> Staff:
+        if staff.role not in roles:
+            raise ForbiddenError
+        return staff
+
+    return check
+
+
+QuarantineStaff = Annotated[Staff, Depends(require_roles("functioneel_beheerder", "operator"))]
+
+
+def new_login_csrf() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def render(
+    request: Request,
+    template: str,
+    *,
+    staff: Staff | None = None,
+    status_code: int = 200,
+    **context: Any,
+) -> Response:
+    """A page; the layout gets the staff member (or None) and the CSRF token."""
+    templates: Jinja2Templates = request.app.state.ui_templates
+    return templates.TemplateResponse(
+        request,
+        template,
+        {
+            "staff": staff,
+            "csrf_token": staff.csrf_token if staff else context.pop("csrf_token", ""),
+            "active": context.pop("active", ""),
+            **context,
+        },
+        status_code=status_code,
+    )

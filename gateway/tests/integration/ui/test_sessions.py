@@ -1,0 +1,137 @@
+"""Sessions, CSRF and headers of the staff UI against the real app and database."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import text
+
+from .conftest import MakeUser, UiApp, csrf_of, log_in
+
+
+async def session_count(ui: UiApp) -> int:
+    async with ui.database.sessions() as session:
+        return int((await session.execute(text("SELECT count(*) FROM sessions"))).scalar_one())
+
+
+async def test_logout_ends_the_session_on_the_server(ui: UiApp, make_user: MakeUser) -> None:
+    page = await log_in(ui.http, await make_user())
+    cookie = dict(ui.http.cookies)
+
+    out = await ui.http.post("/ui/uitloggen", data={"csrf_token": csrf_of(page)})
+
+    assert out.status_code == 303
+    assert out.headers["location"] == "/ui/inloggen?melding=uitgelogd"
+    assert await session_count(ui) == 0
+    ui.http.cookies.update(cookie)  # replaying the old cookie does not help
+    assert (await ui.http.get("/ui/")).headers["location"].startswith("/ui/inloggen")
+
+
+async def test_a_post_without_the_csrf_token_is_refused(ui: UiApp, make_user: MakeUser) -> None:
+    page = await log_in(ui.http, await make_user())
+
+    missing = await ui.http.post("/ui/uitloggen")
+    wrong = await ui.http.post("/ui/uitloggen", data={"csrf_token": "x" * 43})
+    memo = await ui.http.post(
+        "/ui/cases/5f0c6a8e-3b1d-4c2e-9f47-0e8a1d2b3c4d/memos", data={"text": "hoi"}
+    )
+    header = await ui.http.post(
+        "/ui/uitloggen", headers={"X-CSRF-Token": csrf_of(page), "HX-Request": "true"}
+    )
+
+    assert missing.status_code == wrong.status_code == memo.status_code == 403
+    assert "Formulier verlopen" in missing.text
+    assert not any(call.method == "POST" for call in ui.cases.calls)
+    assert header.status_code == 303, "htmx sends the token in a header"
+
+
+async def test_the_login_form_needs_its_csrf_token(ui: UiApp, make_user: MakeUser) -> None:
+    account = await make_user()
+
+    refused = await ui.http.post(
+        "/ui/inloggen", data={"username": account.username, "password": account.password}
+    )
+
+    assert refused.status_code == 403
+
+
+async def test_an_idle_session_ends(ui: UiApp, make_user: MakeUser) -> None:
+    await log_in(ui.http, await make_user())
+    ui.configure(session_idle_minutes=0.01)
+    assert (await ui.http.get("/ui/")).status_code == 200
+
+    await asyncio.sleep(0.8)
+    expired = await ui.http.get("/ui/")
+
+    assert expired.status_code == 303
+    assert expired.headers["location"] == "/ui/inloggen?melding=verlopen"
+    assert await session_count(ui) == 0
+
+
+async def test_a_session_ends_after_its_absolute_lifetime(ui: UiApp, make_user: MakeUser) -> None:
+    ui.configure(session_absolute_hours=0.0002)  # 0.72 seconds
+    await log_in(ui.http, await make_user())
+    assert (await ui.http.get("/ui/")).status_code == 200
+
+    await asyncio.sleep(1.0)
+
+    assert (await ui.http.get("/ui/")).status_code == 303
+
+
+async def test_a_half_way_login_opens_no_pages(ui: UiApp, make_user: MakeUser) -> None:
+    account = await make_user()
+    page = await ui.http.get("/ui/inloggen")
+    await ui.http.post(
+        "/ui/inloggen",
+        data={
+            "username": account.username,
+            "password": account.password,
+            "csrf_token": csrf_of(page),
+        },
+    )
+
+    assert (await ui.http.get("/ui/")).status_code == 303
+    assert (await ui.http.get("/ui/cases")).status_code == 303
+
+
+async def test_ui_answers_carry_security_headers(ui: UiApp) -> None:
+    page = await ui.http.get("/ui/inloggen")
+    asset = await ui.http.get("/static/app.js")
+
+    for response in (page, asset):
+        csp = response.headers["content-security-policy"]
+        assert "script-src 'self'" in csp
+        assert "unsafe-inline" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert response.headers["strict-transport-security"].startswith("max-age=")
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "no-referrer"
+        assert "camera=()" in response.headers["permissions-policy"]
+    assert page.headers["cache-control"] == "no-store"
+    assert "<script>" not in page.text
+    assert " on" + "click=" not in page.text
+
+
+async def test_the_session_cookie_is_strict(ui: UiApp, make_user: MakeUser) -> None:
+    ui.configure(cookie_secure=True)
+    account = await make_user()
+    page = await ui.http.get("https://gw/ui/inloggen")
+
+    answer = await ui.http.post(
+        "https://gw/ui/inloggen",
+        data={
+            "username": account.username,
+            "password": account.password,
+            "csrf_token": csrf_of(page),
+        },
+    )
+
+    cookie = next(
+        value
+        for name, value in answer.headers.multi_items()
+        if name == "set-cookie" and value.startswith("__Host-bo_session=")
+    )
+    assert "HttpOnly" in cookie
+    assert "Secure" in cookie
+    assert "SameSite=strict" in cookie
+    assert "Path=/" in cookie

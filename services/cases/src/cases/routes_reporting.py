@@ -1,0 +1,199 @@
+"""Exports of the case list and the access log (Logboek Dataverwerkingen) over HTTP.
+
+Included before the main router: `/cases/export.csv` must not be taken for `/cases/{case_id}`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict
+
+from cases import audit, exports, search
+from cases.filters import LOCAL_TIME, Bsn, CaseFilter, ListFilters, day_end, day_start
+from servicekit.auth import Principal, require_roles
+from servicekit.cursors import InvalidCursorError, decode_cursor, encode_cursor
+from servicekit.http import DbSession, correlation_id_of
+from servicekit.runtime import ServiceRuntime
+
+router = APIRouter()
+
+Exporter = Annotated[Principal, Depends(require_roles(*sorted(exports.EXPORT_ROLES)))]
+Auditor = Annotated[Principal, Depends(require_roles("auditor"))]
+"""Only the auditor reads the access log: who grants access (functioneel beheerder) should
+not also be the one who reviews its use."""
+
+_EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Internal token missing, invalid or expired"},
+    403: {"description": "The role may not export (auditor, operator)"},
+    404: {"description": "A requested municipality is outside the caller's scope"},
+    422: {"description": "A filter has the wrong type or form"},
+}
+_MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _settings(request: Request, name: str) -> str:
+    value: str = getattr(request.app.state, name)
+    return value
+
+
+async def _start_export(
+    request: Request,
+    session: DbSession,
+    principal: Principal,
+    case_filter: CaseFilter,
+    file_format: str,
+) -> StreamingResponse:
+    """Log the export (committed before the first row leaves), then stream it."""
+    with_bsn = principal.role in exports.BSN_ROLES
+    counts = await search.count_per_municipality(session, case_filter=case_filter)
+    await audit.record_many(
+        session,
+        access=audit.Access(principal, correlation_id_of(request)),
+        action=audit.CASES_EXPORTED,
+        counts=audit.per_municipality(case_filter.scope, counts),
+        details={
+            "filter": case_filter.described(),
+            "format": file_format,
+            "bsn_column": with_bsn,
+        },
+        data_subject_hash=audit.subject_hash(
+            case_filter.bsn, secret=_settings(request, "bsn_hash_secret")
+        )
+        if case_filter.bsn
+        else None,
+    )
+    runtime: ServiceRuntime = request.app.state.runtime
+    stream = exports.csv_stream if file_format == "csv" else exports.xlsx_stream
+    today = datetime.now(LOCAL_TIME).date().isoformat()
+    return StreamingResponse(
+        stream(runtime.database, case_filter=case_filter, with_bsn=with_bsn),
+        media_type=_MEDIA_TYPES[file_format],
+        headers={
+            "Content-Disposition": f'attachment; filename="zaken-{today}.{file_format}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get(
+    "/cases/export.csv",
+    tags=["exports"],
+    summary="The filtered case list as CSV (`;`, UTF-8 with BOM), streamed",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}}, **_EXPORT_RESPONSES},
+)
+async def export_csv(
+    request: Request, session: DbSession, principal: Exporter, case_filter: ListFilters
+) -> StreamingResponse:
+    return await _start_export(request, session, principal, case_filter, "csv")
+
+
+@router.get(
+    "/cases/export.xlsx",
+    tags=["exports"],
+    summary="The filtered case list as an Excel workbook, streamed",
+    response_class=StreamingResponse,
+    responses={200: {"content": {_MEDIA_TYPES["xlsx"]: {}}}, **_EXPORT_RESPONSES},
+)
+async def export_xlsx(
+    request: Request, session: DbSession, principal: Exporter, case_filter: ListFilters
+) -> StreamingResponse:
+    return await _start_export(request, session, principal, case_filter, "xlsx")
+
+
+class AuditEntry(BaseModel):
+    """One access to personal data; the data subject only as a keyed hash of the BSN."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    occurred_at: datetime
+    actor: str
+    organisation: str
+    role: str
+    action: str
+    municipality_code: str | None
+    case_id: uuid.UUID | None
+    purpose: str
+    trace_id: str
+    data_subject_hash: str | None
+    row_count: int | None
+    details: dict[str, Any]
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEntry]
+    next_cursor: str | None
+
+
+def _audit_fingerprint(query: audit.AuditQuery, *, secret: str) -> str:
+    """A keyed digest of the query, so a cursor only continues the listing it came from."""
+    return hmac.new(secret.encode(), repr(query).encode(), hashlib.sha256).hexdigest()[:24]
+
+
+@router.get(
+    "/audit",
+    tags=["audit"],
+    response_model=AuditPage,
+    summary="The access log of the caller's municipalities, newest first (role auditor)",
+    responses={
+        400: {"description": "Cursor invalid, tampered with, or of another filter"},
+        403: {"description": "Only for the role auditor"},
+    },
+)
+async def audit_log(
+    request: Request,
+    session: DbSession,
+    principal: Auditor,
+    case_id: Annotated[uuid.UUID | None, Query()] = None,
+    actor: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    bsn: Annotated[Bsn | None, Query(description="Entries about this person")] = None,
+    from_: Annotated[date | None, Query(alias="from", description="First day")] = None,
+    to: Annotated[date | None, Query(description="Last day, inclusive")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[str | None, Query()] = None,
+) -> AuditPage:
+    query = audit.AuditQuery(
+        scope=None if principal.all_municipalities else principal.municipalities,
+        case_id=case_id,
+        actor=actor,
+        data_subject_hash=audit.subject_hash(bsn, secret=_settings(request, "bsn_hash_secret"))
+        if bsn
+        else None,
+        occurred_from=day_start(from_),
+        occurred_before=day_end(to),
+    )
+    secret = _settings(request, "cursor_secret")
+    fingerprint = _audit_fingerprint(query, secret=secret)
+    after = _decode(cursor, fingerprint, secret=secret) if cursor else None
+    rows = await audit.entries(session, query=query, limit=limit + 1, after=after)
+    page, more = rows[:limit], len(rows) > limit
+    next_cursor = None
+    if more and page:
+        last = page[-1]
+        next_cursor = encode_cursor(
+            {"t": last.occurred_at.isoformat(), "i": last.id, "f": fingerprint}, secret=secret
+        )
+    return AuditPage(
+        items=[AuditEntry.model_validate(row) for row in page], next_cursor=next_cursor
+    )
+
+
+def _decode(cursor: str, fingerprint: str, *, secret: str) -> tuple[datetime, int]:
+    values = decode_cursor(cursor, secret=secret)
+    if not hmac.compare_digest(str(values.get("f")), fingerprint):
+        raise InvalidCursorError("the cursor belongs to another filter")
+    try:
+        return datetime.fromisoformat(values["t"]), int(values["i"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise InvalidCursorError("cursor is not valid; start again from the first page") from error

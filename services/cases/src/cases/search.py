@@ -1,0 +1,282 @@
+"""The queries of the case list, its exports and the filtered overview.
+
+Every filter is a condition the indexes of migration 0004 answer: names through the GIN
+index on `case_persons (municipality_code, search_name)` (trigrams, only the caller's
+municipalities), BSN and postal code through btree indexes, the rest through the composite
+indexes on `cases`. Pages use keyset pagination on (sort key, id), never OFFSET, so a page
+costs the same at the end of the list as at its start.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Select,
+    Uuid,
+    and_,
+    any_,
+    cast,
+    func,
+    literal,
+    select,
+    tuple_,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from cases.filters import LOCAL_TIME, CaseFilter, Sort
+from cases.models import Case, CasePerson
+from cases.statuses import CaseStatus
+
+SortKey = tuple[Any, uuid.UUID]
+"""The sort value and id of the last row of a page: where the next page starts."""
+
+
+@dataclass(frozen=True)
+class SortOrder:
+    column: InstrumentedAttribute[Any]
+    descending: bool
+
+
+SORT_ORDERS: dict[Sort, SortOrder] = {
+    Sort.SUBMITTED: SortOrder(Case.submitted_at, descending=False),
+    Sort.SUBMITTED_DESC: SortOrder(Case.submitted_at, descending=True),
+    Sort.CHANGED: SortOrder(Case.status_changed_at, descending=False),
+    Sort.CHANGED_DESC: SortOrder(Case.status_changed_at, descending=True),
+    Sort.NUMBER: SortOrder(Case.application_number, descending=False),
+}
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _normalised(text: str) -> ColumnElement[str]:
+    """Lower-cased and without accents by the same function as `search_name`."""
+    return func.lower(func.public.f_unaccent(text))
+
+
+def _person_conditions(case_filter: CaseFilter) -> list[list[ColumnElement[bool]]]:
+    """Per search on the household (name or postal code, BSN): what one person must match."""
+    groups: list[list[ColumnElement[bool]]] = []
+    query = case_filter.q
+    if query is not None and query.kind == "postal_code":
+        postal = func.upper(func.replace(CasePerson.postal_code, " ", ""))
+        groups.append([postal == query.value])
+    elif query is not None and query.kind == "name":
+        groups.append(
+            [
+                CasePerson.search_name.like(
+                    literal("%") + _normalised(_escape_like(word)) + literal("%")
+                )
+                for word in query.words
+            ]
+        )
+    if case_filter.bsn is not None:
+        groups.append([CasePerson.bsn == case_filter.bsn])
+    if case_filter.scope is not None:
+        for group in groups:
+            group.append(CasePerson.municipality_code.in_(case_filter.scope))
+    return groups
+
+
+def conditions(
+    case_filter: CaseFilter, *, case_ids: Sequence[uuid.UUID] | None = None
+) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of a filter, scope first (an empty scope matches nothing).
+
+    The household searches become `id IN (SELECT case_id FROM case_persons WHERE ...)`, or,
+    when the caller looked the matching cases up first, `id = ANY(case_ids)`.
+    """
+    found: list[ColumnElement[bool]] = []
+    if case_filter.scope is not None:
+        found.append(Case.municipality_code.in_(case_filter.scope))
+    if case_ids is not None:
+        found.append(Case.id == any_(cast(literal(list(case_ids), ARRAY(Uuid)), ARRAY(Uuid))))
+    else:
+        found.extend(
+            Case.id.in_(select(CasePerson.case_id).where(*group))
+            for group in _person_conditions(case_filter)
+        )
+    if case_filter.q is not None and case_filter.q.kind == "application_number":
+        found.append(Case.application_number == case_filter.q.value)
+    if case_filter.statuses:
+        found.append(Case.status.in_(case_filter.statuses))
+    if case_filter.kind is not None:
+        found.append(Case.kind == case_filter.kind)
+    found.extend(_handling_conditions(case_filter))
+    found.extend(
+        overview_conditions(
+            campaign=case_filter.campaign,
+            submitted_from=case_filter.submitted_from,
+            submitted_before=case_filter.submitted_before,
+        )
+    )
+    if case_filter.changed_from is not None:
+        found.append(Case.status_changed_at >= case_filter.changed_from)
+    if case_filter.changed_before is not None:
+        found.append(Case.status_changed_at < case_filter.changed_before)
+    return found
+
+
+def _handling_conditions(case_filter: CaseFilter) -> list[ColumnElement[bool]]:
+    """Advice, hold and assignment."""
+    found: list[ColumnElement[bool]] = []
+    if case_filter.advice is not None:
+        found.append(Case.advice == case_filter.advice)
+    if case_filter.on_hold is not None:
+        held = Case.status == CaseStatus.ON_HOLD.value
+        found.append(held if case_filter.on_hold else ~held)
+    if case_filter.assigned_to is not None:
+        found.append(Case.assigned_to == case_filter.assigned_to)
+    if case_filter.unassigned:
+        found.append(Case.assigned_to.is_(None))
+    return found
+
+
+async def _matching_case_ids(
+    session: AsyncSession, case_filter: CaseFilter
+) -> list[uuid.UUID] | None:
+    """The cases the household searches match, when they are few (else None).
+
+    A page is `ORDER BY key LIMIT n`: given a semi-join, PostgreSQL likes to walk the sort
+    index and test each case, which reads a whole municipality when a name is rare. Looking
+    the few matches up first (trigram/BTREE index) and passing them as an array lets it fetch
+    them by primary key and sort a handful instead; many matches are dense enough for the walk.
+    """
+    found: set[uuid.UUID] | None = None
+    for group in _person_conditions(case_filter):
+        statement = select(CasePerson.case_id).where(*group).limit(PERSON_MATCHES_LOOKED_UP + 1)
+        ids = set((await session.scalars(statement)).all())
+        if len(ids) > PERSON_MATCHES_LOOKED_UP:
+            return None
+        found = ids if found is None else found & ids
+    return None if found is None else sorted(found)
+
+
+PERSON_MATCHES_LOOKED_UP = 5000
+
+
+def overview_conditions(
+    *,
+    kind: str | None = None,
+    campaign: str | None = None,
+    submitted_from: datetime | None = None,
+    submitted_before: datetime | None = None,
+) -> list[ColumnElement[bool]]:
+    """The filters the overview shares with the list (all answered by the overview index)."""
+    found: list[ColumnElement[bool]] = []
+    if kind is not None:
+        found.append(Case.kind == kind)
+    if campaign is not None:
+        found.append(Case.campaign == campaign)
+    if submitted_from is not None:
+        found.append(Case.submitted_at >= submitted_from)
+    if submitted_before is not None:
+        found.append(Case.submitted_at < submitted_before)
+    return found
+
+
+def _ordered(statement: Select[Any], sort: Sort, after: SortKey | None) -> Select[Any]:
+    order = SORT_ORDERS[sort]
+    key = tuple_(order.column, Case.id)
+    if after is not None:
+        bound = tuple_(literal(after[0], order.column.type), literal(after[1], Case.id.type))
+        statement = statement.where(key < bound if order.descending else key > bound)
+    if order.descending:
+        return statement.order_by(order.column.desc(), Case.id.desc())
+    return statement.order_by(order.column.asc(), Case.id.asc())
+
+
+def sort_key(case: Case, sort: Sort) -> SortKey:
+    """Where the page after this case starts."""
+    return getattr(case, SORT_ORDERS[sort].column.key), case.id
+
+
+def list_statement(
+    case_filter: CaseFilter,
+    *,
+    limit: int,
+    after: SortKey | None,
+    case_ids: Sequence[uuid.UUID] | None = None,
+) -> Select[Any]:
+    """The query of one page (also what the index tests EXPLAIN)."""
+    statement = select(Case).where(*conditions(case_filter, case_ids=case_ids)).limit(limit)
+    return _ordered(statement, case_filter.sort, after)
+
+
+async def list_page(
+    session: AsyncSession, *, case_filter: CaseFilter, limit: int, after: SortKey | None
+) -> Sequence[Case]:
+    """Up to `limit` cases matching the filter, in its order, after the given key."""
+    if case_filter.scope is not None and not case_filter.scope:
+        return []
+    case_ids = await _matching_case_ids(session, case_filter)
+    if case_ids is not None and not case_ids:
+        return []
+    statement = list_statement(case_filter, limit=limit, after=after, case_ids=case_ids)
+    return (await session.scalars(statement)).all()
+
+
+async def count_per_municipality(
+    session: AsyncSession, *, case_filter: CaseFilter
+) -> dict[str, int]:
+    """How many cases match the filter, per municipality (for the access log of an export)."""
+    if case_filter.scope is not None and not case_filter.scope:
+        return {}
+    rows = await session.execute(
+        select(Case.municipality_code, func.count())
+        .where(*conditions(case_filter))
+        .group_by(Case.municipality_code)
+    )
+    return {code: int(count) for code, count in rows}
+
+
+def _local(moment: InstrumentedAttribute[datetime], *, as_text: bool) -> ColumnElement[Any]:
+    """A moment in Dutch local time: as text `dd-mm-jjjj uu:mm` (CSV) or a naive timestamp
+    (spreadsheets know no time zones); formatted by PostgreSQL, much faster than Python."""
+    local = func.timezone(LOCAL_TIME.key, moment)
+    return func.to_char(local, "DD-MM-YYYY HH24:MI") if as_text else local
+
+
+async def stream_export_rows(
+    session: AsyncSession,
+    *,
+    case_filter: CaseFilter,
+    with_bsn: bool,
+    times_as_text: bool,
+    batch_size: int = 5000,
+) -> AsyncIterator[Sequence[tuple[Any, ...]]]:
+    """The export's rows in batches from a server-side cursor (constant memory): number,
+    kind, status, advice, decision, submitted, changed, adults, persons, municipality and,
+    when asked, the applicant's BSN."""
+    if case_filter.scope is not None and not case_filter.scope:
+        return
+    statement = select(
+        Case.application_number,
+        Case.kind,
+        Case.status,
+        Case.advice,
+        Case.decision,
+        _local(Case.submitted_at, as_text=times_as_text),
+        _local(Case.status_changed_at, as_text=times_as_text),
+        Case.adults,
+        Case.persons,
+        Case.municipality_code,
+    )
+    if with_bsn:
+        applicant = CasePerson.__table__.alias("applicant")
+        statement = statement.add_columns(applicant.c.bsn).outerjoin(
+            applicant, and_(applicant.c.case_id == Case.id, applicant.c.position == 0)
+        )
+    statement = _ordered(statement.where(*conditions(case_filter)), case_filter.sort, None)
+    result = await session.stream(statement.execution_options(yield_per=batch_size))
+    async for partition in result.partitions():
+        yield [tuple(row) for row in partition]

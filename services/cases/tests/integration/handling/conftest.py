@@ -1,0 +1,190 @@
+"""The cases service with its lifespan running (bus, relay, hold lifter), a migrated database of
+its own per test, and helpers to open cases directly through the event handler (no bus wait)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from sqlalchemy import select, update
+
+from cases import handlers
+from cases.main import create_app
+from cases.models import Case
+from cases.settings import CasesSettings
+from contracts.base import Envelope
+from contracts.household import Adult, Child, Household
+from contracts.intake import ApplicationReceived
+from servicekit.auth import Principal, Role, issue_token
+from servicekit.bus import Bus, parking_queue_name
+from servicekit.db import Database
+from servicekit.migrations import upgrade
+from servicekit.routes import Delivery
+from servicekit.tables import outbox
+
+MIGRATIONS = Path(__file__).resolve().parents[3] / "migrations"
+TOKEN_SECRET = "integration-test-internal-token-secret-0123456789"
+AMSTERDAM = "0363"
+ROTTERDAM = "0599"
+SUBMITTED = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], *, seconds: float = 15.0) -> None:
+    """Poll until `check` holds; fail at the deadline (never sleep a fixed time and hope)."""
+    deadline = time.monotonic() + seconds
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met before the deadline")
+        await asyncio.sleep(0.05)
+
+
+def principal(
+    role: Role = "behandelaar", *municipalities: str, subject: str = "staff-1"
+) -> Principal:
+    return Principal(
+        subject=subject,
+        organisation="gemeente-test",
+        role=role,
+        municipalities=municipalities or (AMSTERDAM,),
+    )
+
+
+def household(*, partner: bool = False, children: int = 1) -> Household:
+    return Household(
+        applicant=Adult(
+            bsn="111222333", initials="J.", last_name="Vries", date_of_birth=date(1981, 4, 17)
+        ),
+        partner=Adult(
+            bsn="123456782", initials="F.", last_name="Amrani", date_of_birth=date(1984, 9, 2)
+        )
+        if partner
+        else None,
+        children=tuple(
+            Child(bsn=f"30000000{n}", first_name=f"Kind{n}", date_of_birth=date(2012, 6, n + 1))
+            for n in range(children)
+        ),
+    )
+
+
+@dataclass
+class Cases:
+    """The running service, its database, and helpers (tests get them through the fixture)."""
+
+    client: httpx.AsyncClient
+    database: Database
+    principal = staticmethod(principal)
+    eventually = staticmethod(eventually)
+
+    @staticmethod
+    def headers(
+        role: Role = "behandelaar", *municipalities: str, subject: str = "staff-1"
+    ) -> dict[str, str]:
+        token = issue_token(principal(role, *municipalities, subject=subject), secret=TOKEN_SECRET)
+        return {"X-Internal-Token": token}
+
+    async def open(
+        self, *, municipality: str = AMSTERDAM, status: str | None = None, **shape: Any
+    ) -> uuid.UUID:
+        """Open an application's case as the consumer would, optionally in a given status."""
+        event = ApplicationReceived(
+            application_id=uuid.uuid4(),
+            application_number=f"GV-2026-{uuid.uuid4().hex[:8]}",
+            revision=1,
+            source_event_id=uuid.uuid4(),
+            municipality_code=municipality,
+            submitted_at=SUBMITTED,
+            requested_start_date=date(2027, 1, 1),
+            household=household(**shape),
+        )
+        delivery = Delivery(Envelope.wrap(event, correlation_id=uuid.uuid4().hex), event)
+        async with self.database.transaction() as session:
+            await handlers.application_revisions(session, [delivery])
+            case_id = await session.scalar(
+                select(Case.id).where(Case.application_number == event.application_number)
+            )
+            assert case_id is not None
+            if status is not None:
+                await session.execute(update(Case).where(Case.id == case_id).values(status=status))
+        return case_id
+
+    async def case(self, case_id: uuid.UUID) -> Case:
+        async with self.database.transaction() as session:
+            case = await session.get(Case, case_id)
+            assert case is not None
+            return case
+
+    async def events(self, routing_key: str) -> list[dict[str, Any]]:
+        """The `data` of the outbox's events with this routing key, oldest first."""
+        async with self.database.transaction() as session:
+            rows = await session.scalars(
+                select(outbox.c.envelope)
+                .where(outbox.c.routing_key == routing_key)
+                .order_by(outbox.c.id)
+            )
+            return [envelope["data"] for envelope in rows]
+
+    async def transition(
+        self,
+        case_id: uuid.UUID,
+        to: str,
+        role: Role = "behandelaar",
+        *municipalities: str,
+        reason: str = "Volgende stap",
+    ) -> httpx.Response:
+        return await self.client.post(
+            f"/cases/{case_id}/transitions",
+            json={"to": to, "reason": reason},
+            headers=self.headers(role, *municipalities),
+        )
+
+
+@pytest.fixture
+def lift_seconds() -> float:
+    """How often the service lifts due holds; a test that waits for it asks for less."""
+    return 3600.0
+
+
+@pytest.fixture
+async def cases(
+    scratch_database_url: str, amqp_url: str, lift_seconds: float
+) -> AsyncIterator[Cases]:
+    await asyncio.to_thread(upgrade, MIGRATIONS, scratch_database_url)
+    service = f"cases{uuid.uuid4().hex[:8]}"
+    settings = CasesSettings(
+        service_name=service,
+        database_url=scratch_database_url,
+        amqp_url=amqp_url,
+        environment="test",
+        internal_token_secret=TOKEN_SECRET,
+        relay_poll_seconds=0.2,
+        hold_lift_seconds=lift_seconds,
+    )
+    app = create_app(settings)
+    database = Database(scratch_database_url, pool_size=2)
+    try:
+        async with (
+            LifespanManager(app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://cases"
+            ) as client,
+        ):
+            yield Cases(client=client, database=database)
+    finally:
+        await database.dispose()
+        bus = Bus(amqp_url, service=service)
+        await bus.connect()
+        channel = await bus.connection.channel()
+        for purpose in ("applications", "re_examinations"):
+            await channel.queue_delete(f"{service}.{purpose}")
+        await channel.queue_delete(parking_queue_name(service))
+        await channel.close()
+        await bus.close()

@@ -1,0 +1,1 @@
+"""The re-examination (heronderzoek) import: a spreadsheet in, re-examination events out."""
