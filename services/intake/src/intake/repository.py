@@ -6,13 +6,13 @@ import uuid
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import Table, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from intake.models import Application, ApplicationRevision, KnownMunicipality, QuarantinedMessage
+from intake.models import ApplicationRevision, KnownMunicipality, QuarantinedMessage
 
 
 async def register_municipality(session: AsyncSession, *, code: str, name: str) -> None:
@@ -53,31 +53,37 @@ async def add_revisions_to_applications(
     application id and its new newest revision number per application number. Rows are
     written in number order, so concurrent consumers lock them in the same order.
     """
-    statement = insert(Application).values(
-        [
-            {
-                "id": uuid.uuid4(),
-                "application_number": number,
-                "municipality_code": municipality,
-                "current_revision": count,
-            }
-            for number, (count, municipality) in sorted(counts.items())
-        ]
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=["application_number"],
-        set_={
-            "current_revision": Application.current_revision + statement.excluded.current_revision,
-            "municipality_code": statement.excluded.municipality_code,
-            "updated_at": func.now(),
+    numbers = sorted(counts)
+    rows = await session.execute(
+        _COUNT_UP_REVISIONS,
+        {
+            "ids": [uuid.uuid4() for _ in numbers],
+            "numbers": numbers,
+            "municipalities": [counts[number][1] for number in numbers],
+            "counts": [counts[number][0] for number in numbers],
         },
     )
-    rows = await session.execute(
-        statement.returning(
-            Application.application_number, Application.id, Application.current_revision
-        )
-    )
     return {row.application_number: (row.id, row.current_revision) for row in rows}
+
+
+# One statement for a whole batch, its rows passed as arrays: cheaper than a VALUES list.
+_COUNT_UP_REVISIONS = text(
+    """
+    INSERT INTO applications (id, application_number, municipality_code, current_revision)
+    SELECT * FROM unnest(
+        CAST(:ids AS uuid[]), CAST(:numbers AS text[]),
+        CAST(:municipalities AS text[]), CAST(:counts AS integer[]))
+    ON CONFLICT (application_number) DO UPDATE SET
+        current_revision = applications.current_revision + excluded.current_revision,
+        municipality_code = excluded.municipality_code,
+        updated_at = now()
+    RETURNING application_number, id, current_revision
+    """
+)
+
+
+# Core on the table, built once: no ORM bookkeeping per row.
+_INSERT_REVISION = cast(Table, ApplicationRevision.__table__).insert()
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,18 @@ class RevisionRow:
 async def add_revisions(session: AsyncSession, rows: list[RevisionRow]) -> None:
     if rows:
         await session.execute(
-            insert(ApplicationRevision), [{"id": uuid.uuid4(), **asdict(row)} for row in rows]
+            _INSERT_REVISION,
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "application_id": row.application_id,
+                    "revision": row.revision,
+                    "source_event_id": row.source_event_id,
+                    "channel": row.channel,
+                    "body": row.body,
+                }
+                for row in rows
+            ],
         )
 
 

