@@ -41,6 +41,9 @@ class LocalSystem:
     ports: dict[str, int] = field(default_factory=lambda: {s: free_port() for s in SERVICES})
     suffix: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)
+    """Settings added to (or overriding) the services' environment, e.g. for the browser tests
+    `GATEWAY_COOKIE_SECURE=false`, since this system serves plain HTTP on 127.0.0.1."""
 
     def database_url(self, service: str) -> str:
         base = self.postgres_server_url.rsplit("/", 1)[0]
@@ -63,6 +66,7 @@ class LocalSystem:
         )
         for service in SERVICES:
             env[f"{service.upper()}_DATABASE_URL"] = self.database_url(service)
+        env.update(self.extra_env)
         return env
 
     def url(self, service: str) -> str:

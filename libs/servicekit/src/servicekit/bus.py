@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -77,18 +78,21 @@ class Bus:
 
     async def publish_envelope(self, routing_key: str, envelope: Envelope) -> None:
         """Publish and wait for the broker's confirm."""
+        await self.publish_stored(routing_key, envelope.model_dump(mode="json"))
+
+    async def publish_stored(self, routing_key: str, envelope: dict[str, Any]) -> None:
+        """Publish an envelope as the outbox stored it (already valid JSON data)."""
         if self._events is None:
             raise RuntimeError("bus not connected")
         message = aio_pika.Message(
-            body=envelope.model_dump_json().encode(),
+            body=json.dumps(envelope, separators=(",", ":")).encode(),
             content_type="application/json",
             delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-            message_id=str(envelope.event_id),
-            correlation_id=envelope.correlation_id,
-            type=envelope.event_type,
-            timestamp=envelope.occurred_at,
-            app_id=envelope.producer,
-            headers={"version": envelope.version},
+            message_id=str(envelope["event_id"]),
+            correlation_id=str(envelope["correlation_id"]),
+            type=str(envelope["event_type"]),
+            app_id=str(envelope["producer"]),
+            headers={"version": envelope["version"]},
         )
         await self._events.publish(message, routing_key=routing_key)
 

@@ -129,10 +129,7 @@ class OutboxRelay:
 
     async def _publish_all(self, messages: list[tuple[str, dict[str, Any]]]) -> None:
         await asyncio.gather(
-            *(
-                self._bus.publish_envelope(routing_key, Envelope.model_validate(envelope))
-                for routing_key, envelope in messages
-            )
+            *(self._bus.publish_stored(routing_key, envelope) for routing_key, envelope in messages)
         )
 
     async def run(self) -> None:
