@@ -17,7 +17,11 @@ SEEDED = ("0363", "0599", "0344", "0518", "0014", "0772", "0534", "0553", "0575"
 @pytest.fixture(scope="session")
 def system(postgres_server_url: str, amqp_url: str) -> Iterator[LocalSystem]:
     local = LocalSystem(
-        postgres_server_url=postgres_server_url, amqp_url=amqp_url, logs=ARTIFACTS / "e2e-logs"
+        postgres_server_url=postgres_server_url,
+        amqp_url=amqp_url,
+        logs=ARTIFACTS / "e2e-logs",
+        # Plain HTTP on 127.0.0.1: the browser tests need a session cookie without Secure.
+        extra_env={"GATEWAY_COOKIE_SECURE": "false"},
     )
     try:
         local.migrate()

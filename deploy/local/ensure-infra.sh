@@ -14,6 +14,8 @@ apt_install() {
 command -v make >/dev/null || apt_install make
 command -v pg_ctlcluster >/dev/null || apt_install postgresql
 command -v rabbitmq-server >/dev/null || apt_install rabbitmq-server
+# The browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
+[ -x /usr/bin/chromium ] || apt_install chromium fonts-dejavu-core
 if ! command -v uv >/dev/null; then
   python3 -m pip install --quiet uv || apt_install pipx
 fi

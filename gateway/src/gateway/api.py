@@ -10,6 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
 
 from gateway import scope
+from gateway.passthrough import content_type, pass_on, read_body
 from gateway.proxy import Downstream
 from gateway.schemas import (
     CASE_EXAMPLE,
@@ -145,13 +146,7 @@ async def list_cases(
         scope.check_municipalities(principal, municipality or [])
     except scope.OutOfScopeError:
         raise HTTPException(status.HTTP_404_NOT_FOUND, _NOT_FOUND) from None
-    return await services.cases.forward(
-        method="GET",
-        path="/cases",
-        principal=principal,
-        correlation_id=correlation_id_of(request),
-        params=request.query_params.multi_items(),
-    )
+    return await pass_on(request, services.cases, principal, path="/cases")
 
 
 @router.get(
@@ -168,13 +163,7 @@ async def list_cases(
 async def get_case(
     request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
 ) -> Response:
-    return await services.cases.forward(
-        method="GET",
-        path=f"/cases/{case_id}",
-        principal=principal,
-        correlation_id=correlation_id_of(request),
-        params=request.query_params.multi_items(),
-    )
+    return await pass_on(request, services.cases, principal, path=f"/cases/{case_id}")
 
 
 @router.get(
@@ -203,13 +192,7 @@ async def list_quarantine(
     limit: Annotated[int | None, Query(ge=1, description="page size")] = None,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page")] = None,
 ) -> Response:
-    return await services.intake.forward(
-        method="GET",
-        path="/quarantine",
-        principal=principal,
-        correlation_id=correlation_id_of(request),
-        params=request.query_params.multi_items(),
-    )
+    return await pass_on(request, services.intake, principal, path="/quarantine")
 
 
 @router.post(
@@ -231,14 +214,14 @@ async def reprocess_quarantined(
     services: Services,
     quarantine_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")],
 ) -> Response:
-    return await services.intake.forward(
+    return await pass_on(
+        request,
+        services.intake,
+        principal,
         method="POST",
         path=f"/quarantine/{quote(quarantine_id, safe='')}/reprocess",
-        principal=principal,
-        correlation_id=correlation_id_of(request),
-        params=request.query_params.multi_items(),
-        content=await _read_body(request, limit=_settings(request).max_intake_body_bytes),
-        headers=_content_type(request),
+        content=await read_body(request, limit=_settings(request).max_intake_body_bytes),
+        headers=content_type(request),
     )
 
 
@@ -277,43 +260,22 @@ async def reprocess_quarantined(
     },
 )
 async def submit_application(request: Request, services: Services) -> Response:
-    body = await _read_body(request, limit=_settings(request).max_intake_body_bytes)
-    headers = _content_type(request)
+    body = await read_body(request, limit=_settings(request).max_intake_body_bytes)
+    headers = content_type(request)
     if "x-signature" in request.headers:
         headers["X-Signature"] = request.headers["x-signature"]
-    return await services.intake.forward(
+    return await pass_on(
+        request,
+        services.intake,
+        WEBSITE,
         method="POST",
         path="/applications",
-        principal=WEBSITE,
-        correlation_id=correlation_id_of(request),
+        query=False,
         content=body,
         headers=headers,
     )
 
 
-async def _read_body(request: Request, *, limit: int) -> bytes:
-    """The raw body, refused with 413 as soon as it is larger than `limit` bytes."""
-    too_large = HTTPException(
-        status.HTTP_413_CONTENT_TOO_LARGE, f"de aanvraag is groter dan {limit // 1024} KiB"
-    )
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise too_large
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 def _settings(request: Request) -> GatewaySettings:
     settings: GatewaySettings = request.app.state.settings
     return settings
-
-
-def _content_type(request: Request) -> dict[str, str]:
-    content_type = request.headers.get("content-type")
-    return {"Content-Type": content_type} if content_type else {}

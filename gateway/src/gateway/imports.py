@@ -15,11 +15,11 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from gateway.api import Services
+from gateway.passthrough import pass_on
 from gateway.schemas import PROBLEMS, Problem, json_response
 from gateway.security import require_roles
 from gateway.settings import GatewaySettings
 from servicekit.auth import Principal
-from servicekit.http import correlation_id_of
 
 router = APIRouter(prefix="/api/v1", tags=["re-examination import"])
 Importer = Annotated[
@@ -114,11 +114,13 @@ async def upload_re_examinations(
     if declared.isdigit():
         headers["Content-Length"] = declared
     try:
-        return await services.intake.forward(
+        return await pass_on(
+            request,
+            services.intake,
+            principal,
             method="POST",
             path="/imports/re-examinations",
-            principal=principal,
-            correlation_id=correlation_id_of(request),
+            query=False,
             content=_limited(request, limit),
             headers=headers,
             timeout_seconds=settings.import_upload_timeout_seconds,
@@ -148,13 +150,7 @@ async def upload_re_examinations(
 async def get_import(
     request: Request, principal: Importer, services: Services, import_id: uuid.UUID
 ) -> Response:
-    return await services.intake.forward(
-        method="GET",
-        path=f"/imports/{import_id}",
-        principal=principal,
-        correlation_id=correlation_id_of(request),
-        params=request.query_params.multi_items(),
-    )
+    return await pass_on(request, services.intake, principal, path=f"/imports/{import_id}")
 
 
 @router.get(
@@ -166,9 +162,5 @@ async def get_import(
 async def get_import_report(
     request: Request, principal: Importer, services: Services, import_id: uuid.UUID
 ) -> Response:
-    return await services.intake.forward(
-        method="GET",
-        path=f"/imports/{import_id}/report.csv",
-        principal=principal,
-        correlation_id=correlation_id_of(request),
-    )
+    path = f"/imports/{import_id}/report.csv"
+    return await pass_on(request, services.intake, principal, path=path, query=False)

@@ -11,13 +11,13 @@ import uuid
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.api import Services
+from gateway.passthrough import content_type, pass_on, read_body
 from gateway.schemas import PROBLEMS, Problem, json_response
 from gateway.security import Authenticated
-from servicekit.http import correlation_id_of
 
 router = APIRouter(prefix="/api/v1", tags=["case handling"])
 
@@ -107,6 +107,7 @@ HISTORY_EXAMPLE: dict[str, Any] = {
     "details": {},
 }
 
+_HANDLING_STATE = json_response("the case's handling state", HANDLING_EXAMPLE)
 _REFUSED: dict[int | str, dict[str, Any]] = {
     403: {"model": Problem, "description": "your role may not do this (Dutch message)"},
     404: {"model": Problem, "description": "no such case within your organisation"},
@@ -134,38 +135,20 @@ def _body_of(model: type[BaseModel]) -> dict[str, Any]:
 
 
 async def _forward(
-    request: Request, services: Services, principal: Authenticated, *, method: str, path: str
+    request: Request, services: Services, principal: Authenticated, method: str, path: str
 ) -> Response:
-    content = None
-    headers: dict[str, str] = {}
-    if method in {"POST", "PUT"}:
-        content = await _read_body(request)
-        if "content-type" in request.headers:
-            headers["Content-Type"] = request.headers["content-type"]
-    return await services.cases.forward(
+    """Pass the request on to the cases service, with its body when it has one."""
+    if method not in {"POST", "PUT"}:
+        return await pass_on(request, services.cases, principal, method=method, path=path)
+    return await pass_on(
+        request,
+        services.cases,
+        principal,
         method=method,
         path=path,
-        principal=principal,
-        correlation_id=correlation_id_of(request),
-        params=request.query_params.multi_items(),
-        content=content,
-        headers=headers,
+        content=await read_body(request, limit=MAX_BODY_BYTES),
+        headers=content_type(request),
     )
-
-
-async def _read_body(request: Request) -> bytes:
-    """The raw body, refused with 413 once it is larger than `MAX_BODY_BYTES`."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise HTTPException(
-                status.HTTP_413_CONTENT_TOO_LARGE,
-                f"de aanvraag is groter dan {MAX_BODY_BYTES // 1024} KiB",
-            )
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 @router.post(
@@ -175,19 +158,12 @@ async def _read_body(request: Request) -> bytes:
     "the case history with your reason.",
     response_model=None,
     openapi_extra=_body_of(TransitionBody),
-    responses={
-        200: json_response("the case's handling state", HANDLING_EXAMPLE),
-        **_REFUSED,
-        **_CONFLICT,
-        **_INVALID,
-        **PROBLEMS,
-    },
+    responses={200: _HANDLING_STATE, **_REFUSED, **_CONFLICT, **_INVALID, **PROBLEMS},
 )
 async def transition(
     request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
 ) -> Response:
-    path = f"/cases/{case_id}/transitions"
-    return await _forward(request, services, principal, method="POST", path=path)
+    return await _forward(request, services, principal, "POST", f"/cases/{case_id}/transitions")
 
 
 @router.put(
@@ -195,36 +171,24 @@ async def transition(
     summary="Put a case on hold (in afwachting), or change its hold",
     response_model=None,
     openapi_extra=_body_of(HoldBody),
-    responses={
-        200: json_response("the case's handling state", HANDLING_EXAMPLE),
-        **_REFUSED,
-        **_CONFLICT,
-        **_INVALID,
-        **PROBLEMS,
-    },
+    responses={200: _HANDLING_STATE, **_REFUSED, **_CONFLICT, **_INVALID, **PROBLEMS},
 )
 async def put_on_hold(
     request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
 ) -> Response:
-    return await _forward(request, services, principal, method="PUT", path=f"/cases/{case_id}/hold")
+    return await _forward(request, services, principal, "PUT", f"/cases/{case_id}/hold")
 
 
 @router.delete(
     "/cases/{case_id}/hold",
     summary="Lift a case's hold (optional query parameter `reason`)",
     response_model=None,
-    responses={
-        200: json_response("the case's handling state", HANDLING_EXAMPLE),
-        **_REFUSED,
-        **_CONFLICT,
-        **PROBLEMS,
-    },
+    responses={200: _HANDLING_STATE, **_REFUSED, **_CONFLICT, **PROBLEMS},
 )
 async def lift_hold(
     request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
 ) -> Response:
-    path = f"/cases/{case_id}/hold"
-    return await _forward(request, services, principal, method="DELETE", path=path)
+    return await _forward(request, services, principal, "DELETE", f"/cases/{case_id}/hold")
 
 
 @router.get(
@@ -236,8 +200,7 @@ async def lift_hold(
 async def list_memos(
     request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
 ) -> Response:
-    path = f"/cases/{case_id}/memos"
-    return await _forward(request, services, principal, method="GET", path=path)
+    return await _forward(request, services, principal, "GET", f"/cases/{case_id}/memos")
 
 
 @router.post(
@@ -256,8 +219,7 @@ async def list_memos(
 async def add_memo(
     request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
 ) -> Response:
-    path = f"/cases/{case_id}/memos"
-    return await _forward(request, services, principal, method="POST", path=path)
+    return await _forward(request, services, principal, "POST", f"/cases/{case_id}/memos")
 
 
 @router.put(
@@ -265,18 +227,12 @@ async def add_memo(
     summary="Assign a case (`me` for yourself, null for nobody)",
     response_model=None,
     openapi_extra=_body_of(AssigneeBody),
-    responses={
-        200: json_response("the case's handling state", HANDLING_EXAMPLE),
-        **_REFUSED,
-        **_INVALID,
-        **PROBLEMS,
-    },
+    responses={200: _HANDLING_STATE, **_REFUSED, **_INVALID, **PROBLEMS},
 )
 async def put_assignee(
     request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
 ) -> Response:
-    path = f"/cases/{case_id}/assignee"
-    return await _forward(request, services, principal, method="PUT", path=path)
+    return await _forward(request, services, principal, "PUT", f"/cases/{case_id}/assignee")
 
 
 @router.get(
@@ -288,8 +244,7 @@ async def put_assignee(
 async def get_history(
     request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
 ) -> Response:
-    path = f"/cases/{case_id}/history"
-    return await _forward(request, services, principal, method="GET", path=path)
+    return await _forward(request, services, principal, "GET", f"/cases/{case_id}/history")
 
 
 @router.get(
@@ -301,5 +256,4 @@ async def get_history(
 async def get_handling(
     request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
 ) -> Response:
-    path = f"/cases/{case_id}/handling"
-    return await _forward(request, services, principal, method="GET", path=path)
+    return await _forward(request, services, principal, "GET", f"/cases/{case_id}/handling")

@@ -18,6 +18,7 @@ from starlette.background import BackgroundTask
 
 from gateway import scope
 from gateway.api import Services
+from gateway.passthrough import pass_on
 from gateway.proxy import Downstream
 from gateway.schemas import PROBLEMS, Page, Problem
 from gateway.security import Authenticated, require_roles
@@ -192,10 +193,4 @@ async def export_xlsx(
     },
 )
 async def audit_log(request: Request, principal: Auditor, services: Services) -> Response:
-    return await services.cases.forward(
-        method="GET",
-        path="/audit",
-        principal=principal,
-        correlation_id=correlation_id_of(request),
-        params=request.query_params.multi_items(),
-    )
+    return await pass_on(request, services.cases, principal, path="/audit")

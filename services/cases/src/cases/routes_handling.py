@@ -8,11 +8,12 @@ missing or outside the caller's municipalities is 404, with the same body either
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases import assignment, audit, handling, holds, memos
 from cases.handling import CaseNotFoundError, InvalidRequestError, RoleRefusedError
@@ -97,6 +98,26 @@ def _handling(case: Case, principal: Principal) -> CaseHandling:
     )
 
 
+async def _changed(
+    change: Callable[..., Awaitable[Case]],
+    request: Request,
+    case_id: uuid.UUID,
+    principal: Principal,
+    session: AsyncSession,
+    **details: Any,
+) -> CaseHandling:
+    """Make `change` to the case in the caller's scope; answer with its handling state."""
+    with _answering():
+        case = await change(
+            session=session,
+            principal=principal,
+            case_id=case_id,
+            correlation_id=correlation_id_of(request),
+            **details,
+        )
+    return _handling(case, principal)
+
+
 def _memos(rows: Sequence[CaseMemo]) -> list[Memo]:
     corrected_by: dict[uuid.UUID, list[uuid.UUID]] = {}
     for row in reversed(rows):  # oldest first, so corrections are listed in order
@@ -129,16 +150,9 @@ async def transition(
     principal: CurrentPrincipal,
     session: DbSession,
 ) -> CaseHandling:
-    with _answering():
-        case = await handling.transition(
-            session=session,
-            principal=principal,
-            case_id=case_id,
-            to=body.to,
-            reason=body.reason,
-            correlation_id=correlation_id_of(request),
-        )
-    return _handling(case, principal)
+    return await _changed(
+        handling.transition, request, case_id, principal, session, to=body.to, reason=body.reason
+    )
 
 
 @router.put(
@@ -162,16 +176,15 @@ async def put_on_hold(
     principal: CurrentPrincipal,
     session: DbSession,
 ) -> CaseHandling:
-    with _answering():
-        case = await holds.put_on_hold(
-            session=session,
-            principal=principal,
-            case_id=case_id,
-            reason=body.reason,
-            until=body.until,
-            correlation_id=correlation_id_of(request),
-        )
-    return _handling(case, principal)
+    return await _changed(
+        holds.put_on_hold,
+        request,
+        case_id,
+        principal,
+        session,
+        reason=body.reason,
+        until=body.until,
+    )
 
 
 @router.delete(
@@ -187,15 +200,7 @@ async def lift_hold(
     session: DbSession,
     reason: Annotated[Reason | None, Query(description="why, for the history")] = None,
 ) -> CaseHandling:
-    with _answering():
-        case = await holds.lift_hold(
-            session=session,
-            principal=principal,
-            case_id=case_id,
-            reason=reason,
-            correlation_id=correlation_id_of(request),
-        )
-    return _handling(case, principal)
+    return await _changed(holds.lift_hold, request, case_id, principal, session, reason=reason)
 
 
 @router.get(
@@ -239,15 +244,9 @@ async def put_assignee(
     principal: CurrentPrincipal,
     session: DbSession,
 ) -> CaseHandling:
-    with _answering():
-        case = await assignment.assign(
-            session=session,
-            principal=principal,
-            case_id=case_id,
-            assignee=body.assignee,
-            correlation_id=correlation_id_of(request),
-        )
-    return _handling(case, principal)
+    return await _changed(
+        assignment.assign, request, case_id, principal, session, assignee=body.assignee
+    )
 
 
 @router.get(

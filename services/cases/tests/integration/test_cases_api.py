@@ -6,41 +6,33 @@ publisher stands in for intake.
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import aio_pika
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
-from cases.main import create_app
-from cases.settings import CasesSettings
 from contracts.base import Envelope, Event
-from contracts.household import Address, Adult, Child, Household
+from contracts.household import Address, Adult, Household
 from contracts.intake import ApplicationCorrected, ApplicationReceived
-from servicekit.auth import Principal, issue_token
+from servicekit.auth import Principal
 from servicekit.bus import EVENTS_EXCHANGE, Bus, parking_queue_name
-from servicekit.migrations import upgrade
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
-TOKEN_SECRET = "integration-test-internal-token-secret-0123456789"
+from .support import (
+    AMSTERDAM,
+    ROTTERDAM,
+    eventually,
+    numbered_children,
+    running,
+    settings_for,
+    token_headers,
+)
+
 CURSOR_SECRET = "integration-test-cursor-secret-0123456789abcdef"
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], *, seconds: float = 15.0) -> None:
-    """Poll until `check` holds; fail at the deadline (never sleep a fixed time and hope)."""
-    deadline = time.monotonic() + seconds
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met before the deadline")
-        await asyncio.sleep(0.05)
 
 
 @dataclass
@@ -64,45 +56,24 @@ class Harness:
             municipalities=municipalities,
             all_municipalities=everything,
         )
-        return {"X-Internal-Token": issue_token(principal, secret=TOKEN_SECRET)}
+        return token_headers(principal)
 
 
 @pytest.fixture
 async def harness(scratch_database_url: str, amqp_url: str) -> AsyncIterator[Harness]:
-    await asyncio.to_thread(upgrade, MIGRATIONS, scratch_database_url)
-    # A service name of its own, so each test has its own queue and no message strays.
-    service = f"cases{uuid.uuid4().hex[:8]}"
-    settings = CasesSettings(
-        service_name=service,
-        database_url=scratch_database_url,
-        amqp_url=amqp_url,
-        environment="test",
-        internal_token_secret=TOKEN_SECRET,
-        cursor_secret=CURSOR_SECRET,
-        relay_poll_seconds=0.2,
-    )
-    app = create_app(settings)
+    settings = settings_for(scratch_database_url, amqp_url, cursor_secret=CURSOR_SECRET)
     publisher = Bus(amqp_url, service=f"intake{uuid.uuid4().hex[:8]}")
     await publisher.connect()
     try:
-        async with (
-            LifespanManager(app),
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://cases"
-            ) as client,
-        ):
-            yield Harness(client=client, publisher=publisher, service=service)
+        async with running(settings) as client:
+            yield Harness(client=client, publisher=publisher, service=settings.service_name)
     finally:
         channel = await publisher.connection.channel()
-        for name in (f"{service}.applications", parking_queue_name(service)):
-            await channel.queue_delete(name)
         await channel.queue_delete(parking_queue_name(publisher.service))
         await channel.close()
         await publisher.close()
 
 
-AMSTERDAM = "0363"
-ROTTERDAM = "0599"
 SUBMITTED = datetime(2026, 11, 29, 8, 15, tzinfo=UTC)
 
 
@@ -130,10 +101,7 @@ def household(*, partner: bool = True, children: int = 2, last_name: str = "Vrie
         )
         if partner
         else None,
-        children=tuple(
-            Child(bsn=f"30000000{n}", first_name=f"Kind{n}", date_of_birth=date(2012, 6, n + 1))
-            for n in range(children)
-        ),
+        children=numbered_children(children),
     )
 
 

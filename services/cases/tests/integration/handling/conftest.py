@@ -3,48 +3,36 @@ its own per test, and helpers to open cases directly through the event handler (
 
 from __future__ import annotations
 
-import asyncio
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from sqlalchemy import select, update
 
 from cases import handlers
-from cases.main import create_app
 from cases.models import Case
-from cases.settings import CasesSettings
 from contracts.base import Envelope
-from contracts.household import Adult, Child, Household
+from contracts.household import Adult, Household
 from contracts.intake import ApplicationReceived
-from servicekit.auth import Principal, Role, issue_token
-from servicekit.bus import Bus, parking_queue_name
+from servicekit.auth import Principal, Role
 from servicekit.db import Database
-from servicekit.migrations import upgrade
 from servicekit.routes import Delivery
 from servicekit.tables import outbox
 
-MIGRATIONS = Path(__file__).resolve().parents[3] / "migrations"
-TOKEN_SECRET = "integration-test-internal-token-secret-0123456789"
-AMSTERDAM = "0363"
-ROTTERDAM = "0599"
+from ..support import (
+    AMSTERDAM,
+    eventually,
+    numbered_children,
+    running,
+    settings_for,
+    token_headers,
+)
+
 SUBMITTED = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], *, seconds: float = 15.0) -> None:
-    """Poll until `check` holds; fail at the deadline (never sleep a fixed time and hope)."""
-    deadline = time.monotonic() + seconds
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met before the deadline")
-        await asyncio.sleep(0.05)
 
 
 def principal(
@@ -68,10 +56,7 @@ def household(*, partner: bool = False, children: int = 1) -> Household:
         )
         if partner
         else None,
-        children=tuple(
-            Child(bsn=f"30000000{n}", first_name=f"Kind{n}", date_of_birth=date(2012, 6, n + 1))
-            for n in range(children)
-        ),
+        children=numbered_children(children),
     )
 
 
@@ -88,8 +73,7 @@ class Cases:
     def headers(
         role: Role = "behandelaar", *municipalities: str, subject: str = "staff-1"
     ) -> dict[str, str]:
-        token = issue_token(principal(role, *municipalities, subject=subject), secret=TOKEN_SECRET)
-        return {"X-Internal-Token": token}
+        return token_headers(principal(role, *municipalities, subject=subject))
 
     async def open(
         self, *, municipality: str = AMSTERDAM, status: str | None = None, **shape: Any
@@ -157,34 +141,10 @@ def lift_seconds() -> float:
 async def cases(
     scratch_database_url: str, amqp_url: str, lift_seconds: float
 ) -> AsyncIterator[Cases]:
-    await asyncio.to_thread(upgrade, MIGRATIONS, scratch_database_url)
-    service = f"cases{uuid.uuid4().hex[:8]}"
-    settings = CasesSettings(
-        service_name=service,
-        database_url=scratch_database_url,
-        amqp_url=amqp_url,
-        environment="test",
-        internal_token_secret=TOKEN_SECRET,
-        relay_poll_seconds=0.2,
-        hold_lift_seconds=lift_seconds,
-    )
-    app = create_app(settings)
+    settings = settings_for(scratch_database_url, amqp_url, hold_lift_seconds=lift_seconds)
     database = Database(scratch_database_url, pool_size=2)
     try:
-        async with (
-            LifespanManager(app),
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://cases"
-            ) as client,
-        ):
+        async with running(settings) as client:
             yield Cases(client=client, database=database)
     finally:
         await database.dispose()
-        bus = Bus(amqp_url, service=service)
-        await bus.connect()
-        channel = await bus.connection.channel()
-        for purpose in ("applications", "re_examinations"):
-            await channel.queue_delete(f"{service}.{purpose}")
-        await channel.queue_delete(parking_queue_name(service))
-        await channel.close()
-        await bus.close()
