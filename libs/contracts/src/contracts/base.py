@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, JsonValue, create_model
 
 
 class Event(BaseModel):
@@ -31,8 +31,8 @@ class Event(BaseModel):
         return cls.event_type
 
 
-class Envelope(BaseModel):
-    """What travels on the bus: metadata plus the event's data."""
+class EnvelopeHeader(BaseModel):
+    """The envelope's metadata: what a handler needs besides the typed event."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
@@ -43,6 +43,11 @@ class Envelope(BaseModel):
     producer: str
     correlation_id: str
     causation_id: uuid.UUID | None = None
+
+
+class Envelope(EnvelopeHeader):
+    """What travels on the bus: metadata plus the event's data."""
+
     data: dict[str, JsonValue]
 
     @classmethod
@@ -68,6 +73,10 @@ class Envelope(BaseModel):
         )
 
 
+class _TypedEnvelope(EnvelopeHeader):
+    data: Event
+
+
 class UnknownEventError(LookupError):
     """An envelope names an event type or version that this registry does not know."""
 
@@ -77,11 +86,17 @@ class EventRegistry:
 
     def __init__(self, events: tuple[type[Event], ...]) -> None:
         self._by_key: dict[tuple[str, int], type[Event]] = {}
+        self._typed: dict[tuple[str | None, int | None], type[_TypedEnvelope]] = {}
         for event in events:
             key = (event.event_type, event.version)
             if key in self._by_key:
                 raise ValueError(f"event {key} registered twice")
             self._by_key[key] = event
+            self._typed[key] = create_model(
+                f"{event.__name__}V{event.version}Envelope",
+                __base__=_TypedEnvelope,
+                data=(event, ...),
+            )
 
     def __iter__(self) -> Any:
         return iter(self._by_key.values())
@@ -95,3 +110,19 @@ class EventRegistry:
     def open(self, envelope: Envelope) -> Event:
         """Parse the envelope's data into its typed event (raises pydantic.ValidationError)."""
         return self.model_for(envelope.event_type, envelope.version).model_validate(envelope.data)
+
+    def parse(
+        self, body: bytes, *, event_type: str | None = None, version: int | None = None
+    ) -> tuple[EnvelopeHeader, Event]:
+        """Parse a message body into its envelope and typed event.
+
+        With the type and version that the message properties announce, the JSON is parsed
+        once, straight into the typed event; the announcement is checked against the body.
+        """
+        typed = self._typed.get((event_type, version)) if event_type and version else None
+        if typed is not None:
+            parsed = typed.model_validate_json(body)
+            if (parsed.event_type, parsed.version) == (event_type, version):
+                return parsed, parsed.data
+        envelope = Envelope.model_validate_json(body)
+        return envelope, self.open(envelope)

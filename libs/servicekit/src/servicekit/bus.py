@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +21,19 @@ EVENTS_EXCHANGE = "backoffice.events"
 DEAD_LETTER_EXCHANGE = "backoffice.dead"
 
 log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """An envelope ready to publish: its JSON body and the message properties."""
+
+    routing_key: str
+    body: bytes
+    event_id: str
+    correlation_id: str
+    event_type: str
+    producer: str
+    version: int
 
 
 def parking_queue_name(service: str) -> str:
@@ -78,23 +91,33 @@ class Bus:
 
     async def publish_envelope(self, routing_key: str, envelope: Envelope) -> None:
         """Publish and wait for the broker's confirm."""
-        await self.publish_stored(routing_key, envelope.model_dump(mode="json"))
+        await self.publish_stored(
+            StoredEvent(
+                routing_key=routing_key,
+                body=envelope.model_dump_json().encode(),
+                event_id=str(envelope.event_id),
+                correlation_id=envelope.correlation_id,
+                event_type=envelope.event_type,
+                producer=envelope.producer,
+                version=envelope.version,
+            )
+        )
 
-    async def publish_stored(self, routing_key: str, envelope: dict[str, Any]) -> None:
-        """Publish an envelope as the outbox stored it (already valid JSON data)."""
+    async def publish_stored(self, event: StoredEvent) -> None:
+        """Publish an envelope as the outbox stored it (already JSON) and await the confirm."""
         if self._events is None:
             raise RuntimeError("bus not connected")
         message = aio_pika.Message(
-            body=json.dumps(envelope, separators=(",", ":")).encode(),
+            body=event.body,
             content_type="application/json",
             delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-            message_id=str(envelope["event_id"]),
-            correlation_id=str(envelope["correlation_id"]),
-            type=str(envelope["event_type"]),
-            app_id=str(envelope["producer"]),
-            headers={"version": envelope["version"]},
+            message_id=event.event_id,
+            correlation_id=event.correlation_id,
+            type=event.event_type,
+            app_id=event.producer,
+            headers={"version": event.version},
         )
-        await self._events.publish(message, routing_key=routing_key)
+        await self._events.publish(message, routing_key=event.routing_key)
 
     async def park(self, message: AbstractIncomingMessage, *, queue: str, reason: str) -> None:
         """Copy a message that cannot be handled to this service's parking queue, with why."""

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts.base import Envelope, Event, EventRegistry, UnknownEventError
+from contracts.base import EventRegistry, UnknownEventError
 from contracts.registry import ALL_EVENTS
 from servicekit.bus import DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE, Bus, parking_queue_name
 from servicekit.db import Database
@@ -208,17 +208,20 @@ class Consumer:
                 content_type=message.content_type,
             )
             return _Prepared(raw_route, raw)
+        announced = (message.headers or {}).get("version")
         try:
-            envelope = Envelope.model_validate_json(message.body)
-            route = self._event_routes.get((envelope.event_type, envelope.version))
-            if route is None:
-                return _Park(
-                    f"{self.queue_name} has no handler for "
-                    f"{envelope.event_type} v{envelope.version}"
-                )
-            event: Event = self._registry.open(envelope)
+            envelope, event = self._registry.parse(
+                message.body,
+                event_type=message.type,
+                version=announced if isinstance(announced, int) else None,
+            )
         except _PERMANENT as error:
             return _Park(_describe(error))
+        route = self._event_routes.get((envelope.event_type, envelope.version))
+        if route is None:
+            return _Park(
+                f"{self.queue_name} has no handler for {envelope.event_type} v{envelope.version}"
+            )
         return _Prepared(route, Delivery(envelope, event))
 
     async def _handle_batch(self, batch: list[AbstractIncomingMessage]) -> list[_Outcome]:
@@ -306,6 +309,14 @@ class Consumer:
         return fresh
 
     async def _settle(self, batch: list[AbstractIncomingMessage], outcomes: list[_Outcome]) -> None:
+        if all(isinstance(outcome, _Ack) for outcome in outcomes):
+            # Earlier deliveries are all settled already: one frame acks the whole batch.
+            try:
+                await batch[-1].ack(multiple=True)
+                MESSAGES_HANDLED.labels(self.queue_name, "ok").inc(len(batch))
+            except Exception:
+                log.warning("bus.message.settle_failed", queue=self.queue_name, exc_info=True)
+            return
         for message, outcome in zip(batch, outcomes, strict=True):
             try:
                 await self._settle_one(message, outcome)

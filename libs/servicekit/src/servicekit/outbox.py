@@ -6,15 +6,16 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import structlog
 from sqlalchemy import event as sa_event
-from sqlalchemy import func, select, update
+from sqlalchemy import func, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from contracts.base import Envelope, Event
+from servicekit.bus import StoredEvent
 from servicekit.metrics import OUTBOX_PUBLISHED, OUTBOX_RELAY_FAILURES
 from servicekit.tables import outbox
 
@@ -26,7 +27,19 @@ log = structlog.get_logger(__name__)
 
 _DIRTY = "servicekit.outbox_dirty"
 # Built once: constructing a statement per event costs more than executing it.
-_INSERT = outbox.insert()
+# The envelope goes in as JSON text that pydantic serialised (in Rust), cast by PostgreSQL.
+_INSERT = text(
+    "INSERT INTO outbox (event_id, routing_key, envelope) "
+    "VALUES (:event_id, :routing_key, CAST(:envelope AS jsonb))"
+)
+# The relay reads the envelope back as text and the few fields the message properties need,
+# so nothing is decoded and encoded again on the way to the broker.
+_PENDING = text(
+    "SELECT id, routing_key, envelope::text AS body, event_id, "
+    "envelope->>'correlation_id' AS correlation_id, envelope->>'event_type' AS event_type, "
+    "envelope->>'producer' AS producer, (envelope->>'version')::int AS version "
+    "FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED"
+)
 
 
 async def add_event(
@@ -43,7 +56,7 @@ async def add_event(
         {
             "event_id": envelope.event_id,
             "routing_key": event.routing_key(),
-            "envelope": envelope.model_dump(mode="json"),
+            "envelope": envelope.model_dump_json(),
         },
     )
     session.info[_DIRTY] = True
@@ -65,7 +78,7 @@ async def add_events(
                 {
                     "event_id": envelope.event_id,
                     "routing_key": event.routing_key(),
-                    "envelope": envelope.model_dump(mode="json"),
+                    "envelope": envelope.model_dump_json(),
                 }
                 for (event, _, _), envelope in zip(events, envelopes, strict=True)
             ],
@@ -107,18 +120,23 @@ class OutboxRelay:
     async def publish_pending(self) -> int:
         """Publish one batch of unsent events; returns how many were published."""
         async with self._sessions() as session, session.begin():
-            rows = (
-                await session.execute(
-                    select(outbox.c.id, outbox.c.routing_key, outbox.c.envelope)
-                    .where(outbox.c.sent_at.is_(None))
-                    .order_by(outbox.c.id)
-                    .limit(self._batch_size)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
+            rows = (await session.execute(_PENDING, {"limit": self._batch_size})).all()
             if not rows:
                 return 0
-            await self._publish_all([(row.routing_key, row.envelope) for row in rows])
+            await self._publish_all(
+                [
+                    StoredEvent(
+                        routing_key=row.routing_key,
+                        body=row.body.encode(),
+                        event_id=str(row.event_id),
+                        correlation_id=row.correlation_id,
+                        event_type=row.event_type,
+                        producer=row.producer,
+                        version=row.version,
+                    )
+                    for row in rows
+                ]
+            )
             await session.execute(
                 update(outbox)
                 .where(outbox.c.id.in_([row.id for row in rows]))
@@ -127,10 +145,8 @@ class OutboxRelay:
         OUTBOX_PUBLISHED.inc(len(rows))
         return len(rows)
 
-    async def _publish_all(self, messages: list[tuple[str, dict[str, Any]]]) -> None:
-        await asyncio.gather(
-            *(self._bus.publish_stored(routing_key, envelope) for routing_key, envelope in messages)
-        )
+    async def _publish_all(self, events: list[StoredEvent]) -> None:
+        await asyncio.gather(*(self._bus.publish_stored(event) for event in events))
 
     async def run(self) -> None:
         """Relay until cancelled; woken by local commits, polling for other writers."""

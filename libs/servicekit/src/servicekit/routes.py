@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts.base import Envelope, Event
+from contracts.base import EnvelopeHeader, Event
 from servicekit.logs import correlation
 from servicekit.outbox import add_event
 
@@ -34,7 +34,7 @@ class RawMessage:
 class Delivery(Generic[E]):
     """One event of our own bus, typed, with the envelope it came in."""
 
-    envelope: Envelope
+    envelope: EnvelopeHeader
     event: E
 
     def follow_up(self, event: Event) -> tuple[Event, str, uuid.UUID]:
@@ -47,7 +47,7 @@ class HandlerContext:
     """What a one-event handler gets besides its event: the transaction and the envelope."""
 
     session: AsyncSession
-    envelope: Envelope
+    envelope: EnvelopeHeader
 
     async def publish(self, event: Event) -> None:
         """Publish a follow-up event through the outbox, caused by the one being handled."""

@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from contracts.base import Envelope
 from contracts.organisations import MunicipalityRegistered
-from servicekit.bus import EVENTS_EXCHANGE, Bus, parking_queue_name
+from servicekit.bus import EVENTS_EXCHANGE, Bus, StoredEvent, parking_queue_name
 from servicekit.consumer import Consumer, HandlerContext
 from servicekit.db import Database
 from servicekit.outbox import OutboxRelay, add_event
@@ -80,8 +80,8 @@ async def queue_depth(bus: Bus, name: str) -> int:
 class CrashAfterPublishRelay(OutboxRelay):
     """Fault injection: the process dies after the broker confirmed, before marking rows sent."""
 
-    async def _publish_all(self, messages: list[tuple[str, dict[str, Any]]]) -> None:
-        await super()._publish_all(messages)
+    async def _publish_all(self, events: list[StoredEvent]) -> None:
+        await super()._publish_all(events)
         raise ConnectionAbortedError("simulated crash before the outbox rows were marked sent")
 
 

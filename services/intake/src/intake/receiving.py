@@ -87,7 +87,7 @@ async def receive_many(
     valid = [(i, r) for i, r in enumerate(results) if isinstance(r, ApplicationSubmitted)]
     accepted = await accept_many(
         session,
-        [(message, incoming[i].correlation_id) for i, message in valid],
+        [(message, incoming[i].correlation_id, incoming[i].body) for i, message in valid],
         channel=channel,
     )
     for (i, _), outcome in zip(valid, accepted, strict=True):
@@ -96,24 +96,27 @@ async def receive_many(
 
 
 async def accept_many(
-    session: AsyncSession, messages: list[tuple[ApplicationSubmitted, str]], *, channel: str
+    session: AsyncSession,
+    messages: list[tuple[ApplicationSubmitted, str, bytes]],
+    *,
+    channel: str,
 ) -> list[Accepted | Duplicate]:
     """Store valid messages as the next revisions of their applications and announce them."""
     if not messages:
         return []
-    known = await repository.existing_revisions(session, [m.event_id for m, _ in messages])
-    fresh: list[tuple[int, ApplicationSubmitted, str]] = []
+    known = await repository.existing_revisions(session, [m.event_id for m, _, _ in messages])
+    fresh: list[tuple[int, ApplicationSubmitted, str, bytes]] = []
     outcomes: list[Accepted | Duplicate] = []
-    for index, (message, correlation_id) in enumerate(messages):
+    for index, (message, correlation_id, raw) in enumerate(messages):
         outcomes.append(Duplicate(message.application.application_number))
         if message.event_id not in known:
             known.add(message.event_id)
-            fresh.append((index, message, correlation_id))
+            fresh.append((index, message, correlation_id, raw))
     if not fresh:
         return outcomes
-    per_application = Counter(m.application.application_number for _, m, _ in fresh)
+    per_application = Counter(m.application.application_number for _, m, _, _ in fresh)
     latest = {
-        m.application.application_number: m.application.municipality_code for _, m, _ in fresh
+        m.application.application_number: m.application.municipality_code for _, m, _, _ in fresh
     }
     heads = await repository.add_revisions_to_applications(
         session, {number: (count, latest[number]) for number, count in per_application.items()}
@@ -121,7 +124,7 @@ async def accept_many(
     next_revision = {number: head - per_application[number] for number, (_, head) in heads.items()}
     revisions: list[repository.RevisionRow] = []
     events: list[tuple[ApplicationReceived | ApplicationCorrected, str, uuid.UUID | None]] = []
-    for index, message, correlation_id in fresh:
+    for index, message, correlation_id, raw in fresh:
         number = message.application.application_number
         next_revision[number] += 1
         application_id, revision = heads[number][0], next_revision[number]
@@ -131,7 +134,7 @@ async def accept_many(
                 revision=revision,
                 source_event_id=message.event_id,
                 channel=channel,
-                body=message.model_dump(mode="json"),
+                body=raw.decode(),
             )
         )
         events.append((announcement(message, application_id, revision), correlation_id, None))

@@ -6,9 +6,8 @@ import uuid
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any, cast
 
-from sqlalchemy import Table, select, text, tuple_
+from sqlalchemy import select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -82,8 +81,12 @@ _COUNT_UP_REVISIONS = text(
 )
 
 
-# Core on the table, built once: no ORM bookkeeping per row.
-_INSERT_REVISION = cast(Table, ApplicationRevision.__table__).insert()
+# Built once; the body goes in as the text received, cast by PostgreSQL: no re-encoding.
+_INSERT_REVISION = text(
+    "INSERT INTO application_revisions "
+    "(id, application_id, revision, source_event_id, channel, body) "
+    "VALUES (:id, :application_id, :revision, :source_event_id, :channel, CAST(:body AS jsonb))"
+)
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,8 @@ class RevisionRow:
     revision: int
     source_event_id: uuid.UUID
     channel: str
-    body: dict[str, Any]
+    body: str
+    """The message exactly as received (JSON text); PostgreSQL stores it as JSONB."""
 
 
 async def add_revisions(session: AsyncSession, rows: list[RevisionRow]) -> None:

@@ -56,7 +56,7 @@ async def reprocess(
         item.last_attempt_at = now
         return Quarantined(item.id, result.code, result.reason)
     [outcome] = await receiving.accept_many(
-        session, [(result, correlation_id)], channel=item.channel
+        session, [(result, correlation_id, item.raw_body)], channel=item.channel
     )
     item.status, item.resolved_at, item.resolved_by = "reprocessed", now, actor
     return outcome
