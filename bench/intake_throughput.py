@@ -93,6 +93,15 @@ def make_vhost(amqp_url: str) -> tuple[str, str | None]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=10_000, help="applications to publish")
+    parser.add_argument(
+        "--intake-replicas",
+        type=int,
+        default=2,
+        help="intake processes consuming the website queue (an operator scales intake out)",
+    )
+    parser.add_argument(
+        "--cases-replicas", type=int, default=2, help="cases processes consuming intake's events"
+    )
     arguments = parser.parse_args()
     amqp_url, vhost = make_vhost(
         os.environ.get("BENCH_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
@@ -110,6 +119,13 @@ def main() -> None:
         system.migrate()
         system.admin("org", "seed")
         system.start_all()
+        for service, replicas in (
+            ("intake", arguments.intake_replicas),
+            ("cases", arguments.cases_replicas),
+        ):
+            for replica in range(2, replicas + 1):
+                system.start(service, name=f"{service}-{replica}")
+        system.wait_ready()
         system.wait_until_municipalities_known(MUNICIPALITIES)
         print(
             f"publishing {arguments.n} applications on 2 cores; logs in {system.logs}", flush=True

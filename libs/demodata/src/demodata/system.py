@@ -96,11 +96,14 @@ class LocalSystem:
         for service in SERVICES:
             self.run("-m", service, "migrate")
 
-    def start(self, service: str) -> None:
+    def start(self, service: str, *, name: str | None = None) -> None:
+        """Start a service process; `name` (with a port of its own) starts another replica."""
+        name = name or service
+        self.ports.setdefault(name, free_port())
         self.logs.mkdir(parents=True, exist_ok=True)
-        with (self.logs / f"{service}.log").open("ab") as log:
-            self.processes[service] = subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", service, "serve", "--port", str(self.ports[service])],
+        with (self.logs / f"{name}.log").open("ab") as log:
+            self.processes[name] = subprocess.Popen(  # noqa: S603
+                [sys.executable, "-m", service, "serve", "--port", str(self.ports[name])],
                 env=self.env,
                 cwd=ROOT,
                 stdout=log,
@@ -120,7 +123,7 @@ class LocalSystem:
 
     def wait_ready(self, *services: str, seconds: float = 60.0) -> None:
         deadline = time.monotonic() + seconds
-        for service in services or SERVICES:
+        for service in services or tuple(self.processes):
             while True:
                 process = self.processes[service]
                 if process.poll() is not None:
