@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from contracts.base import Envelope, Event
 from servicekit.bus import StoredEvent
 from servicekit.metrics import OUTBOX_PUBLISHED, OUTBOX_RELAY_FAILURES
-from servicekit.tables import outbox
+from servicekit.tables import inbox, outbox
 
 if TYPE_CHECKING:
     from servicekit.bus import Bus
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 log = structlog.get_logger(__name__)
 
 _DIRTY = "servicekit.outbox_dirty"
+PURGE_EVERY_SECONDS = 3600.0
 # Built once: constructing a statement per event costs more than executing it.
 # The envelope goes in as JSON text that pydantic serialised (in Rust), cast by PostgreSQL.
 _INSERT = text(
@@ -108,6 +110,7 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._poll_seconds = poll_seconds
         self._wakeup = asyncio.Event()
+        self._next_purge = 0.0
         sa_event.listen(database.session_class, "after_commit", self._after_commit)
 
     def _after_commit(self, session: Session) -> None:
@@ -148,6 +151,17 @@ class OutboxRelay:
     async def _publish_all(self, events: list[StoredEvent]) -> None:
         await asyncio.gather(*(self._bus.publish_stored(event) for event in events))
 
+    async def _housekeeping(self) -> None:
+        """Once an hour, when idle: drop old sent outbox rows and old inbox ids."""
+        if time.monotonic() < self._next_purge:
+            return
+        self._next_purge = time.monotonic() + PURGE_EVERY_SECONDS
+        async with self._sessions() as session, session.begin():
+            sent = await purge_sent(session)
+            handled = await purge_inbox(session)
+        if sent or handled:
+            log.info("outbox.purged", outbox_rows=sent, inbox_rows=handled)
+
     async def run(self) -> None:
         """Relay until cancelled; woken by local commits, polling for other writers."""
         backoff = 0.5
@@ -165,6 +179,11 @@ class OutboxRelay:
                 continue
             if published == self._batch_size:
                 continue
+            try:
+                await self._housekeeping()
+            except Exception:
+                # Housekeeping may wait for the next hour; relaying must not stop for it.
+                log.exception("outbox.purge.failed")
             self._wakeup.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=self._poll_seconds)
@@ -175,6 +194,16 @@ async def purge_sent(session: AsyncSession, *, older_than_days: int = 7) -> int:
     result = await session.execute(
         outbox.delete().where(
             outbox.c.sent_at < func.now() - func.make_interval(0, 0, 0, older_than_days)
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def purge_inbox(session: AsyncSession, *, older_than_days: int = 30) -> int:
+    """Forget handled message ids long past any redelivery the broker could still make."""
+    result = await session.execute(
+        inbox.delete().where(
+            inbox.c.processed_at < func.now() - func.make_interval(0, 0, 0, older_than_days)
         )
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

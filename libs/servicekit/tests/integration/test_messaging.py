@@ -17,7 +17,7 @@ from contracts.organisations import MunicipalityRegistered
 from servicekit.bus import EVENTS_EXCHANGE, Bus, StoredEvent, parking_queue_name
 from servicekit.consumer import Consumer, HandlerContext
 from servicekit.db import Database
-from servicekit.outbox import OutboxRelay, add_event
+from servicekit.outbox import OutboxRelay, add_event, purge_inbox, purge_sent
 from servicekit.tables import MESSAGING_METADATA
 
 
@@ -173,3 +173,37 @@ async def test_unparseable_and_failing_messages_are_parked_with_their_reason(
 
 async def _equals(value: Awaitable[int], expected: int) -> bool:
     return await value == expected
+
+
+async def test_purges_drop_only_old_sent_events_and_old_inbox_ids(database: Database) -> None:
+    async with database.transaction() as session:
+        kept = await add_event(
+            session, MunicipalityRegistered(code="0005", name="E"), correlation_id="c5"
+        )
+        old = await add_event(
+            session, MunicipalityRegistered(code="0006", name="F"), correlation_id="c6"
+        )
+        unsent = await add_event(
+            session, MunicipalityRegistered(code="0007", name="G"), correlation_id="c7"
+        )
+        await session.execute(
+            text("UPDATE outbox SET sent_at = now() - interval '8 days' WHERE event_id = :id"),
+            {"id": old.event_id},
+        )
+        await session.execute(
+            text("UPDATE outbox SET sent_at = now() WHERE event_id = :id"), {"id": kept.event_id}
+        )
+        await session.execute(
+            text(
+                "INSERT INTO inbox (consumer, message_id, processed_at) VALUES "
+                "('q', 'old', now() - interval '31 days'), ('q', 'recent', now())"
+            )
+        )
+    async with database.transaction() as session:
+        assert await purge_sent(session) == 1
+        assert await purge_inbox(session) == 1
+    async with database.sessions() as session:
+        left = set((await session.execute(text("SELECT event_id FROM outbox"))).scalars())
+        ids = set((await session.execute(text("SELECT message_id FROM inbox"))).scalars())
+    assert left == {kept.event_id, unsent.event_id}
+    assert ids == {"recent"}
