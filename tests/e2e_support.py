@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -11,16 +9,14 @@ import aio_pika
 import httpx
 
 from demodata.website import publish_as_website
+from servicekit.testing import eventually as servicekit_eventually
 
 __all__ = ["all_cases", "eventually", "overview", "publish_as_website", "queue_depth"]
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 30.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met before the deadline")
-        await asyncio.sleep(0.1)
+    """The whole system answers slower than one service: a longer deadline."""
+    await servicekit_eventually(check, seconds=seconds, interval=0.1)
 
 
 async def queue_depth(amqp_url: str, name: str) -> int:

@@ -8,11 +8,13 @@ every test that asks gets a database of its own, so tests cannot leak into each 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
+import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -94,3 +96,14 @@ async def scratch_database_url(postgres_server_url: str) -> AsyncIterator[str]:
     url = await fresh_database(postgres_server_url, "test_scratch")
     yield url
     await drop_database(url)
+
+
+async def eventually(
+    check: Callable[[], Awaitable[bool]], *, seconds: float = 15.0, interval: float = 0.05
+) -> None:
+    """Poll until `check` holds; fail at the deadline (never sleep a fixed time and hope)."""
+    deadline = time.monotonic() + seconds
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met before the deadline")
+        await asyncio.sleep(interval)

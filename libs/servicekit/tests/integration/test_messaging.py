@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable
 from typing import Any
 
 import aio_pika
@@ -19,14 +18,7 @@ from servicekit.consumer import Consumer, HandlerContext
 from servicekit.db import Database
 from servicekit.outbox import OutboxRelay, add_event, purge_inbox, purge_sent
 from servicekit.tables import MESSAGING_METADATA
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], *, seconds: float = 15.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met before the deadline")
-        await asyncio.sleep(0.05)
+from servicekit.testing import eventually
 
 
 @pytest.fixture

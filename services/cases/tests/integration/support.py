@@ -8,9 +8,8 @@ Imported relatively (`from .support import ...`); pytest runs with --import-mode
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
@@ -30,15 +29,6 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 TOKEN_SECRET = "integration-test-internal-token-secret-0123456789"
 AMSTERDAM = "0363"
 ROTTERDAM = "0599"
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], *, seconds: float = 15.0) -> None:
-    """Poll until `check` holds; fail at the deadline (never sleep a fixed time and hope)."""
-    deadline = time.monotonic() + seconds
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met before the deadline")
-        await asyncio.sleep(0.05)
 
 
 def token_headers(principal: Principal) -> dict[str, str]:

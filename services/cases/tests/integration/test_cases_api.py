@@ -21,11 +21,11 @@ from contracts.household import Address, Adult, Household
 from contracts.intake import ApplicationCorrected, ApplicationReceived
 from servicekit.auth import Principal
 from servicekit.bus import EVENTS_EXCHANGE, Bus, parking_queue_name
+from servicekit.testing import eventually
 
 from .support import (
     AMSTERDAM,
     ROTTERDAM,
-    eventually,
     numbered_children,
     running,
     settings_for,

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
-import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from typing import Any
 
 import aio_pika
@@ -20,16 +18,9 @@ from contracts.organisations import MunicipalityRegistered
 from intake.models import ApplicationRevision, KnownMunicipality
 from servicekit.auth import Principal
 from servicekit.tables import outbox
+from servicekit.testing import eventually
 
 from .conftest import OPERATOR, Intake
-
-
-async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 15.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met before the deadline")
-        await asyncio.sleep(0.05)
 
 
 async def register(intake: Intake, *codes: str) -> None:

@@ -22,10 +22,10 @@ from servicekit.auth import Principal, Role
 from servicekit.db import Database
 from servicekit.routes import Delivery
 from servicekit.tables import outbox
+from servicekit.testing import eventually
 
 from ..support import (
     AMSTERDAM,
-    eventually,
     numbered_children,
     running,
     settings_for,
