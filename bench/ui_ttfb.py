@@ -153,6 +153,7 @@ def main() -> None:
         system.admin(
             *("user", "create", "--org", ISD_ID, "--role", "behandelaar"),
             *("--username", USERNAME, "--password", PASSWORD, "--totp-secret", TOTP_SECRET),
+            "--no-password-change",
         )
         system.start("cases")
         system.start("gateway")

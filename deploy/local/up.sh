@@ -21,16 +21,23 @@ DEMO_HANDLER=demo.behandelaar@bollenstreek DEMO_HANDLER_PASSWORD=Tulpen-Hyacint-
 DEMO_HANDLER_TOTP=JBSWY3DPEHPK3PXPMFRGGZDFMZTWQ2LK
 DEMO_MANAGER=demo.beheerder@amsterdam DEMO_MANAGER_PASSWORD=Grachten-Amstel-Dam-1275
 DEMO_MANAGER_TOTP=KRUGS4ZANFZSAYJAMRSW233UN5ZHI4DB
+DEMO_AUDITOR=demo.auditor@bollenstreek DEMO_AUDITOR_PASSWORD=Keukenhof-Lisse-Duin-1949
+DEMO_AUDITOR_TOTP=MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U
 existing_users=$($UV run --locked backoffice-admin user list)
 if ! grep -q "^${DEMO_HANDLER} " <<<"$existing_users"; then
   $UV run --locked backoffice-admin user create --org isd-bollenstreek --role behandelaar \
     --username "$DEMO_HANDLER" --name "Demo Behandelaar ISD" \
-    --password "$DEMO_HANDLER_PASSWORD" --totp-secret "$DEMO_HANDLER_TOTP" >/dev/null
+    --password "$DEMO_HANDLER_PASSWORD" --totp-secret "$DEMO_HANDLER_TOTP" --no-password-change >/dev/null
 fi
 if ! grep -q "^${DEMO_MANAGER} " <<<"$existing_users"; then
   $UV run --locked backoffice-admin user create --org 0363 --role functioneel_beheerder \
     --username "$DEMO_MANAGER" --name "Demo Beheerder Amsterdam" \
-    --password "$DEMO_MANAGER_PASSWORD" --totp-secret "$DEMO_MANAGER_TOTP" >/dev/null
+    --password "$DEMO_MANAGER_PASSWORD" --totp-secret "$DEMO_MANAGER_TOTP" --no-password-change >/dev/null
+fi
+if ! grep -q "^${DEMO_AUDITOR} " <<<"$existing_users"; then
+  $UV run --locked backoffice-admin user create --org isd-bollenstreek --role auditor \
+    --username "$DEMO_AUDITOR" --name "Demo Auditor ISD" \
+    --password "$DEMO_AUDITOR_PASSWORD" --totp-secret "$DEMO_AUDITOR_TOTP" --no-password-change >/dev/null
 fi
 
 mkdir -p .run
@@ -50,6 +57,7 @@ cat <<BANNER
   Staff web UI:  http://127.0.0.1:${GATEWAY_PORT}/ui/inloggen   (demo users, development only)
     ${DEMO_HANDLER}   password ${DEMO_HANDLER_PASSWORD}   TOTP secret ${DEMO_HANDLER_TOTP}
     ${DEMO_MANAGER}       password ${DEMO_MANAGER_PASSWORD}   TOTP secret ${DEMO_MANAGER_TOTP}
+    ${DEMO_AUDITOR}    password ${DEMO_AUDITOR_PASSWORD}  TOTP secret ${DEMO_AUDITOR_TOTP}
   Add a secret to an authenticator app, or print the current code:
     $UV run python -c "import pyotp; print(pyotp.TOTP('${DEMO_HANDLER_TOTP}').now())"
 

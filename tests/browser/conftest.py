@@ -160,6 +160,7 @@ USERS = {
     "lockout": Account("vergeetachtig@proefdorp", "raadpleger", "9101"),
     "logout": Account("uitlogger@proefdorp", "behandelaar", "9101"),
     "idle": Account("koffiepauze@proefdorp", "behandelaar", "9101"),
+    "auditor": Account("auditor@isd-proefland", "auditor", ISD),
 }
 
 
@@ -179,6 +180,7 @@ def _create(account: Account) -> list[str]:
         account.password,
         "--totp-secret",
         account.secret,
+        "--no-password-change",
     ]
 
 
@@ -258,7 +260,9 @@ class Browsing:
         page.on(
             "console",
             lambda message: (
-                self.console_errors.append(f"{page.url}: {message.text}")
+                self.console_errors.append(
+                    f"{page.url} ({message.location.get('url')}): {message.text[:90]}"
+                )
                 if message.type == "error"
                 and not message.text.startswith("Failed to load resource")
                 else None
@@ -298,7 +302,9 @@ async def browsing(
         yield browsing
     finally:
         await browsing.close()
-    assert browsing.console_errors == [], "no CSP violations or script errors in the console"
+    assert browsing.console_errors == [], "CSP violations or script errors in the console:\n" + (
+        "\n".join(browsing.console_errors)
+    )
 
 
 async def submit_password(page: Page, username: str, password: str) -> None:
@@ -317,7 +323,9 @@ async def log_in(page: Page, account: Account) -> None:
 
 async def screenshot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    # caret="initial": hiding the caret leaves style="" on inputs, which htmx then copies
+    # while swapping the next page in, and the CSP rightly refuses.
+    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True, caret="initial")
 
 
 @pytest.fixture

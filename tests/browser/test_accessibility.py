@@ -77,5 +77,24 @@ async def test_the_main_pages_have_no_serious_accessibility_problems(
     await manager.context.add_init_script(path=AXE)
     await manager.goto("/ui/quarantaine")
     await _check(manager, "quarantine", found)
+    await manager.goto("/ui/gebruikers")
+    await _check(manager, "users", found)
+    await manager.get_by_role("link", name="Nieuwe gebruiker").click()
+    await manager.get_by_role("button", name="Aanmaken").click()
+    await expect(manager.locator("#username-fout")).to_be_visible()
+    await _check(manager, "user-new-errors", found)
+    await manager.goto("/ui/gebruikers")
+    await manager.locator("table.table tbody a").first.click()
+    await _check(manager, "user", found)
+
+    auditor = await browsing.signed_in(users["auditor"])
+    await auditor.context.add_init_script(path=AXE)
+    for name, url in (
+        ("auditlog-access", "/ui/auditlog"),
+        ("auditlog-security", "/ui/auditlog/beveiliging"),
+        ("auditlog-errors", "/ui/auditlog?van=2026-12-01&tot=2026-11-01"),
+    ):
+        await auditor.goto(url)
+        await _check(auditor, name, found)
 
     assert found == [], "\n".join(found)

@@ -125,8 +125,12 @@ async def _list_keys(session: AsyncSession, _: argparse.Namespace, console: Cons
 
 async def _create_user(session: AsyncSession, args: argparse.Namespace, console: Console) -> None:
     settings = UiSettings()
-    if args.totp_secret and settings.environment == "production":
-        raise InvalidInputError("--totp-secret is for demo and development only, not production")
+    for given, flag in (
+        (args.totp_secret, "--totp-secret"),
+        (args.no_password_change, "--no-password-change"),
+    ):
+        if given and settings.environment == "production":
+            raise InvalidInputError(f"{flag} is for demo and development only, not production")
     new = await accounts.create_user(
         session,
         box=SecretBox(settings.totp_encryption_key),
@@ -136,12 +140,13 @@ async def _create_user(session: AsyncSession, args: argparse.Namespace, console:
         display_name=args.name,
         password=args.password,
         totp_secret=args.totp_secret,
+        must_change_password=not args.no_password_change,
     )
     if new.password is not None:
         print(new.password, file=console.out)
         print(
             f"user {new.username} created; the initial password above is not shown again. "
-            "MFA is set up at the first login.",
+            "It is changed, and MFA set up, at the first login.",
             file=console.err,
         )
     else:
@@ -164,6 +169,28 @@ async def _unlock(session: AsyncSession, args: argparse.Namespace, console: Cons
 async def _set_role(session: AsyncSession, args: argparse.Namespace, console: Console) -> None:
     old = await accounts.set_role(session, username=args.username, role=args.role)
     print(f"user {args.username}: role {old} -> {args.role}, sessions ended", file=console.out)
+
+
+async def _disable(session: AsyncSession, args: argparse.Namespace, console: Console) -> None:
+    await accounts.set_disabled(session, username=args.username, disabled=True)
+    print(f"user {args.username}: disabled, sessions ended", file=console.out)
+
+
+async def _enable(session: AsyncSession, args: argparse.Namespace, console: Console) -> None:
+    await accounts.set_disabled(session, username=args.username, disabled=False)
+    print(f"user {args.username}: enabled", file=console.out)
+
+
+async def _reset_password(
+    session: AsyncSession, args: argparse.Namespace, console: Console
+) -> None:
+    password = await accounts.reset_password(session, username=args.username)
+    print(password, file=console.out)
+    print(
+        f"user {args.username}: the new initial password above is not shown again; "
+        "it is changed at the next login. Sessions ended.",
+        file=console.err,
+    )
 
 
 async def _list_users(session: AsyncSession, _: argparse.Namespace, console: Console) -> None:
@@ -189,10 +216,18 @@ def _user_commands(groups: argparse._SubParsersAction[argparse.ArgumentParser]) 
     create.add_argument(
         "--totp-secret", help="pre-enrol TOTP with this base32 secret (demo/development only)"
     )
+    create.add_argument(
+        "--no-password-change",
+        action="store_true",
+        help="keep the password at the first login (demo/development only)",
+    )
     create.set_defaults(run=_create_user)
     for name, run, text in (
         ("reset-mfa", _reset_mfa, "forget the TOTP secret and recovery codes"),
         ("unlock", _unlock, "lift a temporary lock-out"),
+        ("disable", _disable, "disable the account and end its sessions"),
+        ("enable", _enable, "enable a disabled account"),
+        ("reset-password", _reset_password, "print a new one-time initial password"),
     ):
         command = users.add_parser(name, help=text)
         command.add_argument("username")

@@ -17,11 +17,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gateway.settings import GatewaySettings
 from gateway.ui import (
+    routes_audit,
     routes_auth,
     routes_case,
     routes_cases,
     routes_imports,
     routes_quarantine,
+    routes_users,
 )
 from gateway.ui.settings import UiSettings
 from gateway.ui.web import (
@@ -30,6 +32,7 @@ from gateway.ui.web import (
     ForbiddenError,
     LoginRequiredError,
     PageNotFoundError,
+    PasswordChangeRequiredError,
     SecurityHeaders,
     clear_session_cookie,
     make_templates,
@@ -43,14 +46,21 @@ def _is_ui(request: Request) -> bool:
     return request.url.path.startswith("/ui")
 
 
-async def _login_required(request: Request, _: Exception) -> Response:
-    target = "/ui/inloggen?melding=verlopen"
+def _go_to(request: Request, target: str) -> Response:
+    """A redirect that htmx follows as a full page load too."""
     if request.headers.get("HX-Request"):
-        response: Response = Response(status_code=204, headers={"HX-Redirect": target})
-    else:
-        response = RedirectResponse(target, status_code=303)
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
+async def _login_required(request: Request, _: Exception) -> Response:
+    response = _go_to(request, "/ui/inloggen?melding=verlopen")
     clear_session_cookie(response, request)
     return response
+
+
+async def _password_change_required(request: Request, _: Exception) -> Response:
+    return _go_to(request, "/ui/wachtwoord")
 
 
 async def _csrf_failed(request: Request, _: Exception) -> Response:
@@ -109,9 +119,18 @@ def install(app: FastAPI, settings: GatewaySettings) -> None:
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/", _root, include_in_schema=False)
-    for module in (routes_auth, routes_cases, routes_case, routes_imports, routes_quarantine):
+    for module in (
+        routes_auth,
+        routes_cases,
+        routes_case,
+        routes_imports,
+        routes_quarantine,
+        routes_users,
+        routes_audit,
+    ):
         app.include_router(module.router)
     app.add_exception_handler(LoginRequiredError, _login_required)
+    app.add_exception_handler(PasswordChangeRequiredError, _password_change_required)
     app.add_exception_handler(CsrfError, _csrf_failed)
     app.add_exception_handler(ForbiddenError, _forbidden)
     app.add_exception_handler(PageNotFoundError, _not_found)

@@ -17,7 +17,7 @@ from gateway.apikeys import validate_role
 from gateway.errors import InvalidInputError
 from gateway.organisations import find_organisation, validate_name
 from gateway.ui import passwords, repository, totp
-from gateway.ui.audit import UNKNOWN_USER, record, user_ref
+from gateway.ui.audit import CLI, UNKNOWN_USER, Actor, record, user_ref
 from gateway.ui.models import User
 from gateway.ui.settings import UiSettings
 from servicekit.auth import Role
@@ -48,6 +48,7 @@ async def _failed(
         result=result,
         actor=object_,
         origin_ip=ctx.origin_ip,
+        organisation=user.organisation if user else None,
     )
     if user is None or result.startswith("refused"):
         return
@@ -62,6 +63,7 @@ async def _failed(
             result=f"locked for {ctx.settings.account_lock_minutes:g} minutes",
             actor="system",
             origin_ip=ctx.origin_ip,
+            organisation=user.organisation,
         )
     else:
         await repository.update_user(session, user.id, failed_logins=failures)
@@ -112,6 +114,7 @@ async def check_password(
         result="success",
         actor=user_ref(user.username),
         origin_ip=ctx.origin_ip,
+        organisation=user.organisation,
     )
     return user
 
@@ -138,6 +141,7 @@ async def check_second_factor(
                 result=f"success: recovery code ({len(remaining)} left)",
                 actor=ref,
                 origin_ip=ctx.origin_ip,
+                organisation=user.organisation,
             )
             return True
         await _failed(session, ctx, user=user, action="login.mfa", result="failure")
@@ -161,6 +165,7 @@ async def check_second_factor(
         result="success",
         actor=ref,
         origin_ip=ctx.origin_ip,
+        organisation=user.organisation,
     )
     return True
 
@@ -207,6 +212,7 @@ async def confirm_enrolment(
         result="success",
         actor=ref,
         origin_ip=ctx.origin_ip,
+        organisation=user.organisation,
     )
     return codes
 
@@ -219,6 +225,8 @@ async def change_password(
     if not passwords.verify_password(current, user.password_hash):
         problems["current"] = ["Het huidige wachtwoord is niet juist."]
     policy = passwords.policy_problems(new, username=user.username, display_name=user.display_name)
+    if not policy and passwords.verify_password(new, user.password_hash):
+        policy = ["Kies een ander wachtwoord dan het huidige."]
     if policy:
         problems["new"] = policy
     ref = user_ref(user.username)
@@ -230,10 +238,15 @@ async def change_password(
             result="failure",
             actor=ref,
             origin_ip=ctx.origin_ip,
+            organisation=user.organisation,
         )
         return problems
     await repository.update_user(
-        session, user.id, password_hash=passwords.hash_password(new), password_changed_at=ctx.now
+        session,
+        user.id,
+        password_hash=passwords.hash_password(new),
+        password_changed_at=ctx.now,
+        must_change_password=False,
     )
     await record(
         session,
@@ -242,6 +255,7 @@ async def change_password(
         result="success",
         actor=ref,
         origin_ip=ctx.origin_ip,
+        organisation=user.organisation,
     )
     return {}
 
@@ -251,7 +265,17 @@ class NewUser:
     user_id: str
     username: str
     password: str | None
-    """Only when it was generated: shown once by the CLI."""
+    """Only when it was generated: shown once, to whoever created the account."""
+
+
+def username_problem(username: str) -> str | None:
+    """What is wrong with the form of a username, in Dutch; None when it is fine."""
+    if USERNAME.fullmatch(username.strip().lower()):
+        return None
+    return (
+        "Gebruik 3 tot 100 tekens: kleine letters, cijfers en . _ @ + - "
+        "(bijvoorbeeld j.jansen@gemeente)."
+    )
 
 
 async def create_user(
@@ -264,9 +288,12 @@ async def create_user(
     display_name: str | None,
     password: str | None,
     totp_secret: str | None,
+    must_change_password: bool = True,
+    by: Actor = CLI,
 ) -> NewUser:
-    """Add an account; a generated password when none is given. `totp_secret` pre-enrols
-    TOTP (demo and development only; the CLI refuses it in production).
+    """Add an account; a generated password when none is given. The password is an initial
+    one (changed at the first login) unless `must_change_password` is off. `totp_secret`
+    pre-enrols TOTP (demo and development only; the CLI refuses both in production).
     """
     username = username.strip().lower()
     if not USERNAME.fullmatch(username):
@@ -293,6 +320,7 @@ async def create_user(
         role=checked_role,
         display_name=name,
         password_hash=passwords.hash_password(chosen),
+        must_change_password=must_change_password,
         totp_secret_encrypted=box.seal(totp_secret.replace(" ", "").upper())
         if totp_secret
         else None,
@@ -303,8 +331,9 @@ async def create_user(
         action="user.create",
         object_=user_ref(username),
         result=f"success: {organisation.id}, {checked_role}",
-        actor="cli",
-        origin_ip=None,
+        actor=by.ref,
+        origin_ip=by.origin_ip,
+        organisation=organisation.id,
     )
     return NewUser(user_id=str(user_id), username=username, password=generated)
 
@@ -316,7 +345,19 @@ async def _existing(session: AsyncSession, username: str) -> User:
     return user
 
 
-async def reset_mfa(session: AsyncSession, *, username: str) -> None:
+async def _changed(session: AsyncSession, user: User, by: Actor, action: str, result: str) -> None:
+    await record(
+        session,
+        action=action,
+        object_=user_ref(user.username),
+        result=result,
+        actor=by.ref,
+        origin_ip=by.origin_ip,
+        organisation=user.organisation,
+    )
+
+
+async def reset_mfa(session: AsyncSession, *, username: str, by: Actor = CLI) -> None:
     """Forget the TOTP secret and recovery codes and end the sessions: enrol at next login."""
     user = await _existing(session, username)
     await repository.update_user(
@@ -328,30 +369,16 @@ async def reset_mfa(session: AsyncSession, *, username: str) -> None:
         recovery_code_hashes=[],
     )
     await repository.delete_sessions_of(session, user.id)
-    await record(
-        session,
-        action="mfa.reset",
-        object_=user_ref(user.username),
-        result="success",
-        actor="cli",
-        origin_ip=None,
-    )
+    await _changed(session, user, by, "mfa.reset", "success")
 
 
-async def unlock(session: AsyncSession, *, username: str) -> None:
+async def unlock(session: AsyncSession, *, username: str, by: Actor = CLI) -> None:
     user = await _existing(session, username)
     await repository.update_user(session, user.id, failed_logins=0, locked_until=None)
-    await record(
-        session,
-        action="account.unlock",
-        object_=user_ref(user.username),
-        result="success",
-        actor="cli",
-        origin_ip=None,
-    )
+    await _changed(session, user, by, "account.unlock", "success")
 
 
-async def set_role(session: AsyncSession, *, username: str, role: str) -> str:
+async def set_role(session: AsyncSession, *, username: str, role: str, by: Actor = CLI) -> str:
     """Change the role (sessions end, so the new role applies at once); the old role."""
     user = await _existing(session, username)
     organisation = await find_organisation(session, user.organisation)
@@ -359,12 +386,36 @@ async def set_role(session: AsyncSession, *, username: str, role: str) -> str:
     old_role = user.role
     await repository.update_user(session, user.id, role=new_role)
     await repository.delete_sessions_of(session, user.id)
-    await record(
-        session,
-        action="role.change",
-        object_=user_ref(user.username),
-        result=f"success: {old_role} -> {new_role}",
-        actor="cli",
-        origin_ip=None,
-    )
+    await _changed(session, user, by, "role.change", f"success: {old_role} -> {new_role}")
     return old_role
+
+
+async def set_disabled(
+    session: AsyncSession, *, username: str, disabled: bool, by: Actor = CLI
+) -> None:
+    """Disable an account (its sessions end at once) or enable it again."""
+    user = await _existing(session, username)
+    await repository.update_user(session, user.id, disabled=disabled)
+    if disabled:
+        await repository.delete_sessions_of(session, user.id)
+    await _changed(
+        session, user, by, "account.disable" if disabled else "account.enable", "success"
+    )
+
+
+async def reset_password(session: AsyncSession, *, username: str, by: Actor = CLI) -> str:
+    """A new generated initial password (to be changed at the next login), the lock lifted
+    and the sessions ended; returns the password, which exists nowhere else."""
+    user = await _existing(session, username)
+    password = passwords.generate_password()
+    await repository.update_user(
+        session,
+        user.id,
+        password_hash=passwords.hash_password(password),
+        must_change_password=True,
+        failed_logins=0,
+        locked_until=None,
+    )
+    await repository.delete_sessions_of(session, user.id)
+    await _changed(session, user, by, "password.reset", "success")
+    return password

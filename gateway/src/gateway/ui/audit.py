@@ -1,9 +1,12 @@
 """The BIO2 security log: who did what to which object, with what result, from where.
 
-Never put a password, a TOTP or recovery code, or a secret in any field.
+Each record names the organisation of the account concerned, so that organisation's auditor
+reads it. Never put a password, a TOTP or recovery code, or a secret in any field.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +19,17 @@ def user_ref(username: str) -> str:
     return f"user:{username}"
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who changes an account: the admin CLI, or a signed-in beheerder from an address."""
+
+    ref: str
+    origin_ip: str | None = None
+
+
+CLI = Actor("cli")
+
+
 async def record(
     session: AsyncSession,
     *,
@@ -24,8 +38,15 @@ async def record(
     result: str,
     actor: str,
     origin_ip: str | None,
+    organisation: str | None,
 ) -> None:
     """Add one audit record in the caller's transaction (the database log is the record)."""
     await repository.add_audit(
-        session, action=action, object_=object_, result=result, origin_ip=origin_ip, actor=actor
+        session,
+        action=action,
+        object_=object_,
+        result=result,
+        origin_ip=origin_ip,
+        actor=actor,
+        organisation=organisation,
     )

@@ -86,6 +86,49 @@ QUARANTINE_STATUSES = {
     "discarded": "Afgewezen",
 }
 
+SECURITY_ACTIONS = {
+    "login.password": "Inloggen: wachtwoord",
+    "login.mfa": "Inloggen: tweede factor",
+    "logout": "Uitgelogd",
+    "account.locked": "Account tijdelijk geblokkeerd",
+    "account.unlock": "Account ontgrendeld",
+    "account.disable": "Account uitgeschakeld",
+    "account.enable": "Account ingeschakeld",
+    "mfa.enrol": "Tweestapsverificatie ingericht",
+    "mfa.reset": "Tweestapsverificatie gewist",
+    "password.change": "Wachtwoord gewijzigd",
+    "password.reset": "Tijdelijk wachtwoord gegeven",
+    "user.create": "Gebruiker aangemaakt",
+    "role.change": "Rol gewijzigd",
+}
+ACCESS_ACTIONS = {
+    "case.viewed": "Case bekeken",
+    "cases.exported": "Caselijst geëxporteerd",
+    "cases.searched_by_bsn": "Gezocht op BSN",
+    "case.memos_viewed": "Notities bekeken",
+}
+PURPOSES = {"case_handling": "Behandelen van aanvragen en heronderzoeken"}
+_RESULTS = (
+    ("refused: address throttled", "Geweigerd: te veel mislukte pogingen vanaf dit adres"),
+    ("refused: locked", "Geweigerd: account geblokkeerd"),
+    ("success: recovery code", "Gelukt met een herstelcode"),
+    ("locked for ", "Geblokkeerd voor "),
+    ("success", "Gelukt"),
+    ("failure", "Mislukt"),
+    ("refused", "Geweigerd"),
+)
+
+
+def audit_result(value: Any) -> str:
+    """A security audit result in Dutch; details after the known opening are kept as they are
+    (organisation ids, role names, counts)."""
+    text = str(value)
+    for opening, dutch in _RESULTS:
+        if text.startswith(opening):
+            rest = text[len(opening) :].replace("minutes", "minuten").replace(" left", " over")
+            return dutch + rest
+    return text
+
 
 def _lookup(table: dict[str, str]) -> Callable[[Any], str]:
     def label(value: Any) -> str:
@@ -126,6 +169,10 @@ FILTERS: dict[str, Callable[[Any], str]] = {
     "history_action": _lookup(HISTORY_ACTIONS),
     "import_status": _lookup(IMPORT_STATUSES),
     "import_outcome": _lookup(IMPORT_OUTCOMES),
+    "security_action": _lookup(SECURITY_ACTIONS),
+    "access_action": _lookup(ACCESS_ACTIONS),
+    "purpose": _lookup(PURPOSES),
+    "audit_result": audit_result,
     "when": when,
     "day": day,
 }

@@ -58,6 +58,10 @@ class User(Base):
     password_changed_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default="false"
+    )
+    """Set for an initial password someone else chose or saw: changed before anything else."""
     totp_secret_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     totp_enrolled: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
@@ -67,6 +71,7 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -112,7 +117,10 @@ class SecurityAudit(Base):
     """
 
     __tablename__ = "security_audit"
-    __table_args__ = (Index("security_audit_time_idx", "occurred_at"),)
+    __table_args__ = (
+        Index("security_audit_time_idx", "occurred_at"),
+        Index("security_audit_organisation_idx", "organisation", "id"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(
@@ -123,3 +131,6 @@ class SecurityAudit(Base):
     result: Mapped[str] = mapped_column(Text)
     origin_ip: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(Text)
+    organisation: Mapped[str | None] = mapped_column(Text)
+    """The organisation of the account concerned (its auditor reads the record); none for a
+    login attempt on an unknown account."""

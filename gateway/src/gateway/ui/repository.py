@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -38,6 +39,16 @@ async def update_user(session: AsyncSession, user_id: uuid.UUID, **values: Any) 
 
 async def list_users(session: AsyncSession) -> Sequence[User]:
     return (await session.execute(select(User).order_by(User.username))).scalars().all()
+
+
+async def list_users_of(session: AsyncSession, organisation_id: str) -> Sequence[User]:
+    """The accounts of one municipality or ISD, by name."""
+    query = (
+        select(User)
+        .where((User.municipality_code == organisation_id) | (User.isd_id == organisation_id))
+        .order_by(User.display_name, User.username)
+    )
+    return (await session.execute(query)).scalars().all()
 
 
 async def add_session(session: AsyncSession, **values: Any) -> None:
@@ -95,16 +106,48 @@ async def add_audit(
     result: str,
     origin_ip: str | None,
     actor: str,
+    organisation: str | None,
 ) -> None:
     await session.execute(
         insert(SecurityAudit).values(
-            action=action, object=object_, result=result, origin_ip=origin_ip, actor=actor
+            action=action,
+            object=object_,
+            result=result,
+            origin_ip=origin_ip,
+            actor=actor,
+            organisation=organisation,
         )
     )
 
 
-async def list_audit(session: AsyncSession, *, limit: int = 100) -> Sequence[SecurityAudit]:
-    result = await session.execute(
-        select(SecurityAudit).order_by(SecurityAudit.id.desc()).limit(limit)
-    )
+@dataclass(frozen=True)
+class AuditQuery:
+    """Security audit records of some organisations (None: all, for operators), newest first."""
+
+    organisations: tuple[str, ...] | None
+    action: str | None = None
+    username: str | None = None
+    """Records where this account acted or was acted on."""
+    occurred_from: datetime | None = None
+    occurred_before: datetime | None = None
+
+
+async def list_audit(
+    session: AsyncSession, query: AuditQuery, *, before_id: int | None = None, limit: int = 100
+) -> Sequence[SecurityAudit]:
+    statement = select(SecurityAudit)
+    if query.organisations is not None:
+        statement = statement.where(SecurityAudit.organisation.in_(query.organisations))
+    if query.action:
+        statement = statement.where(SecurityAudit.action == query.action)
+    if query.username:
+        ref = f"user:{query.username.strip().lower()}"
+        statement = statement.where((SecurityAudit.actor == ref) | (SecurityAudit.object == ref))
+    if query.occurred_from:
+        statement = statement.where(SecurityAudit.occurred_at >= query.occurred_from)
+    if query.occurred_before:
+        statement = statement.where(SecurityAudit.occurred_at < query.occurred_before)
+    if before_id is not None:
+        statement = statement.where(SecurityAudit.id < before_id)
+    result = await session.execute(statement.order_by(SecurityAudit.id.desc()).limit(limit))
     return result.scalars().all()

@@ -135,6 +135,7 @@ async def _complete_login(request: Request, current: sessions.Current) -> str:
     ctx = _context(request)
     async with runtime(request).database.transaction() as session:
         await sessions.end(session, session_token(request))
+        await repository.update_user(session, current.user.id, last_login_at=ctx.now)
         return await sessions.start(
             session,
             user=current.user,
@@ -243,6 +244,7 @@ async def logout(request: Request, staff: SignedIn) -> Response:
             result="success",
             actor=ref,
             origin_ip=origin_ip(request),
+            organisation=staff.current.user.organisation,
         )
     response = _redirect("/ui/inloggen?melding=uitgelogd")
     clear_session_cookie(response, request)

@@ -154,6 +154,13 @@ class ForbiddenError(Exception):
     """The role does not allow this page."""
 
 
+class PasswordChangeRequiredError(Exception):
+    """The account still has an initial password: only the password page and logout open."""
+
+
+_OPEN_WITH_INITIAL_PASSWORD = frozenset({"/ui/wachtwoord", "/ui/uitloggen"})
+
+
 @dataclass(frozen=True)
 class Staff:
     """The signed-in staff member: session, account and the Principal services see."""
@@ -205,6 +212,8 @@ async def _staff(request: Request) -> Staff:
     """The fully signed-in staff member (CSRF checked on every state-changing request)."""
     current = await _resolve(request, mfa_passed=True)
     await _check_csrf(request, current)
+    if current.user.must_change_password and request.url.path not in _OPEN_WITH_INITIAL_PASSWORD:
+        raise PasswordChangeRequiredError
     async with runtime(request).database.transaction() as session:
         organisation = await find_organisation(session, current.user.organisation)
     principal = principal_for(
@@ -232,6 +241,9 @@ def require_roles(*roles: Role) -> Callable[[Staff], Staff]:
 
 
 QuarantineStaff = Annotated[Staff, Depends(require_roles("functioneel_beheerder", "operator"))]
+UserManager = Annotated[Staff, Depends(require_roles("functioneel_beheerder"))]
+"""A beheerder manages the accounts of their own organisation (operators use the CLI)."""
+AuditReader = Annotated[Staff, Depends(require_roles("auditor"))]
 
 
 def new_login_csrf() -> str:

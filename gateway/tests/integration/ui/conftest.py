@@ -105,6 +105,22 @@ MEMO = {
     "corrected_by": [],
 }
 
+ACCESS_ENTRY = {
+    "id": 41,
+    "occurred_at": "2026-11-29T09:30:00Z",
+    "actor": "user:b.behandelaar@isd-bollenstreek",
+    "organisation": "isd-bollenstreek",
+    "role": "behandelaar",
+    "action": "case.viewed",
+    "municipality_code": "0534",
+    "case_id": CASE_ID,
+    "purpose": "Gemeentepolis: beoordelen aanvraag",
+    "trace_id": "trace-1",
+    "data_subject_hash": "ab" * 32,
+    "row_count": None,
+    "details": {},
+}
+
 
 @dataclass
 class Call:
@@ -165,6 +181,8 @@ class FakeCases:
             f"/cases/{CASE_ID}/assignee",
         ):
             return httpx.Response(200, json=HANDLING)
+        if path == "/audit":
+            return httpx.Response(200, json={"items": [ACCESS_ENTRY], "next_cursor": "older"})
         if path == "/cases/export.csv":
             return httpx.Response(
                 200,
@@ -283,6 +301,7 @@ def make_user(seeded: Database) -> MakeUser:
         *,
         username: str | None = None,
         enrolled: bool = True,
+        must_change_password: bool = False,
     ) -> Account:
         secret = pyotp.random_base32(32) if enrolled else None
         name = username or f"test.{uuid.uuid4().hex[:8]}@{organisation}"
@@ -296,6 +315,7 @@ def make_user(seeded: Database) -> MakeUser:
                 display_name="Test Gebruiker",
                 password=PASSWORD,
                 totp_secret=secret,
+                must_change_password=must_change_password,
             )
         return Account(username=name, password=PASSWORD, secret=secret)
 

@@ -56,6 +56,21 @@ async def test_create_a_user_with_a_one_time_password(
     assert stored.totp_enrolled is False
 
 
+async def test_an_initial_password_is_changed_at_first_login_unless_told_otherwise(
+    use_database: str, seeded: Database
+) -> None:
+    base = ["user", "create", "--org", "0363", "--role", "raadpleger"]
+    secret = ["--password", "Grachtengordel bij nacht"]
+    assert await admin(*base, "--username", "eerst@amsterdam", *secret) == 0
+    assert await admin(*base, "--username", "demo@amsterdam", *secret, "--no-password-change") == 0
+
+    async with seeded.sessions() as session:
+        flags = dict(
+            (await session.execute(text("SELECT username, must_change_password FROM users"))).all()
+        )
+    assert flags == {"eerst@amsterdam": True, "demo@amsterdam": False}
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -102,7 +117,7 @@ async def test_a_totp_secret_is_refused_in_production(
     assert "demo and development only" in capsys.readouterr().err
 
 
-async def test_reset_mfa_unlock_and_role_change_are_audited(
+async def test_every_account_change_by_the_cli_is_audited(
     use_database: str, seeded: Database
 ) -> None:
     await admin(
@@ -123,6 +138,9 @@ async def test_reset_mfa_unlock_and_role_change_are_audited(
     assert await admin("user", "reset-mfa", "a.b@amsterdam") == 0
     assert await admin("user", "unlock", "a.b@amsterdam") == 0
     assert await admin("user", "set-role", "a.b@amsterdam", "beslisser") == 0
+    assert await admin("user", "disable", "a.b@amsterdam") == 0
+    assert await admin("user", "enable", "a.b@amsterdam") == 0
+    assert await admin("user", "reset-password", "a.b@amsterdam") == 0
     assert await admin("user", "unlock", "nobody@amsterdam") == 2
 
     async with seeded.sessions() as session:
@@ -137,7 +155,10 @@ async def test_reset_mfa_unlock_and_role_change_are_audited(
         "mfa.reset",
         "account.unlock",
         "role.change",
+        "account.disable",
+        "account.enable",
+        "password.reset",
     ]
-    assert audit[-1].result == "success: behandelaar -> beslisser"
+    assert audit[3].result == "success: behandelaar -> beslisser"
     assert all(row.actor == "cli" for row in audit)
     assert enrolled is False

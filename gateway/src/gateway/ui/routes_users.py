@@ -1,0 +1,276 @@
+"""Gebruikers: a functioneel beheerder manages the accounts of their own organisation.
+
+An account of another organisation answers 404, as if it did not exist. A beheerder does
+not change their own account here (another beheerder, or the admin CLI, does), so an
+organisation never loses its last beheerder by a slip. Every change is in the security audit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import RedirectResponse
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gateway.ui import accounts, repository
+from gateway.ui.audit import Actor, user_ref
+from gateway.ui.labels import ROLES
+from gateway.ui.models import User
+from gateway.ui.web import (
+    PageNotFoundError,
+    Staff,
+    UserManager,
+    now,
+    origin_ip,
+    render,
+    runtime,
+    secret_box,
+)
+
+router = APIRouter(prefix="/ui/gebruikers", include_in_schema=False)
+ASSIGNABLE_ROLES = {role: label for role, label in ROLES.items() if role != "operator"}
+MAX_NAME_LENGTH = 200
+_DONE = {
+    "rol": "De rol is gewijzigd. De gebruiker moet opnieuw inloggen.",
+    "ontgrendeld": "Het account is ontgrendeld.",
+    "uitgeschakeld": "Het account is uitgeschakeld; lopende sessies zijn beëindigd.",
+    "ingeschakeld": "Het account is weer ingeschakeld.",
+    "tweestapsverificatie": "De tweestapsverificatie is gewist. De gebruiker richt die bij "
+    "de volgende keer inloggen opnieuw in.",
+}
+_OWN_ACCOUNT = (
+    "Uw eigen account wijzigt u hier niet. Vraag een andere functioneel beheerder; uw "
+    "wachtwoord wijzigt u onder Wachtwoord."
+)
+
+
+def _actor(request: Request, staff: Staff) -> Actor:
+    return Actor(user_ref(staff.current.user.username), origin_ip(request))
+
+
+async def _managed(session: AsyncSession, staff: Staff, user_id: uuid.UUID) -> User:
+    """An account of the beheerder's own organisation; any other answers 404."""
+    user = await repository.get_user(session, user_id)
+    if user is None or user.organisation != staff.current.user.organisation:
+        raise PageNotFoundError
+    return user
+
+
+@router.get("")
+async def users(request: Request, staff: UserManager) -> Response:
+    async with runtime(request).database.transaction() as session:
+        found = await repository.list_users_of(session, staff.current.user.organisation)
+    return render(
+        request, "users.html", staff=staff, active="gebruikers", users=found, moment=now()
+    )
+
+
+def _new_user_page(
+    request: Request,
+    staff: Staff,
+    *,
+    status_code: int = 200,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    return render(
+        request,
+        "user_new.html",
+        staff=staff,
+        status_code=status_code,
+        active="gebruikers",
+        roles=ASSIGNABLE_ROLES,
+        errors=errors or {},
+        values=values or {},
+    )
+
+
+@router.get("/nieuw")
+async def new_user_form(request: Request, staff: UserManager) -> Response:
+    return _new_user_page(request, staff)
+
+
+async def _new_user_problems(
+    session: AsyncSession, *, username: str, display_name: str, role: str
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    problem = accounts.username_problem(username)
+    if problem:
+        errors["username"] = problem
+    elif await repository.find_user(session, username) is not None:
+        errors["username"] = "Deze gebruikersnaam is al in gebruik. Kies een andere."
+    if not display_name:
+        errors["display_name"] = "Vul de naam in."
+    elif len(display_name) > MAX_NAME_LENGTH:
+        errors["display_name"] = f"Gebruik hoogstens {MAX_NAME_LENGTH} tekens."
+    if role not in ASSIGNABLE_ROLES:
+        errors["role"] = "Kies een rol."
+    return errors
+
+
+@router.post("/nieuw")
+async def create_user(
+    request: Request,
+    staff: UserManager,
+    username: Annotated[str, Form(max_length=200)] = "",
+    display_name: Annotated[str, Form(max_length=1000)] = "",
+    role: Annotated[str, Form(max_length=50)] = "",
+) -> Response:
+    values = {
+        "username": username.strip().lower(),
+        "display_name": " ".join(display_name.split()),
+        "role": role,
+    }
+    async with runtime(request).database.transaction() as session:
+        errors = await _new_user_problems(session, **values)
+        if errors:
+            new = None
+        else:
+            new = await accounts.create_user(
+                session,
+                box=secret_box(request),
+                username=values["username"],
+                organisation_id=staff.current.user.organisation,
+                role=role,
+                display_name=values["display_name"],
+                password=None,
+                totp_secret=None,
+                by=_actor(request, staff),
+            )
+    if new is None or new.password is None:
+        return _new_user_page(request, staff, status_code=400, errors=errors, values=values)
+    return render(
+        request,
+        "user_password.html",
+        staff=staff,
+        active="gebruikers",
+        title="Gebruiker aangemaakt",
+        username=new.username,
+        user_id=new.user_id,
+        password=new.password,
+    )
+
+
+@router.get("/{user_id}")
+async def user_detail(request: Request, staff: UserManager, user_id: uuid.UUID) -> Response:
+    return await _detail_page(request, staff, user_id)
+
+
+async def _detail_page(
+    request: Request,
+    staff: Staff,
+    user_id: uuid.UUID,
+    *,
+    status_code: int = 200,
+    failure: str = "",
+) -> Response:
+    async with runtime(request).database.transaction() as session:
+        user = await _managed(session, staff, user_id)
+    return render(
+        request,
+        "user.html",
+        staff=staff,
+        status_code=status_code,
+        active="gebruikers",
+        user=user,
+        own=user.id == staff.current.user.id,
+        roles=ASSIGNABLE_ROLES,
+        moment=now(),
+        failure=failure,
+        done=_DONE.get(request.query_params.get("gedaan", ""), ""),
+    )
+
+
+Change = Callable[[AsyncSession, User, Actor], Awaitable[None]]
+
+
+async def _change(
+    request: Request, staff: Staff, user_id: uuid.UUID, change: Change, done: str
+) -> Response:
+    """Apply a change to another account of the organisation, then show it again."""
+    async with runtime(request).database.transaction() as session:
+        user = await _managed(session, staff, user_id)
+        if user.id == staff.current.user.id:
+            own = True
+        else:
+            own = False
+            await change(session, user, _actor(request, staff))
+    if own:
+        return await _detail_page(request, staff, user_id, status_code=409, failure=_OWN_ACCOUNT)
+    return RedirectResponse(f"/ui/gebruikers/{user_id}?gedaan={done}", status_code=303)
+
+
+@router.post("/{user_id}/rol")
+async def change_role(
+    request: Request,
+    staff: UserManager,
+    user_id: uuid.UUID,
+    role: Annotated[str, Form(max_length=50)] = "",
+) -> Response:
+    if role not in ASSIGNABLE_ROLES:
+        return await _detail_page(
+            request, staff, user_id, status_code=400, failure="Kies een geldige rol."
+        )
+
+    async def change(session: AsyncSession, user: User, by: Actor) -> None:
+        await accounts.set_role(session, username=user.username, role=role, by=by)
+
+    return await _change(request, staff, user_id, change, "rol")
+
+
+@router.post("/{user_id}/ontgrendelen")
+async def unlock(request: Request, staff: UserManager, user_id: uuid.UUID) -> Response:
+    async def change(session: AsyncSession, user: User, by: Actor) -> None:
+        await accounts.unlock(session, username=user.username, by=by)
+
+    return await _change(request, staff, user_id, change, "ontgrendeld")
+
+
+@router.post("/{user_id}/uitschakelen")
+async def disable(request: Request, staff: UserManager, user_id: uuid.UUID) -> Response:
+    async def change(session: AsyncSession, user: User, by: Actor) -> None:
+        await accounts.set_disabled(session, username=user.username, disabled=True, by=by)
+
+    return await _change(request, staff, user_id, change, "uitgeschakeld")
+
+
+@router.post("/{user_id}/inschakelen")
+async def enable(request: Request, staff: UserManager, user_id: uuid.UUID) -> Response:
+    async def change(session: AsyncSession, user: User, by: Actor) -> None:
+        await accounts.set_disabled(session, username=user.username, disabled=False, by=by)
+
+    return await _change(request, staff, user_id, change, "ingeschakeld")
+
+
+@router.post("/{user_id}/tweestapsverificatie-wissen")
+async def reset_mfa(request: Request, staff: UserManager, user_id: uuid.UUID) -> Response:
+    async def change(session: AsyncSession, user: User, by: Actor) -> None:
+        await accounts.reset_mfa(session, username=user.username, by=by)
+
+    return await _change(request, staff, user_id, change, "tweestapsverificatie")
+
+
+@router.post("/{user_id}/wachtwoord-herstellen")
+async def reset_password(request: Request, staff: UserManager, user_id: uuid.UUID) -> Response:
+    async with runtime(request).database.transaction() as session:
+        user = await _managed(session, staff, user_id)
+        password = None
+        if user.id != staff.current.user.id:
+            password = await accounts.reset_password(
+                session, username=user.username, by=_actor(request, staff)
+            )
+    if password is None:
+        return await _detail_page(request, staff, user_id, status_code=409, failure=_OWN_ACCOUNT)
+    return render(
+        request,
+        "user_password.html",
+        staff=staff,
+        active="gebruikers",
+        title="Nieuw tijdelijk wachtwoord",
+        username=user.username,
+        user_id=str(user.id),
+        password=password,
+    )
