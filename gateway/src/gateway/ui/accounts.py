@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.apikeys import validate_role
@@ -92,9 +93,13 @@ async def check_password(
         )
         return None
     user = await repository.find_user(session, username, lock=True)
-    if user is None or user.disabled:
+    if user is None:
         passwords.burn_time_like_a_verification(password)
         await _failed(session, ctx, user=None, action="login.password", result="failure")
+        return None
+    if user.disabled:
+        passwords.burn_time_like_a_verification(password)
+        await _failed(session, ctx, user=user, action="login.password", result="refused: disabled")
         return None
     if _locked(user, ctx.now):
         passwords.burn_time_like_a_verification(password)
@@ -412,6 +417,7 @@ async def reset_password(session: AsyncSession, *, username: str, by: Actor = CL
         session,
         user.id,
         password_hash=passwords.hash_password(password),
+        password_changed_at=func.now(),
         must_change_password=True,
         failed_logins=0,
         locked_until=None,

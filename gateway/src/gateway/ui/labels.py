@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -111,12 +112,22 @@ PURPOSES = {"case_handling": "Behandelen van aanvragen en heronderzoeken"}
 _RESULTS = (
     ("refused: address throttled", "Geweigerd: te veel mislukte pogingen vanaf dit adres"),
     ("refused: locked", "Geweigerd: account geblokkeerd"),
+    ("refused: disabled", "Geweigerd: account uitgeschakeld"),
     ("success: recovery code", "Gelukt met een herstelcode"),
     ("locked for ", "Geblokkeerd voor "),
     ("success", "Gelukt"),
     ("failure", "Mislukt"),
     ("refused", "Geweigerd"),
 )
+
+
+_ACTORS = {"cli": "beheer-opdrachtregel", "system": "systeem"}
+
+
+def audit_actor(value: Any) -> str:
+    """Who acted: an account's user name, the admin CLI or the system itself."""
+    text = str(value)
+    return _ACTORS.get(text, text.removeprefix("user:"))
 
 
 def audit_result(value: Any) -> str:
@@ -126,6 +137,8 @@ def audit_result(value: Any) -> str:
     for opening, dutch in _RESULTS:
         if text.startswith(opening):
             rest = text[len(opening) :].replace("minutes", "minuten").replace(" left", " over")
+            for role, label in ROLES.items():
+                rest = re.sub(rf"\b{role}\b", label.lower(), rest)
             return dutch + rest
     return text
 
@@ -173,6 +186,7 @@ FILTERS: dict[str, Callable[[Any], str]] = {
     "access_action": _lookup(ACCESS_ACTIONS),
     "purpose": _lookup(PURPOSES),
     "audit_result": audit_result,
+    "audit_actor": audit_actor,
     "when": when,
     "day": day,
 }

@@ -7,6 +7,7 @@ municipalities. Neither log shows a BSN; the access log names the person only by
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -23,6 +24,8 @@ from gateway.ui.web import AuditReader, Staff, render, runtime
 router = APIRouter(prefix="/ui/auditlog", include_in_schema=False)
 PAGE_SIZE = 50
 MAX_TEXT = 200
+_ID = re.compile(r"[0-9]{1,18}")
+_FIRST_DAY, _LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -45,9 +48,13 @@ def _day(values: dict[str, str], errors: dict[str, str], name: str) -> date | No
         return None
     for form in ("%Y-%m-%d", "%d-%m-%Y"):  # the date picker's form, or typed by hand
         try:
-            return datetime.strptime(text, form).date()  # noqa: DTZ007 - a calendar day
+            day = datetime.strptime(text, form).date()  # noqa: DTZ007 - a calendar day
         except ValueError:
             continue
+        if _FIRST_DAY <= day <= _LAST_DAY:
+            return day
+        errors[name] = "Kies een datum tussen 2000 en 2999."
+        return None
     errors[name] = "Vul een datum in als dd-mm-jjjj."
     return None
 
@@ -135,7 +142,7 @@ async def security_log(request: Request, staff: AuditReader) -> Response:
     if action and action not in SECURITY_ACTIONS:
         filters.errors["actie"] = "Kies een handeling uit de lijst."
     before = request.query_params.get("voor", "")
-    before_id = int(before) if before.isdigit() and len(before) < 19 else None
+    before_id = int(before) if _ID.fullmatch(before) else None
     records: list[SecurityAudit] = []
     next_query = ""
     if not filters.errors:

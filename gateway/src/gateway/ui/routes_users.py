@@ -2,7 +2,9 @@
 
 An account of another organisation answers 404, as if it did not exist. A beheerder does
 not change their own account here (another beheerder, or the admin CLI, does), so an
-organisation never loses its last beheerder by a slip. Every change is in the security audit.
+organisation never loses its last beheerder by a slip; nor makes or changes an auditor (the
+admin CLI does), so whoever manages accounts cannot also read, or silence, the auditlog.
+Every change is in the security audit.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.ui import accounts, repository
@@ -31,7 +34,9 @@ from gateway.ui.web import (
 )
 
 router = APIRouter(prefix="/ui/gebruikers", include_in_schema=False)
-ASSIGNABLE_ROLES = {role: label for role, label in ROLES.items() if role != "operator"}
+ASSIGNABLE_ROLES = {
+    role: label for role, label in ROLES.items() if role not in ("operator", "auditor")
+}
 MAX_NAME_LENGTH = 200
 _DONE = {
     "rol": "De rol is gewijzigd. De gebruiker moet opnieuw inloggen.",
@@ -45,6 +50,20 @@ _OWN_ACCOUNT = (
     "Uw eigen account wijzigt u hier niet. Vraag een andere functioneel beheerder; uw "
     "wachtwoord wijzigt u onder Wachtwoord."
 )
+_TAKEN = "Deze gebruikersnaam is al in gebruik. Kies een andere."
+_AUDITOR_ACCOUNT = (
+    "Een auditor-account wijzigt u hier niet: dat doet de applicatiebeheerder, zodat wie "
+    "accounts beheert niet ook het auditlog leest."
+)
+
+
+def _refusal(staff: Staff, user: User) -> str:
+    """Why this account is not changed here; empty when it may be."""
+    if user.id == staff.current.user.id:
+        return _OWN_ACCOUNT
+    if user.role == "auditor":
+        return _AUDITOR_ACCOUNT
+    return ""
 
 
 def _actor(request: Request, staff: Staff) -> Actor:
@@ -101,7 +120,7 @@ async def _new_user_problems(
     if problem:
         errors["username"] = problem
     elif await repository.find_user(session, username) is not None:
-        errors["username"] = "Deze gebruikersnaam is al in gebruik. Kies een andere."
+        errors["username"] = _TAKEN
     if not display_name:
         errors["display_name"] = "Vul de naam in."
     elif len(display_name) > MAX_NAME_LENGTH:
@@ -124,22 +143,24 @@ async def create_user(
         "display_name": " ".join(display_name.split()),
         "role": role,
     }
-    async with runtime(request).database.transaction() as session:
-        errors = await _new_user_problems(session, **values)
-        if errors:
-            new = None
-        else:
-            new = await accounts.create_user(
-                session,
-                box=secret_box(request),
-                username=values["username"],
-                organisation_id=staff.current.user.organisation,
-                role=role,
-                display_name=values["display_name"],
-                password=None,
-                totp_secret=None,
-                by=_actor(request, staff),
-            )
+    new = None
+    try:
+        async with runtime(request).database.transaction() as session:
+            errors = await _new_user_problems(session, **values)
+            if not errors:
+                new = await accounts.create_user(
+                    session,
+                    box=secret_box(request),
+                    username=values["username"],
+                    organisation_id=staff.current.user.organisation,
+                    role=role,
+                    display_name=values["display_name"],
+                    password=None,
+                    totp_secret=None,
+                    by=_actor(request, staff),
+                )
+    except IntegrityError:  # the same name, made at the same moment by someone else
+        errors = {"username": _TAKEN}
     if new is None or new.password is None:
         return _new_user_page(request, staff, status_code=400, errors=errors, values=values)
     return render(
@@ -148,6 +169,7 @@ async def create_user(
         staff=staff,
         active="gebruikers",
         title="Gebruiker aangemaakt",
+        first_login=True,
         username=new.username,
         user_id=new.user_id,
         password=new.password,
@@ -176,7 +198,7 @@ async def _detail_page(
         status_code=status_code,
         active="gebruikers",
         user=user,
-        own=user.id == staff.current.user.id,
+        refusal=_refusal(staff, user),
         roles=ASSIGNABLE_ROLES,
         moment=now(),
         failure=failure,
@@ -193,13 +215,11 @@ async def _change(
     """Apply a change to another account of the organisation, then show it again."""
     async with runtime(request).database.transaction() as session:
         user = await _managed(session, staff, user_id)
-        if user.id == staff.current.user.id:
-            own = True
-        else:
-            own = False
+        refusal = _refusal(staff, user)
+        if not refusal:
             await change(session, user, _actor(request, staff))
-    if own:
-        return await _detail_page(request, staff, user_id, status_code=409, failure=_OWN_ACCOUNT)
+    if refusal:
+        return await _detail_page(request, staff, user_id, status_code=409, failure=refusal)
     return RedirectResponse(f"/ui/gebruikers/{user_id}?gedaan={done}", status_code=303)
 
 
@@ -257,19 +277,21 @@ async def reset_mfa(request: Request, staff: UserManager, user_id: uuid.UUID) ->
 async def reset_password(request: Request, staff: UserManager, user_id: uuid.UUID) -> Response:
     async with runtime(request).database.transaction() as session:
         user = await _managed(session, staff, user_id)
+        refusal = _refusal(staff, user)
         password = None
-        if user.id != staff.current.user.id:
+        if not refusal:
             password = await accounts.reset_password(
                 session, username=user.username, by=_actor(request, staff)
             )
     if password is None:
-        return await _detail_page(request, staff, user_id, status_code=409, failure=_OWN_ACCOUNT)
+        return await _detail_page(request, staff, user_id, status_code=409, failure=refusal)
     return render(
         request,
         "user_password.html",
         staff=staff,
         active="gebruikers",
         title="Nieuw tijdelijk wachtwoord",
+        first_login=False,
         username=user.username,
         user_id=str(user.id),
         password=password,

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from gateway.ui import accounts
+
 from .conftest import ACCESS_ENTRY, CASE_ID, MakeUser, UiApp, log_in, submit_password
 
 
@@ -113,3 +115,20 @@ async def test_the_security_log_pages_backwards_in_time(ui: UiApp, make_user: Ma
     assert "gebruiker=" in link
     assert second.text.count("<tr>") == 1 + 56 - 50, "55 failures and the creation in all"
     assert 'rel="next"' not in second.text
+
+
+async def test_attempts_on_a_disabled_account_reach_its_auditor(
+    ui: UiApp, make_user: MakeUser
+) -> None:
+    gone = await make_user("0363", "behandelaar", username="j.clinckers@amsterdam")
+    async with ui.database.transaction() as session:
+        await accounts.set_disabled(session, username=gone.username, disabled=True)
+    await submit_password(ui.http, gone.username, gone.password)
+    await log_in(ui.http, await make_user("0363", "auditor"))
+
+    page = await ui.http.get("/ui/auditlog/beveiliging", params={"voor": "²", "actie": ""})
+
+    assert page.status_code == 200
+    assert "Geweigerd: account uitgeschakeld" in page.text
+    assert "<td>j.clinckers@amsterdam</td>" in page.text, "names are shown as they are"
+    assert "beheer-opdrachtregel" in page.text

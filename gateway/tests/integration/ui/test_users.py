@@ -248,3 +248,24 @@ async def test_a_beheerder_does_not_change_their_own_account_here(
     assert refused.status_code == 409
     assert "Uw eigen account wijzigt u hier niet" in refused.text
     assert (await ui.http.get("/ui/gebruikers")).status_code == 200, "still a beheerder"
+
+
+async def test_auditor_accounts_are_left_to_the_admin_cli(ui: UiApp, make_user: MakeUser) -> None:
+    auditor = await make_user("isd-bollenstreek", "auditor")
+    worker = await make_user("isd-bollenstreek", "behandelaar")
+    await _manager(ui, make_user)
+
+    reset = await _post(
+        ui, f"/ui/gebruikers/{await _user_id(ui, auditor.username)}/wachtwoord-herstellen"
+    )
+    promote = await _post(
+        ui, f"/ui/gebruikers/{await _user_id(ui, worker.username)}/rol", role="auditor"
+    )
+    form = await ui.http.get("/ui/gebruikers/nieuw")
+
+    assert reset.status_code == 409
+    assert "auditor-account wijzigt u hier niet" in reset.text
+    assert promote.status_code == 400
+    assert 'value="auditor"' not in form.text
+    assert [a for a, *_ in await _audit(ui, auditor.username)] == ["user.create"]
+    assert [a for a, *_ in await _audit(ui, worker.username)] == ["user.create"]
