@@ -116,6 +116,7 @@ class Consumer:
         prefetch: int = 200,
         max_attempts: int = 5,
         registry: EventRegistry = ALL_EVENTS,
+        linger_seconds: float = 0.0,
     ) -> None:
         self._bus = bus
         self._database = database
@@ -123,6 +124,7 @@ class Consumer:
         self._prefetch = prefetch
         self._batch_size = max(1, prefetch // 2)
         self._max_attempts = max_attempts
+        self._linger_seconds = linger_seconds
         self._registry = registry
         self._event_routes: dict[tuple[str, int], EventRoute] = {}
         self._raw_routes: dict[tuple[str, str], RawRoute] = {}
@@ -189,6 +191,9 @@ class Consumer:
         """Handle batches until cancelled."""
         while True:
             batch = [await self._incoming.get()]
+            if self._linger_seconds and self._incoming.qsize() < self._batch_size - 1:
+                # A trickle becomes one transaction instead of many small ones.
+                await asyncio.sleep(self._linger_seconds)
             while len(batch) < self._batch_size and not self._incoming.empty():
                 batch.append(self._incoming.get_nowait())
             with BATCH_SECONDS.labels(self.queue_name).time():

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 
 import structlog
 from sqlalchemy import event as sa_event
-from sqlalchemy import func, text, update
+from sqlalchemy import func, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from contracts.base import Envelope, Event
+from servicekit.bulk import bulk_insert, insert_rows
 from servicekit.bus import StoredEvent
 from servicekit.metrics import OUTBOX_PUBLISHED, OUTBOX_RELAY_FAILURES
 from servicekit.tables import inbox, outbox
@@ -34,6 +35,10 @@ _INSERT = text(
     "INSERT INTO outbox (event_id, routing_key, envelope) "
     "VALUES (:event_id, :routing_key, CAST(:envelope AS jsonb))"
 )
+_INSERT_MANY = bulk_insert(
+    "outbox", {"event_id": "uuid", "routing_key": "text", "envelope": "jsonb"}
+)
+_MARK_SENT = text("UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY(:ids)")
 # The relay reads the envelope back as text and the few fields the message properties need,
 # so nothing is decoded and encoded again on the way to the broker.
 _PENDING = text(
@@ -74,8 +79,9 @@ async def add_events(
         for event, correlation_id, causation_id in events
     ]
     if envelopes:
-        await session.execute(
-            _INSERT,
+        await insert_rows(
+            session,
+            _INSERT_MANY,
             [
                 {
                     "event_id": envelope.event_id,
@@ -104,11 +110,13 @@ class OutboxRelay:
         bus: Bus,
         batch_size: int = 500,
         poll_seconds: float = 1.0,
+        linger_seconds: float = 0.0,
     ) -> None:
         self._sessions = database.sessions
         self._bus = bus
         self._batch_size = batch_size
         self._poll_seconds = poll_seconds
+        self._linger_seconds = linger_seconds
         self._wakeup = asyncio.Event()
         self._next_purge = 0.0
         sa_event.listen(database.session_class, "after_commit", self._after_commit)
@@ -140,11 +148,7 @@ class OutboxRelay:
                     for row in rows
                 ]
             )
-            await session.execute(
-                update(outbox)
-                .where(outbox.c.id.in_([row.id for row in rows]))
-                .values(sent_at=func.now(), attempts=outbox.c.attempts + 1)
-            )
+            await session.execute(_MARK_SENT, {"ids": [row.id for row in rows]})
         OUTBOX_PUBLISHED.inc(len(rows))
         return len(rows)
 
@@ -187,6 +191,9 @@ class OutboxRelay:
             self._wakeup.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=self._poll_seconds)
+            if self._linger_seconds and self._wakeup.is_set():
+                # Let the commits that follow this one join its batch.
+                await asyncio.sleep(self._linger_seconds)
 
 
 async def purge_sent(session: AsyncSession, *, older_than_days: int = 7) -> int:

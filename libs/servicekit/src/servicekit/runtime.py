@@ -29,6 +29,7 @@ class ServiceRuntime:
             bus=self.bus,
             batch_size=settings.relay_batch_size,
             poll_seconds=settings.relay_poll_seconds,
+            linger_seconds=settings.batch_linger_seconds,
         )
         self.consumers: list[Consumer] = []
         self._tasks: list[asyncio.Task[None]] = []
@@ -41,6 +42,7 @@ class ServiceRuntime:
             purpose=purpose,
             prefetch=self.settings.consumer_prefetch,
             max_attempts=self.settings.consumer_max_attempts,
+            linger_seconds=self.settings.batch_linger_seconds,
         )
         self.consumers.append(consumer)
         return consumer

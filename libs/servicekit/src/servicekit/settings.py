@@ -32,10 +32,17 @@ class ServiceSettings(BaseSettings):
     log_level: str = Field(
         "INFO", validation_alias=AliasChoices("log_level", "BACKOFFICE_LOG_LEVEL")
     )
-    consumer_prefetch: int = Field(200, ge=1, le=5000)
+    consumer_prefetch: int = Field(500, ge=1, le=5000)
     consumer_max_attempts: int = Field(5, ge=1, le=100)
     relay_batch_size: int = Field(500, ge=1, le=10_000)
     relay_poll_seconds: float = Field(1.0, gt=0)
+    batch_linger_seconds: float = Field(
+        0.05,
+        ge=0,
+        le=1,
+        description="how long a consumer or the relay waits for a small batch to fill: a few "
+        "milliseconds of latency buy far fewer, larger transactions under load",
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_development(self) -> ServiceSettings:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import uuid
 from collections.abc import Sequence
 from typing import Any, Final
@@ -121,10 +122,9 @@ def _revision_row(
         "case_id": case_id,
         "revision": 1,
         "source_event_id": delivery.envelope.event_id,
-        "household": {
-            **household.model_dump(mode="json"),
-            "children_count": delivery.event.children_count,
-        },
+        "household": json.dumps(
+            {**household.model_dump(mode="json"), "children_count": delivery.event.children_count}
+        ),
         "received_at": delivery.event.requested_at,
     }
 

@@ -8,6 +8,7 @@ Reads that shape answers load ORM objects with explicit eager loading.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,17 +24,16 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
-    insert,
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from cases.models import Case, CaseHistory, CasePerson, CaseRevision
 from cases.search import overview_conditions
 from contracts.household import Adult, Household
+from servicekit.bulk import bulk_insert, insert_rows
 
 Scope = tuple[str, ...] | None
 """The municipalities a query may touch; None means every municipality (platform users)."""
@@ -89,10 +89,23 @@ _LOCK_CASES = (
     .order_by(_CASES.c.application_number)
     .with_for_update()
 )
-_INSERT_CASES = (
-    pg_insert(_CASES)
-    .on_conflict_do_nothing(index_elements=["kind", "application_number"])
-    .returning(_CASES.c.application_number)
+_INSERT_CASES = bulk_insert(
+    "cases",
+    {
+        "id": "uuid",
+        "kind": "text",
+        "application_number": "text",
+        "application_id": "uuid",
+        "municipality_code": "text",
+        "status": "text",
+        "submitted_at": "timestamptz",
+        "adults": "smallint",
+        "persons": "smallint",
+        "revision": "integer",
+        "corrected": "boolean",
+        "campaign": "text",
+    },
+    suffix="ON CONFLICT (kind, application_number) DO NOTHING RETURNING application_number",
 )
 _KEPT_REVISIONS = select(_REVISIONS.c.case_id, _REVISIONS.c.revision).where(
     _REVISIONS.c.case_id == any_(bindparam("case_ids", type_=ARRAY(Uuid)))
@@ -100,9 +113,51 @@ _KEPT_REVISIONS = select(_REVISIONS.c.case_id, _REVISIONS.c.revision).where(
 _DELETE_PERSONS = delete(_PERSONS).where(
     _PERSONS.c.case_id == any_(bindparam("case_ids", type_=ARRAY(Uuid)))
 )
-_INSERT_PERSONS = insert(_PERSONS)
-_INSERT_REVISIONS = insert(_REVISIONS)
-_INSERT_HISTORY = insert(_HISTORY).values(occurred_at=func.now())
+# Rows go in as one array per column (see servicekit.bulk); JSON columns take JSON text.
+_INSERT_PERSONS = bulk_insert(
+    "case_persons",
+    {
+        "case_id": "uuid",
+        "position": "smallint",
+        "role": "text",
+        "bsn": "text",
+        "initials": "text",
+        "first_name": "text",
+        "prefix": "text",
+        "last_name": "text",
+        "date_of_birth": "date",
+        "email": "text",
+        "phone": "text",
+        "street": "text",
+        "house_number": "integer",
+        "house_number_suffix": "text",
+        "postal_code": "text",
+        "city": "text",
+    },
+)
+_INSERT_REVISIONS = bulk_insert(
+    "case_revisions",
+    {
+        "case_id": "uuid",
+        "revision": "integer",
+        "source_event_id": "uuid",
+        "household": "jsonb",
+        "received_at": "timestamptz",
+    },
+)
+_INSERT_HISTORY = bulk_insert(
+    "case_history",
+    {
+        "case_id": "uuid",
+        "action": "text",
+        "actor": "text",
+        "from_status": "text",
+        "to_status": "text",
+        "reason": "text",
+        "details": "jsonb",
+    },
+    computed={"occurred_at": "now()"},
+)
 _UPDATE_HOUSEHOLD_COUNTS = (
     update(_CASES)
     .where(_CASES.c.id == bindparam("case_id"))
@@ -140,7 +195,12 @@ async def insert_cases_if_absent(
         return set()
     # Sorted like the locks, so concurrent inserts of the same numbers cannot deadlock.
     ordered = sorted(values, key=lambda row: str(row["application_number"]))
-    return set((await session.scalars(_INSERT_CASES, ordered)).all())
+    rows = [{"campaign": None, **row} for row in ordered]
+    inserted = await session.scalars(
+        _INSERT_CASES.statement,
+        {name: [row[name] for row in rows] for name in _INSERT_CASES.columns},
+    )
+    return set(inserted.all())
 
 
 async def kept_revisions(
@@ -166,8 +226,7 @@ async def replace_households(
     rows = [
         row for case_id, household in households.items() for row in person_rows(case_id, household)
     ]
-    if rows:
-        await session.execute(_INSERT_PERSONS, rows)
+    await insert_rows(session, _INSERT_PERSONS, rows)
 
 
 async def update_household_counts(
@@ -191,16 +250,16 @@ async def update_household_counts(
 
 async def add_revisions(session: AsyncSession, *, rows: Sequence[dict[str, Any]]) -> None:
     """Keep revisions' households as received: `case_id`, `revision`, `source_event_id`,
-    `household` (JSON), `received_at`."""
-    if rows:
-        await session.execute(_INSERT_REVISIONS, list(rows))
+    `household` (JSON text), `received_at`."""
+    await insert_rows(session, _INSERT_REVISIONS, rows)
 
 
 async def add_history(session: AsyncSession, *, rows: Sequence[dict[str, Any]]) -> None:
     """Add history rows, all now, in this order: `case_id`, `action`, `actor`, `from_status`,
-    `to_status`, `reason`, `details`."""
-    if rows:
-        await session.execute(_INSERT_HISTORY, list(rows))
+    `to_status`, `reason`, `details` (a dict)."""
+    await insert_rows(
+        session, _INSERT_HISTORY, [{**row, "details": json.dumps(row["details"])} for row in rows]
+    )
 
 
 def _adult_row(role: str, adult: Adult) -> dict[str, Any]:

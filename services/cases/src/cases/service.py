@@ -289,7 +289,7 @@ def _revision_row(case_id: uuid.UUID, event: ApplicationRevision) -> dict[str, A
         "case_id": case_id,
         "revision": event.revision,
         "source_event_id": event.source_event_id,
-        "household": event.household.model_dump(mode="json"),
+        "household": event.household.model_dump_json(),
         "received_at": _aware(moment),
     }
 

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.models import ApplicationRevision, KnownMunicipality, QuarantinedMessage
+from servicekit.bulk import bulk_insert, insert_rows
 
 
 async def register_municipality(session: AsyncSession, *, code: str, name: str) -> None:
@@ -82,10 +83,16 @@ _COUNT_UP_REVISIONS = text(
 
 
 # Built once; the body goes in as the text received, cast by PostgreSQL: no re-encoding.
-_INSERT_REVISION = text(
-    "INSERT INTO application_revisions "
-    "(id, application_id, revision, source_event_id, channel, body) "
-    "VALUES (:id, :application_id, :revision, :source_event_id, :channel, CAST(:body AS jsonb))"
+_INSERT_REVISIONS = bulk_insert(
+    "application_revisions",
+    {
+        "id": "uuid",
+        "application_id": "uuid",
+        "revision": "integer",
+        "source_event_id": "uuid",
+        "channel": "text",
+        "body": "jsonb",
+    },
 )
 
 
@@ -100,21 +107,21 @@ class RevisionRow:
 
 
 async def add_revisions(session: AsyncSession, rows: list[RevisionRow]) -> None:
-    if rows:
-        await session.execute(
-            _INSERT_REVISION,
-            [
-                {
-                    "id": uuid.uuid4(),
-                    "application_id": row.application_id,
-                    "revision": row.revision,
-                    "source_event_id": row.source_event_id,
-                    "channel": row.channel,
-                    "body": row.body,
-                }
-                for row in rows
-            ],
-        )
+    await insert_rows(
+        session,
+        _INSERT_REVISIONS,
+        [
+            {
+                "id": uuid.uuid4(),
+                "application_id": row.application_id,
+                "revision": row.revision,
+                "source_event_id": row.source_event_id,
+                "channel": row.channel,
+                "body": row.body,
+            }
+            for row in rows
+        ],
+    )
 
 
 @dataclass(frozen=True)
