@@ -36,6 +36,24 @@ class Context:
     now: datetime
 
 
+async def _audit(session: AsyncSession, user: User, by: Actor, action: str, result: str) -> None:
+    """The security-audit record of a step on an existing account."""
+    await record(
+        session,
+        action=action,
+        object_=user_ref(user.username),
+        result=result,
+        actor=by.ref,
+        origin_ip=by.origin_ip,
+        organisation=user.organisation,
+    )
+
+
+def _themselves(ctx: Context, user: User) -> Actor:
+    """The account's own holder, signing in or changing their account from `ctx`'s address."""
+    return Actor(user_ref(user.username), ctx.origin_ip)
+
+
 async def _failed(
     session: AsyncSession, ctx: Context, *, user: User | None, action: str, result: str
 ) -> None:
@@ -57,14 +75,12 @@ async def _failed(
     if failures >= ctx.settings.max_failures_per_account:
         until = ctx.now + timedelta(minutes=ctx.settings.account_lock_minutes)
         await repository.update_user(session, user.id, failed_logins=0, locked_until=until)
-        await record(
+        await _audit(
             session,
-            action="account.locked",
-            object_=object_,
-            result=f"locked for {ctx.settings.account_lock_minutes:g} minutes",
-            actor="system",
-            origin_ip=ctx.origin_ip,
-            organisation=user.organisation,
+            user,
+            Actor("system", ctx.origin_ip),
+            "account.locked",
+            f"locked for {ctx.settings.account_lock_minutes:g} minutes",
         )
     else:
         await repository.update_user(session, user.id, failed_logins=failures)
@@ -112,15 +128,7 @@ async def check_password(
         await repository.update_user(
             session, user.id, password_hash=passwords.hash_password(password)
         )
-    await record(
-        session,
-        action="login.password",
-        object_=user_ref(user.username),
-        result="success",
-        actor=user_ref(user.username),
-        origin_ip=ctx.origin_ip,
-        organisation=user.organisation,
-    )
+    await _audit(session, user, _themselves(ctx, user), "login.password", "success")
     return user
 
 
@@ -128,7 +136,6 @@ async def check_second_factor(
     session: AsyncSession, ctx: Context, *, user: User, code: str
 ) -> bool:
     """A current TOTP code (each works once) or an unused recovery code completes the login."""
-    ref = user_ref(user.username)
     if user.disabled or _locked(user, ctx.now) or await _ip_throttled(session, ctx):
         await _failed(session, ctx, user=user, action="login.mfa", result="refused: locked")
         return False
@@ -139,14 +146,12 @@ async def check_second_factor(
             await repository.update_user(
                 session, user.id, recovery_code_hashes=remaining, failed_logins=0, locked_until=None
             )
-            await record(
+            await _audit(
                 session,
-                action="login.mfa",
-                object_=ref,
-                result=f"success: recovery code ({len(remaining)} left)",
-                actor=ref,
-                origin_ip=ctx.origin_ip,
-                organisation=user.organisation,
+                user,
+                _themselves(ctx, user),
+                "login.mfa",
+                f"success: recovery code ({len(remaining)} left)",
             )
             return True
         await _failed(session, ctx, user=user, action="login.mfa", result="failure")
@@ -163,15 +168,7 @@ async def check_second_factor(
     await repository.update_user(
         session, user.id, totp_last_step=step, failed_logins=0, locked_until=None
     )
-    await record(
-        session,
-        action="login.mfa",
-        object_=ref,
-        result="success",
-        actor=ref,
-        origin_ip=ctx.origin_ip,
-        organisation=user.organisation,
-    )
+    await _audit(session, user, _themselves(ctx, user), "login.mfa", "success")
     return True
 
 
@@ -196,7 +193,6 @@ async def confirm_enrolment(
         if secret
         else None
     )
-    ref = user_ref(user.username)
     if user.totp_enrolled or step is None:
         await _failed(session, ctx, user=user, action="mfa.enrol", result="failure")
         return None
@@ -210,15 +206,7 @@ async def confirm_enrolment(
         failed_logins=0,
         locked_until=None,
     )
-    await record(
-        session,
-        action="mfa.enrol",
-        object_=ref,
-        result="success",
-        actor=ref,
-        origin_ip=ctx.origin_ip,
-        organisation=user.organisation,
-    )
+    await _audit(session, user, _themselves(ctx, user), "mfa.enrol", "success")
     return codes
 
 
@@ -234,17 +222,8 @@ async def change_password(
         policy = ["Kies een ander wachtwoord dan het huidige."]
     if policy:
         problems["new"] = policy
-    ref = user_ref(user.username)
     if problems:
-        await record(
-            session,
-            action="password.change",
-            object_=ref,
-            result="failure",
-            actor=ref,
-            origin_ip=ctx.origin_ip,
-            organisation=user.organisation,
-        )
+        await _audit(session, user, _themselves(ctx, user), "password.change", "failure")
         return problems
     await repository.update_user(
         session,
@@ -253,15 +232,7 @@ async def change_password(
         password_changed_at=ctx.now,
         must_change_password=False,
     )
-    await record(
-        session,
-        action="password.change",
-        object_=ref,
-        result="success",
-        actor=ref,
-        origin_ip=ctx.origin_ip,
-        organisation=user.organisation,
-    )
+    await _audit(session, user, _themselves(ctx, user), "password.change", "success")
     return {}
 
 
@@ -350,18 +321,6 @@ async def _existing(session: AsyncSession, username: str) -> User:
     return user
 
 
-async def _changed(session: AsyncSession, user: User, by: Actor, action: str, result: str) -> None:
-    await record(
-        session,
-        action=action,
-        object_=user_ref(user.username),
-        result=result,
-        actor=by.ref,
-        origin_ip=by.origin_ip,
-        organisation=user.organisation,
-    )
-
-
 async def reset_mfa(session: AsyncSession, *, username: str, by: Actor = CLI) -> None:
     """Forget the TOTP secret and recovery codes and end the sessions: enrol at next login."""
     user = await _existing(session, username)
@@ -374,13 +333,13 @@ async def reset_mfa(session: AsyncSession, *, username: str, by: Actor = CLI) ->
         recovery_code_hashes=[],
     )
     await repository.delete_sessions_of(session, user.id)
-    await _changed(session, user, by, "mfa.reset", "success")
+    await _audit(session, user, by, "mfa.reset", "success")
 
 
 async def unlock(session: AsyncSession, *, username: str, by: Actor = CLI) -> None:
     user = await _existing(session, username)
     await repository.update_user(session, user.id, failed_logins=0, locked_until=None)
-    await _changed(session, user, by, "account.unlock", "success")
+    await _audit(session, user, by, "account.unlock", "success")
 
 
 async def set_role(session: AsyncSession, *, username: str, role: str, by: Actor = CLI) -> str:
@@ -391,7 +350,7 @@ async def set_role(session: AsyncSession, *, username: str, role: str, by: Actor
     old_role = user.role
     await repository.update_user(session, user.id, role=new_role)
     await repository.delete_sessions_of(session, user.id)
-    await _changed(session, user, by, "role.change", f"success: {old_role} -> {new_role}")
+    await _audit(session, user, by, "role.change", f"success: {old_role} -> {new_role}")
     return old_role
 
 
@@ -403,9 +362,7 @@ async def set_disabled(
     await repository.update_user(session, user.id, disabled=disabled)
     if disabled:
         await repository.delete_sessions_of(session, user.id)
-    await _changed(
-        session, user, by, "account.disable" if disabled else "account.enable", "success"
-    )
+    await _audit(session, user, by, "account.disable" if disabled else "account.enable", "success")
 
 
 async def reset_password(session: AsyncSession, *, username: str, by: Actor = CLI) -> str:
@@ -423,5 +380,5 @@ async def reset_password(session: AsyncSession, *, username: str, by: Actor = CL
         locked_until=None,
     )
     await repository.delete_sessions_of(session, user.id)
-    await _changed(session, user, by, "password.reset", "success")
+    await _audit(session, user, by, "password.reset", "success")
     return password

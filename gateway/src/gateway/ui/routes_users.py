@@ -40,12 +40,13 @@ ASSIGNABLE_ROLES = {
 MAX_NAME_LENGTH = 200
 _DONE = {
     "rol": "De rol is gewijzigd. De gebruiker moet opnieuw inloggen.",
-    "ontgrendeld": "Het account is ontgrendeld.",
-    "uitgeschakeld": "Het account is uitgeschakeld; lopende sessies zijn beëindigd.",
-    "ingeschakeld": "Het account is weer ingeschakeld.",
-    "tweestapsverificatie": "De tweestapsverificatie is gewist. De gebruiker richt die bij "
-    "de volgende keer inloggen opnieuw in.",
+    "ontgrendelen": "Het account is ontgrendeld.",
+    "uitschakelen": "Het account is uitgeschakeld; lopende sessies zijn beëindigd.",
+    "inschakelen": "Het account is weer ingeschakeld.",
+    "tweestapsverificatie-wissen": "De tweestapsverificatie is gewist. De gebruiker richt die "
+    "bij de volgende keer inloggen opnieuw in.",
 }
+"""What the detail page says after each change (`?gedaan=`)."""
 _OWN_ACCOUNT = (
     "Uw eigen account wijzigt u hier niet. Vraag een andere functioneel beheerder; uw "
     "wachtwoord wijzigt u onder Wachtwoord."
@@ -206,7 +207,7 @@ async def _detail_page(
     )
 
 
-Change = Callable[[AsyncSession, User, Actor], Awaitable[None]]
+Change = Callable[[AsyncSession, User, Actor], Awaitable[object]]
 
 
 async def _change(
@@ -235,42 +236,10 @@ async def change_role(
             request, staff, user_id, status_code=400, failure="Kies een geldige rol."
         )
 
-    async def change(session: AsyncSession, user: User, by: Actor) -> None:
+    async def set_role(session: AsyncSession, user: User, by: Actor) -> None:
         await accounts.set_role(session, username=user.username, role=role, by=by)
 
-    return await _change(request, staff, user_id, change, "rol")
-
-
-@router.post("/{user_id}/ontgrendelen")
-async def unlock(request: Request, staff: UserManager, user_id: uuid.UUID) -> Response:
-    async def change(session: AsyncSession, user: User, by: Actor) -> None:
-        await accounts.unlock(session, username=user.username, by=by)
-
-    return await _change(request, staff, user_id, change, "ontgrendeld")
-
-
-@router.post("/{user_id}/uitschakelen")
-async def disable(request: Request, staff: UserManager, user_id: uuid.UUID) -> Response:
-    async def change(session: AsyncSession, user: User, by: Actor) -> None:
-        await accounts.set_disabled(session, username=user.username, disabled=True, by=by)
-
-    return await _change(request, staff, user_id, change, "uitgeschakeld")
-
-
-@router.post("/{user_id}/inschakelen")
-async def enable(request: Request, staff: UserManager, user_id: uuid.UUID) -> Response:
-    async def change(session: AsyncSession, user: User, by: Actor) -> None:
-        await accounts.set_disabled(session, username=user.username, disabled=False, by=by)
-
-    return await _change(request, staff, user_id, change, "ingeschakeld")
-
-
-@router.post("/{user_id}/tweestapsverificatie-wissen")
-async def reset_mfa(request: Request, staff: UserManager, user_id: uuid.UUID) -> Response:
-    async def change(session: AsyncSession, user: User, by: Actor) -> None:
-        await accounts.reset_mfa(session, username=user.username, by=by)
-
-    return await _change(request, staff, user_id, change, "tweestapsverificatie")
+    return await _change(request, staff, user_id, set_role, "rol")
 
 
 @router.post("/{user_id}/wachtwoord-herstellen")
@@ -296,3 +265,29 @@ async def reset_password(request: Request, staff: UserManager, user_id: uuid.UUI
         user_id=str(user.id),
         password=password,
     )
+
+
+_CHANGES: dict[str, Change] = {
+    "ontgrendelen": lambda session, user, by: accounts.unlock(
+        session, username=user.username, by=by
+    ),
+    "uitschakelen": lambda session, user, by: accounts.set_disabled(
+        session, username=user.username, disabled=True, by=by
+    ),
+    "inschakelen": lambda session, user, by: accounts.set_disabled(
+        session, username=user.username, disabled=False, by=by
+    ),
+    "tweestapsverificatie-wissen": lambda session, user, by: accounts.reset_mfa(
+        session, username=user.username, by=by
+    ),
+}
+"""The changes that need no more than the button: URL action -> what it does."""
+
+
+@router.post("/{user_id}/{action}")
+async def change_account(
+    request: Request, staff: UserManager, user_id: uuid.UUID, action: str
+) -> Response:
+    if action not in _CHANGES:
+        raise PageNotFoundError
+    return await _change(request, staff, user_id, _CHANGES[action], action)
