@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,7 +22,7 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
 from demodata.applications import ApplicationFactory
-from demodata.system import ROOT, LocalSystem, free_port
+from demodata.system import ROOT, LocalSystem
 from tests.e2e_support import all_cases, eventually, overview, publish_as_website
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -333,34 +331,15 @@ def second_gateway(system: LocalSystem) -> Iterator[Callable[..., str]]:
     """Start another gateway process on the same databases with changed settings (e.g. a
     short idle timeout); returns its URL. Cookies do not depend on the port, so a session
     made on the main gateway is sent to this one too."""
-    processes: list[subprocess.Popen[bytes]] = []
+    names: list[str] = []
 
     def start(**settings: str) -> str:
-        port = free_port()
-        system.logs.mkdir(parents=True, exist_ok=True)
-        with (system.logs / "gateway-extra.log").open("ab") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "gateway", "serve", "--port", str(port)],
-                env=system.env | settings,
-                cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        processes.append(process)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, "the second gateway exited; see its log"
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/health/ready", timeout=2).status_code == 200:
-                    return url
-            assert time.monotonic() < deadline, "the second gateway did not start"
-            time.sleep(0.1)
+        name = f"gateway-extra-{len(names) + 1}"
+        names.append(name)
+        system.start("gateway", name=name, settings=settings)
+        system.wait_ready(name, seconds=30)
+        return system.url(name)
 
     yield start
-    for process in processes:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    for name in names:
+        system.stop(name)

@@ -96,15 +96,18 @@ class LocalSystem:
         for service in SERVICES:
             self.run("-m", service, "migrate")
 
-    def start(self, service: str, *, name: str | None = None) -> None:
-        """Start a service process; `name` (with a port of its own) starts another replica."""
+    def start(
+        self, service: str, *, name: str | None = None, settings: dict[str, str] | None = None
+    ) -> None:
+        """Start a service process; `name` (with a port of its own) starts another replica,
+        `settings` are added to its environment only."""
         name = name or service
         self.ports.setdefault(name, free_port())
         self.logs.mkdir(parents=True, exist_ok=True)
         with (self.logs / f"{name}.log").open("ab") as log:
             self.processes[name] = subprocess.Popen(  # noqa: S603
                 [sys.executable, "-m", service, "serve", "--port", str(self.ports[name])],
-                env=self.env,
+                env=self.env | (settings or {}),
                 cwd=ROOT,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -114,6 +117,15 @@ class LocalSystem:
         for service in SERVICES:
             self.start(service)
         self.wait_ready()
+
+    def stop(self, name: str) -> None:
+        """SIGTERM one process and wait for its shutdown."""
+        process = self.processes.pop(name)
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
     def kill(self, service: str) -> None:
         """SIGKILL: no shutdown code runs, as in a crash or an OOM kill."""

@@ -20,6 +20,10 @@ class BulkInsert:
     columns: tuple[str, ...]
     statement: TextClause
 
+    def parameters(self, rows: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
+        """The rows as one list per column: the statement's binds."""
+        return {name: [row[name] for row in rows] for name in self.columns}
+
 
 def bulk_insert(
     table: str,
@@ -48,6 +52,4 @@ async def insert_rows(
 ) -> None:
     """Insert the rows (mappings with every column) in one statement; nothing when empty."""
     if rows:
-        await session.execute(
-            bulk.statement, {name: [row[name] for row in rows] for name in bulk.columns}
-        )
+        await session.execute(bulk.statement, bulk.parameters(rows))

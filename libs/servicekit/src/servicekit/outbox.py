@@ -31,13 +31,7 @@ _DIRTY = "servicekit.outbox_dirty"
 PURGE_EVERY_SECONDS = 3600.0
 # Built once: constructing a statement per event costs more than executing it.
 # The envelope goes in as JSON text that pydantic serialised (in Rust), cast by PostgreSQL.
-_INSERT = text(
-    "INSERT INTO outbox (event_id, routing_key, envelope) "
-    "VALUES (:event_id, :routing_key, CAST(:envelope AS jsonb))"
-)
-_INSERT_MANY = bulk_insert(
-    "outbox", {"event_id": "uuid", "routing_key": "text", "envelope": "jsonb"}
-)
+_INSERT = bulk_insert("outbox", {"event_id": "uuid", "routing_key": "text", "envelope": "jsonb"})
 _MARK_SENT = text("UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY(:ids)")
 # The relay reads the envelope back as text and the few fields the message properties need,
 # so nothing is decoded and encoded again on the way to the broker.
@@ -57,16 +51,7 @@ async def add_event(
     causation_id: uuid.UUID | None = None,
 ) -> Envelope:
     """Write `event` to the outbox in the session's current transaction."""
-    envelope = Envelope.wrap(event, correlation_id=correlation_id, causation_id=causation_id)
-    await session.execute(
-        _INSERT,
-        {
-            "event_id": envelope.event_id,
-            "routing_key": event.routing_key(),
-            "envelope": envelope.model_dump_json(),
-        },
-    )
-    session.info[_DIRTY] = True
+    (envelope,) = await add_events(session, [(event, correlation_id, causation_id)])
     return envelope
 
 
@@ -81,7 +66,7 @@ async def add_events(
     if envelopes:
         await insert_rows(
             session,
-            _INSERT_MANY,
+            _INSERT,
             [
                 {
                     "event_id": envelope.event_id,

@@ -196,10 +196,7 @@ async def insert_cases_if_absent(
     # Sorted like the locks, so concurrent inserts of the same numbers cannot deadlock.
     ordered = sorted(values, key=lambda row: str(row["application_number"]))
     rows = [{"campaign": None, **row} for row in ordered]
-    inserted = await session.scalars(
-        _INSERT_CASES.statement,
-        {name: [row[name] for row in rows] for name in _INSERT_CASES.columns},
-    )
+    inserted = await session.scalars(_INSERT_CASES.statement, _INSERT_CASES.parameters(rows))
     return set(inserted.all())
 
 
