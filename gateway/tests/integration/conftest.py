@@ -1,4 +1,11 @@
-"""A migrated gateway database, the real app, and a real HTTP peer standing in for the services."""
+"""A migrated gateway database, the real app, and a recording HTTP peer behind it.
+
+The peer answers every request with what it received (method, path, query, body, headers and
+the internal token decoded): these tests check what the gateway itself does with a request
+(API key to principal, scope to municipalities, byte-for-byte and streamed forwarding,
+timeouts), which no real service would show. The same routes against the real services are
+tested in `tests/` (e2e) and by the staff UI tests (`ui/`), which run the real cases and intake.
+"""
 
 from __future__ import annotations
 
