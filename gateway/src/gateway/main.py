@@ -13,6 +13,7 @@ from gateway import api, imports, routes_handling, routes_reporting, ui
 from gateway.api import Downstreams
 from gateway.proxy import Downstream, make_client
 from gateway.settings import GatewaySettings
+from gateway.ui import sweeper
 from servicekit.http import create_service_app
 from servicekit.runtime import ServiceRuntime
 
@@ -63,6 +64,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             app.state.settings = settings
             stack.push_async_callback(runtime.stop)
             await runtime.start()
+            await stack.enter_async_context(
+                sweeper.sweeping(runtime.database, lambda: app.state.ui_settings)
+            )
             yield
 
     app = create_service_app(

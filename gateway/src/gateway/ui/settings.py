@@ -31,6 +31,9 @@ class UiSettings(BaseSettings):
     account_lock_minutes: float = Field(15, gt=0, le=24 * 60)
     max_failures_per_ip: int = Field(20, ge=1, le=10_000)
     ip_window_minutes: float = Field(15, gt=0, le=24 * 60)
+    sweep_minutes: float = Field(
+        5, gt=0, le=24 * 60, description="how often ended sessions and old failures are removed"
+    )
     totp_encryption_key: str = Field(
         DEVELOPMENT_TOTP_KEY,
         description="Fernet key (urlsafe base64 of 32 bytes) that encrypts the TOTP secrets",

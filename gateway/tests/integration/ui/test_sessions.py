@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 from sqlalchemy import text
 
-from .conftest import MakeUser, UiApp, csrf_of, log_in
+from gateway.ui import sweeper
+from servicekit.testing import eventually
+
+from .conftest import MakeUser, UiApp, csrf_of, log_in, submit_password
 
 
 async def session_count(ui: UiApp) -> int:
@@ -136,3 +140,41 @@ async def test_the_session_cookie_is_strict(ui: UiApp, make_user: MakeUser) -> N
     assert "Secure" in cookie
     assert "SameSite=strict" in cookie
     assert "Path=/" in cookie
+
+
+async def count(ui: UiApp, table: str) -> int:
+    async with ui.database.sessions() as session:
+        return int((await session.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one())
+
+
+async def test_ended_sessions_and_old_failures_are_swept_without_a_login(
+    ui: UiApp, make_user: MakeUser
+) -> None:
+    stays = await make_user()
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=ui.app), base_url="http://gw"
+    ) as other_browser:
+        await log_in(other_browser, stays)
+        await submit_password(ui.http, "niemand@nergens", "Niet het goede wachtwoord")
+        await log_in(ui.http, await make_user())
+        async with ui.database.transaction() as session:
+            # The last session left idle for an hour, the failure an hour old; no login since.
+            await session.execute(
+                text(
+                    "UPDATE sessions SET last_seen_at = now() - interval '1 hour' "
+                    "WHERE created_at = (SELECT max(created_at) FROM sessions)"
+                )
+            )
+            await session.execute(
+                text("UPDATE login_failures SET occurred_at = now() - interval '1 hour'")
+            )
+        assert (await count(ui, "sessions"), await count(ui, "login_failures")) == (2, 1)
+        often = ui.app.state.ui_settings.with_overrides(sweep_minutes=0.001)
+
+        async def swept() -> bool:
+            return (await count(ui, "sessions"), await count(ui, "login_failures")) == (1, 0)
+
+        assert "ui-session-sweeper" in {task.get_name() for task in asyncio.all_tasks()}
+        async with sweeper.sweeping(ui.database, lambda: often):
+            await eventually(swept)
+        assert (await other_browser.get("/ui/")).status_code == 200, "the live session stays"
