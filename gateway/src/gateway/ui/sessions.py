@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.ui import repository
 from gateway.ui.models import StaffSession, User
-from gateway.ui.settings import UiSettings
+from gateway.ui.settings import MAX_IDLE_MINUTES, UiSettings
 
 COOKIE = "bo_session"
 SECURE_COOKIE = "__Host-bo_session"
@@ -106,9 +106,14 @@ def csrf_matches(current: Current, submitted: str | None) -> bool:
 
 
 async def sweep(session: AsyncSession, *, settings: UiSettings, now: datetime) -> None:
-    """Remove expired sessions and old failed-login records (run now and then)."""
+    """Remove ended sessions and old failed-login records (run now and then).
+
+    Idle sessions go once idle longer than any gateway may allow, not this one's limit: gateways
+    sharing the store may run with different limits for a while (a settings roll-out), and a
+    session idle past its own limit is refused, and removed, at its next use anyway.
+    """
     await repository.delete_expired_sessions(
-        session, idle_before=now - timedelta(minutes=settings.session_idle_minutes)
+        session, idle_before=now - timedelta(minutes=MAX_IDLE_MINUTES)
     )
     await repository.forget_login_failures(
         session, before=now - timedelta(minutes=settings.ip_window_minutes)

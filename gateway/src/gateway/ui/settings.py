@@ -12,6 +12,7 @@ from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_TOTP_KEY = "ZGV2ZWxvcG1lbnQtb25seS10b3RwLWtleS0zMmJ5dGU="
+MAX_IDLE_MINUTES = 120
 
 
 class UiSettings(BaseSettings):
@@ -24,7 +25,7 @@ class UiSettings(BaseSettings):
         None,
         description="Secure flag on the session cookie; default: on, except in development",
     )
-    session_idle_minutes: float = Field(15, gt=0, le=120)
+    session_idle_minutes: float = Field(15, gt=0, le=MAX_IDLE_MINUTES)
     session_absolute_hours: float = Field(10, gt=0, le=24)
     login_step_minutes: float = Field(5, gt=0, le=30, description="time to enter the TOTP code")
     max_failures_per_account: int = Field(5, ge=1, le=100)

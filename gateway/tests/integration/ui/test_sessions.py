@@ -158,10 +158,11 @@ async def test_ended_sessions_and_old_failures_are_swept_without_a_login(
         await submit_password(ui.http, "niemand@nergens", "Niet het goede wachtwoord")
         await log_in(ui.http, await make_user())
         async with ui.database.transaction() as session:
-            # The last session left idle for an hour, the failure an hour old; no login since.
+            # The last session idle for longer than any gateway allows (2 hours), the failure
+            # older than the throttle's window; no login since.
             await session.execute(
                 text(
-                    "UPDATE sessions SET last_seen_at = now() - interval '1 hour' "
+                    "UPDATE sessions SET last_seen_at = now() - interval '3 hours' "
                     "WHERE created_at = (SELECT max(created_at) FROM sessions)"
                 )
             )
