@@ -1,10 +1,11 @@
-"""A migrated gateway database, the real app, and a recording HTTP peer behind it.
+"""The gateway's integration tests: a migrated gateway database and the real app, in front of
+the real cases and intake services (`services.py`, once per package) or, where the test is
+about what the gateway itself sends on, a recording HTTP peer.
 
-The peer answers every request with what it received (method, path, query, body, headers and
-the internal token decoded): these tests check what the gateway itself does with a request
-(API key to principal, scope to municipalities, byte-for-byte and streamed forwarding,
-timeouts), which no real service would show. The same routes against the real services are
-tested in `tests/` (e2e) and by the staff UI tests (`ui/`), which run the real cases and intake.
+The recording peer answers every request with what it received (method, path, query, body,
+headers, the internal token decoded). Only `recording_client` uses it: for what no real service
+shows (the API key never leaves the gateway, bodies passed on byte for byte and streamed, a
+service too slow to answer). Everything else runs against the real services.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from servicekit.auth import TOKEN_HEADER, read_token
 from servicekit.db import Database
 from servicekit.migrations import upgrade
 from servicekit.settings import DEVELOPMENT_SECRET
+
+from .services import Services, running_services
 
 MakeKey = Callable[..., Awaitable[str]]
 
@@ -132,9 +135,34 @@ def settings(gateway_database_url: str, amqp_url: str, echo_url: str) -> Gateway
     )
 
 
+@pytest.fixture(scope="package")
+async def services(postgres_server_url: str, amqp_url: str) -> AsyncIterator[Services]:
+    async with running_services(postgres_server_url, amqp_url) as running:
+        yield running
+
+
 @pytest.fixture
-async def client(settings: GatewaySettings, seeded: Database) -> AsyncIterator[httpx.AsyncClient]:
-    """The real gateway app, its lifespan running (relay included), over ASGI."""
+async def client(
+    settings: GatewaySettings, seeded: Database, services: Services
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The real gateway app, its lifespan running, in front of the real cases and intake."""
+    app = create_app(settings)
+    async with (
+        LifespanManager(app),
+        services.client("cases") as cases,
+        services.client("intake") as intake,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as http,
+    ):
+        app.state.downstreams.cases.client = cases
+        app.state.downstreams.intake.client = intake
+        yield http
+
+
+@pytest.fixture
+async def recording_client(
+    settings: GatewaySettings, seeded: Database
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The real gateway app in front of the recording peer (see the module's docstring)."""
     app = create_app(settings)
     async with (
         LifespanManager(app),

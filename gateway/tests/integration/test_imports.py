@@ -1,18 +1,20 @@
-"""The re-examination import routes: the upload streamed through unchanged, limits, roles."""
+"""The re-examination import routes against the real intake service: the import, its status
+and report, the size limit and the roles. (The upload sent on byte for byte: test_forwarding.py.)"""
 
 from __future__ import annotations
 
+import random
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
 
 import httpx
 from asgi_lifespan import LifespanManager
 
+from demodata.applications import valid_bsn
 from gateway.main import create_app
 from gateway.settings import GatewaySettings
+from servicekit.testing import eventually
 
 MakeKey = Callable[..., Awaitable[str]]
-IMPORT_ID = "0b0f4d4e-5b8a-4a47-9d53-3f6f2d6a9c11"
 BOUNDARY = "formuliergrens"
 
 
@@ -30,53 +32,6 @@ def multipart(content: bytes) -> bytes:
         + content
         + f"\r\n--{BOUNDARY}--\r\n".encode()
     )
-
-
-def echoed(response: httpx.Response) -> dict[str, Any]:
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-async def test_the_upload_is_passed_on_unchanged_with_its_content_type(
-    client: httpx.AsyncClient, make_key: MakeKey
-) -> None:
-    token = await make_key("0363", role="behandelaar")
-    body = multipart(b"bsn;initials\r\n123456782;J.\r\n")
-    content_type = f"multipart/form-data; boundary={BOUNDARY}"
-
-    seen = echoed(
-        await client.post(
-            "/api/v1/imports/re-examinations",
-            content=body,
-            headers={**bearer(token), "Content-Type": content_type},
-        )
-    )
-
-    assert (seen["method"], seen["path"]) == ("POST", "/imports/re-examinations")
-    assert seen["body"].encode() == body
-    assert seen["headers"]["content-type"] == content_type
-    assert seen["principal"]["municipalities"] == ["0363"]
-
-
-async def test_a_streamed_upload_is_passed_on_as_it_arrives(
-    client: httpx.AsyncClient, make_key: MakeKey
-) -> None:
-    token = await make_key("0363", role="functioneel_beheerder")
-    parts = [multipart(b"a;b\r\n" * 1000)[i : i + 1000] for i in range(0, 5200, 1000)]
-
-    async def stream() -> AsyncIterator[bytes]:
-        for part in parts:
-            yield part
-
-    seen = echoed(
-        await client.post(
-            "/api/v1/imports/re-examinations",
-            content=stream(),
-            headers={**bearer(token), "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
-        )
-    )
-    assert seen["body"].encode() == b"".join(parts)
 
 
 async def test_an_upload_over_the_import_limit_is_refused(
@@ -105,29 +60,42 @@ async def test_an_upload_over_the_import_limit_is_refused(
     assert "groter dan" in streamed.json()["detail"]
 
 
-async def test_status_and_report_are_forwarded_for_import_roles_only(
+async def test_an_upload_is_imported_and_its_status_and_report_are_for_import_roles_only(
     client: httpx.AsyncClient, make_key: MakeKey
 ) -> None:
     handler = await make_key("0363", role="beslisser")
     reader = await make_key("0363", role="raadpleger")
+    good = valid_bsn(random.Random())
+    csv = (
+        "bsn;initials;last_name;date_of_birth;street;house_number;postal_code;city\r\n"
+        f"{good};J.;Vermeulen;1970-03-01;Damrak;1;1012 LG;Amsterdam\r\n"
+        "123456789;C.;Fout;1990-01-01;Damrak;3;1012 LG;Amsterdam\r\n"
+    ).encode()
 
-    status = echoed(
-        await client.get(
-            f"/api/v1/imports/{IMPORT_ID}",
-            params={"outcome": "rejected", "limit": "50"},
-            headers=bearer(handler),
-        )
+    uploaded = await client.post(
+        "/api/v1/imports/re-examinations",
+        data={"municipality": "0363", "campaign": f"Heronderzoek {random.randrange(10**6)}"},
+        files={"file": ("heronderzoek.csv", csv, "text/csv")},
+        headers=bearer(handler),
     )
-    report = echoed(
-        await client.get(f"/api/v1/imports/{IMPORT_ID}/report.csv", headers=bearer(handler))
+    import_id = uploaded.json()["import_id"]
+
+    async def completed() -> bool:
+        status = await client.get(f"/api/v1/imports/{import_id}", headers=bearer(handler))
+        return bool(status.json()["status"] == "completed")
+
+    await eventually(completed)
+    rejected = await client.get(
+        f"/api/v1/imports/{import_id}", params={"outcome": "rejected"}, headers=bearer(handler)
     )
-    refused = await client.get(f"/api/v1/imports/{IMPORT_ID}", headers=bearer(reader))
+    report = await client.get(f"/api/v1/imports/{import_id}/report.csv", headers=bearer(handler))
+    refused = await client.get(f"/api/v1/imports/{import_id}", headers=bearer(reader))
     not_an_id = await client.get("/api/v1/imports/..%2Fcases", headers=bearer(handler))
 
-    assert (status["path"], status["query"]) == (
-        f"/imports/{IMPORT_ID}",
-        [["outcome", "rejected"], ["limit", "50"]],
-    )
-    assert report["path"] == f"/imports/{IMPORT_ID}/report.csv"
+    assert uploaded.status_code == 202, uploaded.text
+    assert (rejected.json()["rows_imported"], rejected.json()["rows_rejected"]) == (1, 1)
+    assert [row["line"] for row in rejected.json()["rows"]] == [3]
+    assert report.status_code == 200
+    assert len(report.content.decode("utf-8-sig").splitlines()) == 3, "a header and two rows"
     assert refused.status_code == 403
     assert not_an_id.status_code in {404, 422}

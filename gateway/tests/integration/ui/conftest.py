@@ -24,18 +24,12 @@ from gateway.ui.settings import UiSettings
 from gateway.ui.totp import SecretBox
 from servicekit.db import Database
 
-from .services import Services, running_services
+from ..services import Services
 
 PASSWORD = "Tulpenvelden bij Lisse in april"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 # Nothing listens on port 1: connecting to it is refused, as to a service that is down.
 UNREACHABLE = "http://127.0.0.1:1"
-
-
-@pytest.fixture(scope="package")
-async def services(postgres_server_url: str, amqp_url: str) -> AsyncIterator[Services]:
-    async with running_services(postgres_server_url, amqp_url) as running:
-        yield running
 
 
 @dataclass

@@ -11,6 +11,7 @@ import re
 from demodata.applications import valid_bsn
 from servicekit.testing import eventually
 
+from ..services import post_as_website, website_body
 from .conftest import MakeUser, UiApp, csrf_of, log_in
 
 
@@ -335,24 +336,39 @@ async def test_a_service_that_is_down_leaves_the_rest_of_the_page_working(
     assert "Hoofdmenu" in page.text
 
 
-async def test_quarantine_is_for_managers(ui: UiApp, make_user: MakeUser) -> None:
-    await log_in(ui.http, await make_user("0363", "behandelaar"))
+async def test_quarantine_shows_a_rejected_message_to_its_managers_who_discard_it(
+    ui: UiApp, make_user: MakeUser
+) -> None:
+    bad = website_body("0575").replace(b'"schema_version": 1', b'"schema_version": 2')
+    quarantined = await post_as_website(ui.http, bad)
+    item = quarantined.json()["quarantine_id"]
+    await log_in(ui.http, await make_user("0575", "behandelaar"))
     refused = await ui.http.get("/ui/quarantaine")
-    assert refused.status_code == 403
-
-    manager = await make_user("0363", "functioneel_beheerder")
     ui.http.cookies.clear()
-    page = await log_in(ui.http, manager)
+    await log_in(ui.http, await make_user("0363", "functioneel_beheerder"))
+    elsewhere = await ui.http.get("/ui/quarantaine")
+    ui.http.cookies.clear()
+    page = await log_in(ui.http, await make_user("0575", "functioneel_beheerder"))
+
     listed = await ui.http.get("/ui/quarantaine")
     short = await ui.http.post(
-        "/ui/quarantaine/7c1d3b9e-4f2a-4e8b-9a61-3d5c8e2f7b14/afwijzen",
-        data={"reason": "x", "csrf_token": csrf_of(page)},
+        f"/ui/quarantaine/{item}/afwijzen", data={"reason": "x", "csrf_token": csrf_of(page)}
+    )
+    discarded = await ui.http.post(
+        f"/ui/quarantaine/{item}/afwijzen",
+        data={"reason": "Testbericht van de website", "csrf_token": csrf_of(page)},
+        follow_redirects=True,
     )
 
-    assert listed.status_code == 200
-    assert "Geen berichten." in listed.text
+    assert quarantined.status_code == 422
+    assert refused.status_code == 403
+    assert item not in elsewhere.text, "another municipality's manager does not see it"
+    assert item in listed.text
+    assert "unsupported_schema_version" in listed.text
     assert short.status_code == 400
     assert "Geef een reden van 3 tot 500 tekens." in short.text
+    assert discarded.status_code == 200
+    assert item not in discarded.text
 
 
 async def test_changing_the_password_checks_the_policy(ui: UiApp, make_user: MakeUser) -> None:

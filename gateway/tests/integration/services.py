@@ -9,7 +9,10 @@ sharing a fixed set, so they do not depend on each other's effects.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import itertools
+import random
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -29,13 +32,14 @@ from cases.settings import CasesSettings
 from contracts.base import Envelope
 from contracts.household import Adult, Child, Household
 from contracts.intake import ApplicationCorrected, ApplicationReceived
+from demodata import ApplicationFactory
 from gateway import organisations
 from gateway.settings import DEFAULT_SEED_FILE
 from intake import repository as intake_repository
 from intake.__main__ import MIGRATIONS as INTAKE_MIGRATIONS
 from intake.imports.models import ReExaminationImport
 from intake.main import create_app as create_intake_app
-from intake.settings import IntakeSettings
+from intake.settings import DEVELOPMENT_WEBSITE_SECRET, IntakeSettings
 from servicekit.bus import Bus, parking_queue_name
 from servicekit.db import Database, drop_database
 from servicekit.migrations import upgrade
@@ -148,15 +152,39 @@ class Services:
         async with self.intake_database.sessions() as session:
             return list(await session.scalars(select(ReExaminationImport.filename)))
 
-    async def accesses(self, case_id: uuid.UUID) -> list[tuple[str, str, str, str]]:
-        """(action, actor, organisation, role) of the cases service's access log for a case."""
+    async def accesses(self, case_id: uuid.UUID) -> list[tuple[str, str, str, str, str]]:
+        """(action, actor, organisation, role, trace id) of the access log for a case."""
         async with self.cases_database.sessions() as session:
             rows = await session.execute(
-                select(AccessLog.action, AccessLog.actor, AccessLog.organisation, AccessLog.role)
+                select(
+                    AccessLog.action,
+                    AccessLog.actor,
+                    AccessLog.organisation,
+                    AccessLog.role,
+                    AccessLog.trace_id,
+                )
                 .where(AccessLog.case_id == case_id)
                 .order_by(AccessLog.id)
             )
-            return [(row.action, row.actor, row.organisation, row.role) for row in rows]
+            return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def website_body(municipality: str) -> bytes:
+    """A new application as the website sends it (numbers and ids of its own)."""
+    factory = ApplicationFactory(
+        seed=random.randrange(10**9), number_offset=random.randrange(9 * 10**6)
+    )
+    return factory.body(municipality)
+
+
+async def post_as_website(client: httpx.AsyncClient, body: bytes) -> httpx.Response:
+    secret = DEVELOPMENT_WEBSITE_SECRET.encode()
+    signature = "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
+    return await client.post(
+        "/api/v1/intake/applications",
+        content=body,
+        headers={"Content-Type": "application/json", "X-Signature": signature},
+    )
 
 
 @asynccontextmanager
