@@ -1,4 +1,4 @@
-"""The real cases and intake services for the staff UI tests, in this process.
+"""The real cases and intake services behind the gateway in its integration tests, in this process.
 
 Each runs its own app with its lifespan (bus consumers, outbox relay, hold lifter, import
 worker) on a migrated database of its own and under a service name (so queues) of its own.
@@ -191,19 +191,19 @@ async def post_as_website(client: httpx.AsyncClient, body: bytes) -> httpx.Respo
 async def running_services(postgres_server_url: str, amqp_url: str) -> AsyncIterator[Services]:
     """Cases and intake, migrated and started; intake knows the seed's municipalities."""
     suffix = uuid.uuid4().hex[:8]
-    cases_url = await fresh_database(postgres_server_url, "ui_cases")
-    intake_url = await fresh_database(postgres_server_url, "ui_intake")
+    cases_url = await fresh_database(postgres_server_url, "gw_cases")
+    intake_url = await fresh_database(postgres_server_url, "gw_intake")
     await asyncio.to_thread(upgrade, CASES_MIGRATIONS, cases_url)
     await asyncio.to_thread(upgrade, INTAKE_MIGRATIONS, intake_url)
     cases_settings = CasesSettings(
-        service_name=f"uicases{suffix}",
+        service_name=f"gwcases{suffix}",
         database_url=cases_url,
         amqp_url=amqp_url,
         environment="test",
         relay_poll_seconds=0.2,
     )
     intake_settings = IntakeSettings(
-        service_name=f"uiintake{suffix}",
+        service_name=f"gwintake{suffix}",
         database_url=intake_url,
         amqp_url=amqp_url,
         environment="test",
