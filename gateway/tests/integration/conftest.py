@@ -30,9 +30,27 @@ from servicekit.db import Database
 from servicekit.migrations import upgrade
 from servicekit.settings import DEVELOPMENT_SECRET
 
-from .services import Services, running_services
+from .services import Services, gateway_before, running_services
 
 MakeKey = Callable[..., Awaitable[str]]
+BOUNDARY = "formuliergrens"
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def multipart(content: bytes) -> bytes:
+    """A re-examination upload form for Amsterdam with `content` as its file."""
+    return (
+        (
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="municipality"\r\n\r\n0363\r\n'
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="h.csv"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{BOUNDARY}--\r\n".encode()
+    )
 
 
 @pytest.fixture
@@ -146,15 +164,7 @@ async def client(
     settings: GatewaySettings, seeded: Database, services: Services
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The real gateway app, its lifespan running, in front of the real cases and intake."""
-    app = create_app(settings)
-    async with (
-        LifespanManager(app),
-        services.client("cases") as cases,
-        services.client("intake") as intake,
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as http,
-    ):
-        app.state.downstreams.cases.client = cases
-        app.state.downstreams.intake.client = intake
+    async with gateway_before(services, settings) as (_, http):
         yield http
 
 

@@ -34,7 +34,8 @@ from contracts.household import Adult, Child, Household
 from contracts.intake import ApplicationCorrected, ApplicationReceived
 from demodata import ApplicationFactory
 from gateway import organisations
-from gateway.settings import DEFAULT_SEED_FILE
+from gateway.main import create_app as create_gateway_app
+from gateway.settings import DEFAULT_SEED_FILE, GatewaySettings
 from intake import repository as intake_repository
 from intake.__main__ import MIGRATIONS as INTAKE_MIGRATIONS
 from intake.imports.models import ReExaminationImport
@@ -185,6 +186,24 @@ async def post_as_website(client: httpx.AsyncClient, body: bytes) -> httpx.Respo
         content=body,
         headers={"Content-Type": "application/json", "X-Signature": signature},
     )
+
+
+@asynccontextmanager
+async def gateway_before(
+    services: Services, settings: GatewaySettings
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    """The real gateway app, its lifespan running, with the services as its downstreams; and a
+    client of it."""
+    app = create_gateway_app(settings)
+    async with (
+        LifespanManager(app),
+        services.client("cases") as cases,
+        services.client("intake") as intake,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as http,
+    ):
+        app.state.downstreams.cases.client = cases
+        app.state.downstreams.intake.client = intake
+        yield app, http
 
 
 @asynccontextmanager

@@ -10,7 +10,6 @@ import json
 import random
 import socket
 import uuid
-from collections.abc import Awaitable, Callable
 
 import httpx
 import pytest
@@ -21,13 +20,8 @@ from gateway.main import create_app
 from gateway.settings import GatewaySettings
 from servicekit.db import Database
 
+from .conftest import MakeKey, bearer
 from .services import Services, post_as_website, website_body
-
-MakeKey = Callable[..., Awaitable[str]]
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def totals(client: httpx.AsyncClient, token: str, **scope: str) -> tuple[int, int, int]:

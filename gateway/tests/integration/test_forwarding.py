@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -16,31 +16,15 @@ import pytest
 
 from contracts.gezondverzekerd import example_bodies
 
-MakeKey = Callable[..., Awaitable[str]]
+from .conftest import BOUNDARY, MakeKey, bearer, multipart
+
 CASE_ID = "0f8e2a4c-9d6b-4c1e-8a53-2b7d9e4f1a60"
-BOUNDARY = "formuliergrens"
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def echoed(response: httpx.Response) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
-
-
-def multipart(content: bytes) -> bytes:
-    return (
-        (
-            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="municipality"\r\n\r\n0363\r\n'
-            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="h.csv"\r\n'
-            "Content-Type: text/csv\r\n\r\n"
-        ).encode()
-        + content
-        + f"\r\n--{BOUNDARY}--\r\n".encode()
-    )
 
 
 async def test_the_caller_goes_in_the_token_and_the_api_key_stays_behind(

@@ -4,17 +4,10 @@ test_forwarding.py; the whole flow through the running system: tests/test_case_h
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 import httpx
 
+from .conftest import MakeKey, bearer
 from .services import Services
-
-MakeKey = Callable[..., Awaitable[str]]
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_handling_routes_pass_refusals_on_and_need_a_key(

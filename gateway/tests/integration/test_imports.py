@@ -4,7 +4,7 @@ and report, the size limit and the roles. (The upload sent on byte for byte: tes
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 import httpx
 from asgi_lifespan import LifespanManager
@@ -14,24 +14,7 @@ from gateway.main import create_app
 from gateway.settings import GatewaySettings
 from servicekit.testing import eventually
 
-MakeKey = Callable[..., Awaitable[str]]
-BOUNDARY = "formuliergrens"
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def multipart(content: bytes) -> bytes:
-    return (
-        (
-            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="municipality"\r\n\r\n0363\r\n'
-            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="h.csv"\r\n'
-            "Content-Type: text/csv\r\n\r\n"
-        ).encode()
-        + content
-        + f"\r\n--{BOUNDARY}--\r\n".encode()
-    )
+from .conftest import BOUNDARY, MakeKey, bearer, multipart
 
 
 async def test_an_upload_over_the_import_limit_is_refused(

@@ -10,7 +10,7 @@ import io
 import random
 import socket
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -22,15 +22,11 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from gateway.main import create_app
 from gateway.settings import GatewaySettings
 
+from .conftest import MakeKey, bearer
 from .services import Services
 
-MakeKey = Callable[..., Awaitable[str]]
 CHUNK = b"x" * 65_536
 CHUNKS = 64
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_exports_hold_the_filtered_cases_of_the_organisation_only(

@@ -14,17 +14,15 @@ from typing import Any
 import httpx
 import pyotp
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
-from gateway.main import create_app
 from gateway.settings import GatewaySettings
 from gateway.ui import accounts
 from gateway.ui.settings import UiSettings
 from gateway.ui.totp import SecretBox
 from servicekit.db import Database
 
-from ..services import Services
+from ..services import Services, gateway_before
 
 PASSWORD = "Tulpenvelden bij Lisse in april"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -56,15 +54,7 @@ class UiApp:
 async def ui(
     settings: GatewaySettings, seeded: Database, services: Services
 ) -> AsyncIterator[UiApp]:
-    app = create_app(settings)
-    async with (
-        LifespanManager(app),
-        services.client("cases") as cases,
-        services.client("intake") as intake,
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as http,
-    ):
-        app.state.downstreams.cases.client = cases
-        app.state.downstreams.intake.client = intake
+    async with gateway_before(services, settings) as (app, http):
         ui = UiApp(app=app, http=http, database=seeded, services=services)
         yield ui
         for client in ui.unreachable:
