@@ -108,7 +108,6 @@ async def login(
         return _login_page(request, status_code=400, errors=errors, username=username)
     ctx = _context(request)
     async with runtime(request).database.transaction() as session:
-        await sessions.sweep(session, settings=ctx.settings, now=ctx.now)
         user = await accounts.check_password(session, ctx, username=username, password=password)
         token = None
         if user is not None:

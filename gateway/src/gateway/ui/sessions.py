@@ -106,7 +106,7 @@ def csrf_matches(current: Current, submitted: str | None) -> bool:
 
 
 async def sweep(session: AsyncSession, *, settings: UiSettings, now: datetime) -> None:
-    """Remove ended sessions and old failed-login records (run now and then).
+    """Remove ended sessions and old failed-login records (`sweeper` runs this on a schedule).
 
     Idle sessions go once idle longer than any gateway may allow, not this one's limit: gateways
     sharing the store may run with different limits for a while (a settings roll-out), and a

@@ -1,7 +1,7 @@
-"""Removes expired staff sessions and old failed-login records on a schedule.
+"""Removes ended staff sessions and old failed-login records on a schedule, off the login path.
 
-A login sweeps too, but a quiet night has no logins: without this, the rows of sessions that
-ended (with the IP address they came from) would stay until the next one.
+Neither is needed for a decision (an ended session is refused at its next use, failures are
+counted within a window): this keeps the tables, and the IP addresses in them, from growing.
 """
 
 from __future__ import annotations
