@@ -9,6 +9,7 @@ from typing import ClassVar, Literal
 from pydantic import AwareDatetime, Field
 
 from contracts.base import Event
+from contracts.household import Household
 
 CaseKind = Literal["application", "re_examination"]
 
@@ -27,6 +28,15 @@ class CaseOpened(Event):
     adults: int = Field(ge=1, le=2)
     persons: int = Field(ge=1)
     submitted_at: AwareDatetime
+    household: Household | None = Field(
+        None,
+        description="the household the case opened with (personal data, for the services that "
+        "write to or assess the resident); a re-examination carries no children, only `persons`",
+    )
+    campaign: str | None = Field(None, description="the re-examination campaign, if any")
+    requested_start_date: date | None = Field(
+        None, description="the start of the contribution the resident asked for (website)"
+    )
 
 
 class CaseHouseholdCorrected(Event):
@@ -40,6 +50,7 @@ class CaseHouseholdCorrected(Event):
     revision: int = Field(ge=2)
     adults: int = Field(ge=1, le=2)
     persons: int = Field(ge=1)
+    household: Household | None = Field(None, description="the household that replaced the old one")
 
 
 class CaseStatusChanged(Event):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from contracts.base import Event
+from contracts.licences import Addon, Licence
 
 
 class MunicipalityRegistered(Event):
@@ -30,4 +31,24 @@ class IsdRegistered(Event):
     members: tuple[str, ...]
 
 
-ORGANISATION_EVENTS: tuple[type[Event], ...] = (MunicipalityRegistered, IsdRegistered)
+class LicenceChanged(Event):
+    """An operator set a municipality's licence; every service enforces it from its own copy.
+
+    Downgrading never deletes data: it stops new use of what the licence no longer includes.
+    """
+
+    event_type: ClassVar[str] = "gateway.municipality.licence_changed"
+    version: ClassVar[int] = 1
+
+    code: str = Field(pattern=r"^[0-9]{4}$")
+    licence: Licence
+    addons: tuple[Addon, ...] = ()
+    changed_by: str
+    changed_at: AwareDatetime
+
+
+ORGANISATION_EVENTS: tuple[type[Event], ...] = (
+    MunicipalityRegistered,
+    IsdRegistered,
+    LicenceChanged,
+)

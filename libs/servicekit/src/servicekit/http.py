@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
+from datetime import timedelta
 from typing import Annotated, Any
 
 import structlog
-from fastapi import Depends, FastAPI, Request, Response
+from fastapi import Depends, FastAPI, HTTPException, Request, Response, status
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.cursors import InvalidCursorError
 from servicekit.logs import correlation, new_correlation_id
 from servicekit.runtime import ServiceRuntime
+from servicekit.tenants import LicenceRefusedError
 
 CORRELATION_HEADER = "X-Correlation-ID"
 
@@ -48,6 +51,13 @@ def create_service_app(
     async def invalid_cursor(_: Request, error: InvalidCursorError) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=400)
 
+    @app.exception_handler(LicenceRefusedError)
+    async def licence_refused(_: Request, error: LicenceRefusedError) -> JSONResponse:
+        return JSONResponse(
+            {"detail": str(error), "licence": error.tenant.licence.value, "feature": error.feature},
+            status_code=403,
+        )
+
     @app.get("/health/live", tags=["operations"])
     async def live() -> dict[str, str]:
         return {"status": "ok"}
@@ -62,11 +72,26 @@ def create_service_app(
             body["info"] = await readiness_info(request)
         return JSONResponse(body, status_code=200 if ok else 503)
 
+    @app.put("/testing/clock", tags=["operations"], include_in_schema=False)
+    async def move_clock(request: Request, body: ClockOffset) -> dict[str, float]:
+        """Tests only: move this process's clock (404 outside `BACKOFFICE_ENVIRONMENT=test`)."""
+        runtime: ServiceRuntime = request.app.state.runtime
+        if runtime.settings.environment != "test":
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "Not Found")
+        runtime.clock.set_offset(timedelta(seconds=body.offset_seconds))
+        return {"offset_seconds": runtime.clock.offset.total_seconds()}
+
     @app.get("/metrics", tags=["operations"], include_in_schema=False)
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return app
+
+
+class ClockOffset(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    offset_seconds: float = Field(ge=0, le=10 * 365 * 86400)
 
 
 def correlation_id_of(request: Request) -> str:

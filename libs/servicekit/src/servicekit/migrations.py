@@ -26,9 +26,10 @@ def upgrade(script_location: Path, database_url: str) -> None:
     command.upgrade(alembic_config(script_location, database_url), "head")
 
 
-def run_env(metadata: MetaData) -> None:
-    """The body of every service's `migrations/env.py`."""
-    targets = [metadata, MESSAGING_METADATA]
+def run_env(metadata: MetaData, *extra: MetaData) -> None:
+    """The body of every service's `migrations/env.py`; `extra` adds servicekit's optional
+    tables, e.g. `servicekit.tables.TENANT_METADATA` for `servicekit.tenants`."""
+    targets = [metadata, MESSAGING_METADATA, *extra]
     if context.is_offline_mode():
         context.configure(
             url=context.config.get_main_option("sqlalchemy.url"),

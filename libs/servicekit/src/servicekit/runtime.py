@@ -9,6 +9,7 @@ import structlog
 from sqlalchemy import text
 
 from servicekit.bus import Bus
+from servicekit.clock import Clock
 from servicekit.consumer import Consumer
 from servicekit.db import Database
 from servicekit.outbox import OutboxRelay
@@ -22,6 +23,7 @@ class ServiceRuntime:
 
     def __init__(self, settings: ServiceSettings) -> None:
         self.settings = settings
+        self.clock = Clock()
         self.database = Database(settings.database_url)
         self.bus = Bus(settings.amqp_url, service=settings.service_name)
         self.relay = OutboxRelay(

@@ -8,13 +8,14 @@ from sqlalchemy import (
     Integer,
     MetaData,
     PrimaryKeyConstraint,
+    String,
     Table,
     Text,
     Uuid,
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 MESSAGING_METADATA = MetaData()
 
@@ -38,4 +39,17 @@ inbox = Table(
     Column("message_id", Text, nullable=False),
     Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     PrimaryKeyConstraint("consumer", "message_id", name="inbox_pkey"),
+)
+
+TENANT_METADATA = MetaData()
+"""Kept apart from the messaging tables: only services that use `servicekit.tenants` have it."""
+
+tenant_municipalities = Table(
+    "tenant_municipalities",
+    TENANT_METADATA,
+    Column("code", String(4), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("licence", String(16), nullable=False),
+    Column("addons", ARRAY(Text), nullable=False, server_default="{}"),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

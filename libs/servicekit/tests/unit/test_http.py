@@ -57,3 +57,30 @@ async def test_without_readiness_info_the_answer_has_only_the_checks() -> None:
     response = await _ready(_app({"database": True}))
 
     assert response.json() == {"ready": True, "checks": {"database": True}}
+
+
+class _ClockRuntime(_Runtime):
+    def __init__(self, environment: str) -> None:
+        super().__init__({})
+        from types import SimpleNamespace
+
+        from servicekit.clock import Clock
+
+        self.settings = SimpleNamespace(environment=environment)
+        self.clock = Clock()
+
+
+@pytest.mark.parametrize(("environment", "status"), [("test", 200), ("production", 404)])
+async def test_only_a_test_environment_lets_the_clock_be_moved(
+    environment: str, status: int
+) -> None:
+    app = _app({})
+    runtime = _ClockRuntime(environment)
+    app.state.runtime = runtime
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        response = await client.put("/testing/clock", json={"offset_seconds": 86400 * 15})
+
+    assert response.status_code == status
+    moved = runtime.clock.offset.total_seconds()
+    assert moved == (86400 * 15 if status == 200 else 0)

@@ -156,4 +156,6 @@ def _opened_event(case_id: uuid.UUID, number: str, event: ReExaminationRequested
         adults=adults,
         persons=adults + event.children_count,
         submitted_at=event.requested_at,
+        household=household_of(event),
+        campaign=event.campaign,
     )

@@ -210,6 +210,8 @@ def _open(
                 adults=household.adults,
                 persons=household.persons,
                 submitted_at=event.submitted_at,
+                household=household,
+                requested_start_date=event.requested_start_date,
             )
         )
     )
@@ -247,6 +249,7 @@ def _apply(changes: Changes, *, case: _Tracked, delivery: Delivery[ApplicationRe
                 revision=event.revision,
                 adults=household.adults,
                 persons=household.persons,
+                household=household,
             )
         )
     )
