@@ -21,7 +21,7 @@ from gateway.errors import InvalidInputError
 from gateway.models import ApiKey
 from gateway.organisations import find_organisation
 from gateway.scope import principal_for
-from servicekit.auth import ROLES, Principal, Role
+from servicekit.auth import ISSUABLE_ROLES, Principal, Role
 
 PREFIX = "bo"
 KEY_ID_LENGTH = 8
@@ -60,8 +60,10 @@ def secret_matches(secret: str, stored_sha256: str) -> bool:
 
 
 def validate_role(role: str, *, organisation_kind: str) -> Role:
-    if role not in ROLES:
-        raise InvalidInputError(f"unknown role {role!r}; choose one of: {', '.join(ROLES)}")
+    if role not in ISSUABLE_ROLES:
+        raise InvalidInputError(
+            f"unknown role {role!r}; choose one of: {', '.join(ISSUABLE_ROLES)}"
+        )
     if (role == "operator") != (organisation_kind == "platform"):
         raise InvalidInputError(
             "role 'operator' is only for the organisation 'platform', "

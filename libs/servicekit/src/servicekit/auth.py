@@ -16,7 +16,13 @@ from fastapi import Depends, Header, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 Role = Literal[
-    "raadpleger", "behandelaar", "beslisser", "functioneel_beheerder", "auditor", "operator"
+    "raadpleger",
+    "behandelaar",
+    "beslisser",
+    "functioneel_beheerder",
+    "auditor",
+    "operator",
+    "system",
 ]
 ROLES: tuple[Role, ...] = (
     "raadpleger",
@@ -25,7 +31,12 @@ ROLES: tuple[Role, ...] = (
     "functioneel_beheerder",
     "auditor",
     "operator",
+    "system",
 )
+"""`system` is a service calling another service (`system_principal`); the gateway never gives
+it to an API key or a staff user."""
+ISSUABLE_ROLES: tuple[Role, ...] = tuple(role for role in ROLES if role != "system")
+"""The roles of API keys and staff users."""
 TOKEN_HEADER = "X-Internal-Token"  # noqa: S105 - a header name
 _AUDIENCE = "backoffice-services"
 _ISSUER = "backoffice-gateway"
@@ -52,6 +63,17 @@ class Principal(BaseModel):
     def visible(self, requested: Iterable[str]) -> tuple[str, ...]:
         """The requested municipalities, all of which must be in scope (else 404 upstream)."""
         return tuple(code for code in requested if self.may_see(code))
+
+
+def system_principal(service_name: str, *, purpose: str = "case_handling") -> Principal:
+    """Who a service is when it calls another service's internal API itself."""
+    return Principal(
+        subject=f"service:{service_name}",
+        organisation="platform",
+        role="system",
+        all_municipalities=True,
+        purpose=purpose,
+    )
 
 
 def issue_token(principal: Principal, *, secret: str, ttl_seconds: int = 60) -> str:
