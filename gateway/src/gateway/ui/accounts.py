@@ -57,8 +57,17 @@ def _themselves(ctx: Context, user: User) -> Actor:
 async def _failed(
     session: AsyncSession, ctx: Context, *, user: User | None, action: str, result: str
 ) -> None:
-    """Count a failure against the address and the account; lock the account at the limit."""
+    """Count a failure against the address and the account; lock the account at the limit.
+
+    The account's count is one conditional UPDATE: parallel attempts each count, and one
+    that finds the account locked meanwhile is refused as locked instead.
+    """
     await repository.add_login_failure(session, origin_ip=ctx.origin_ip, now=ctx.now)
+    failures = None
+    if user is not None and not result.startswith("refused"):
+        failures = await repository.count_failure(session, user.id, now=ctx.now)
+        if failures is None:
+            result = "refused: locked"
     object_ = user_ref(user.username) if user else UNKNOWN_USER
     await record(
         session,
@@ -69,12 +78,13 @@ async def _failed(
         origin_ip=ctx.origin_ip,
         organisation=user.organisation if user else None,
     )
-    if user is None or result.startswith("refused"):
-        return
-    failures = user.failed_logins + 1
-    if failures >= ctx.settings.max_failures_per_account:
+    if (
+        user is not None
+        and failures is not None
+        and failures >= ctx.settings.max_failures_per_account
+    ):
         until = ctx.now + timedelta(minutes=ctx.settings.account_lock_minutes)
-        await repository.update_user(session, user.id, failed_logins=0, locked_until=until)
+        await repository.lock_account(session, user.id, until=until)
         await _audit(
             session,
             user,
@@ -82,8 +92,6 @@ async def _failed(
             "account.locked",
             f"locked for {ctx.settings.account_lock_minutes:g} minutes",
         )
-    else:
-        await repository.update_user(session, user.id, failed_logins=failures)
 
 
 async def _ip_throttled(session: AsyncSession, ctx: Context) -> bool:
@@ -108,7 +116,9 @@ async def check_password(
             session, ctx, user=None, action="login.password", result="refused: address throttled"
         )
         return None
-    user = await repository.find_user(session, username, lock=True)
+    # No row lock while the hash is checked: failures count atomically (`_failed`), and the
+    # second factor opens only an account that is open when its code is used.
+    user = await repository.find_user(session, username)
     if user is None:
         passwords.burn_time_like_a_verification(password)
         await _failed(session, ctx, user=None, action="login.password", result="failure")
@@ -135,39 +145,35 @@ async def check_password(
 async def check_second_factor(
     session: AsyncSession, ctx: Context, *, user: User, code: str
 ) -> bool:
-    """A current TOTP code (each works once) or an unused recovery code completes the login."""
+    """A current TOTP code or an unused recovery code completes the login; each works once,
+    also when sent twice at once (it is used up by one conditional UPDATE)."""
     if user.disabled or _locked(user, ctx.now) or await _ip_throttled(session, ctx):
         await _failed(session, ctx, user=user, action="login.mfa", result="refused: locked")
         return False
     if totp.looks_like_recovery_code(code):
-        hashed = totp.hash_recovery_code(code)
-        if hashed in user.recovery_code_hashes:
-            remaining = [h for h in user.recovery_code_hashes if h != hashed]
-            await repository.update_user(
-                session, user.id, recovery_code_hashes=remaining, failed_logins=0, locked_until=None
-            )
-            await _audit(
-                session,
-                user,
-                _themselves(ctx, user),
-                "login.mfa",
-                f"success: recovery code ({len(remaining)} left)",
-            )
-            return True
-        await _failed(session, ctx, user=user, action="login.mfa", result="failure")
-        return False
+        left = await repository.use_recovery_code(
+            session, user.id, code_hash=totp.hash_recovery_code(code), now=ctx.now
+        )
+        if left is None:
+            await _failed(session, ctx, user=user, action="login.mfa", result="failure")
+            return False
+        await _audit(
+            session,
+            user,
+            _themselves(ctx, user),
+            "login.mfa",
+            f"success: recovery code ({left} left)",
+        )
+        return True
     secret = ctx.box.open(user.totp_secret_encrypted) if user.totp_secret_encrypted else None
     step = (
         totp.matching_step(secret, code, last_step=user.totp_last_step, now=ctx.now.timestamp())
         if secret and user.totp_enrolled
         else None
     )
-    if step is None:
+    if step is None or not await repository.use_totp_step(session, user.id, step=step, now=ctx.now):
         await _failed(session, ctx, user=user, action="login.mfa", result="failure")
         return False
-    await repository.update_user(
-        session, user.id, totp_last_step=step, failed_logins=0, locked_until=None
-    )
     await _audit(session, user, _themselves(ctx, user), "login.mfa", "success")
     return True
 
@@ -178,34 +184,39 @@ async def pending_totp_secret(session: AsyncSession, ctx: Context, *, user: User
         raise InvalidInputError("TOTP is already set up for this account")
     secret = ctx.box.open(user.totp_secret_encrypted) if user.totp_secret_encrypted else None
     if secret is None:
-        secret = totp.new_secret()
-        await repository.update_user(session, user.id, totp_secret_encrypted=ctx.box.seal(secret))
+        stored = await repository.store_pending_totp_secret(
+            session, user.id, ctx.box.seal(totp.new_secret())
+        )
+        secret = ctx.box.open(stored) if stored is not None else None
+        if secret is None:
+            raise InvalidInputError("TOTP is already set up for this account")
     return secret
 
 
 async def confirm_enrolment(
     session: AsyncSession, ctx: Context, *, user: User, code: str
 ) -> list[str] | None:
-    """Finish enrolment when the code matches the pending secret; the new recovery codes."""
+    """Finish enrolment when the code matches the pending secret; the new recovery codes
+    (once: a second confirmation at the same time gets None)."""
     secret = ctx.box.open(user.totp_secret_encrypted) if user.totp_secret_encrypted else None
     step = (
         totp.matching_step(secret, code, last_step=None, now=ctx.now.timestamp())
         if secret
         else None
     )
-    if user.totp_enrolled or step is None:
+    codes = totp.new_recovery_codes()
+    if (
+        user.totp_enrolled
+        or step is None
+        or not await repository.finish_enrolment(
+            session,
+            user.id,
+            step=step,
+            recovery_code_hashes=[totp.hash_recovery_code(c) for c in codes],
+        )
+    ):
         await _failed(session, ctx, user=user, action="mfa.enrol", result="failure")
         return None
-    codes = totp.new_recovery_codes()
-    await repository.update_user(
-        session,
-        user.id,
-        totp_enrolled=True,
-        totp_last_step=step,
-        recovery_code_hashes=[totp.hash_recovery_code(c) for c in codes],
-        failed_logins=0,
-        locked_until=None,
-    )
     await _audit(session, user, _themselves(ctx, user), "mfa.enrol", "success")
     return codes
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Integer, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.ui.models import LoginFailure, SecurityAudit, StaffSession, User
@@ -34,6 +34,110 @@ async def add_user(session: AsyncSession, **values: Any) -> uuid.UUID:
 async def update_user(session: AsyncSession, user_id: uuid.UUID, **values: Any) -> None:
     await session.execute(
         update(User).where(User.id == user_id).values(**values, updated_at=func.now())
+    )
+
+
+def _open_at(now: datetime) -> ColumnElement[bool]:
+    """The account is enabled and not locked at `now` (as the row is when the statement runs)."""
+    return ~User.disabled & or_(User.locked_until.is_(None), User.locked_until <= now)
+
+
+async def count_failure(session: AsyncSession, user_id: uuid.UUID, *, now: datetime) -> int | None:
+    """Count one failed login step against an open account, in one statement; the new count,
+    or None when the account is locked or disabled (then nothing is counted).
+
+    Parallel attempts queue on the row and each sees the count the one before it left, so the
+    lock is decided on a true count (no read-then-write race).
+    """
+    result = await session.execute(
+        update(User)
+        .where(User.id == user_id, _open_at(now))
+        .values(failed_logins=User.failed_logins + 1, updated_at=func.now())
+        .returning(User.failed_logins)
+    )
+    failures: int | None = result.scalar_one_or_none()
+    return failures
+
+
+async def lock_account(session: AsyncSession, user_id: uuid.UUID, *, until: datetime) -> None:
+    await update_user(session, user_id, failed_logins=0, locked_until=until)
+
+
+async def use_totp_step(
+    session: AsyncSession, user_id: uuid.UUID, *, step: int, now: datetime
+) -> bool:
+    """Record `step` as used, only if no later or equal step was and the account is open: of
+    two requests with the same code, exactly one gets True."""
+    result = await session.execute(
+        update(User)
+        .where(
+            User.id == user_id,
+            User.totp_enrolled,
+            _open_at(now),
+            or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+        )
+        .values(totp_last_step=step, failed_logins=0, updated_at=func.now())
+        .returning(User.id)
+    )
+    return result.scalar_one_or_none() is not None
+
+
+async def use_recovery_code(
+    session: AsyncSession, user_id: uuid.UUID, *, code_hash: str, now: datetime
+) -> int | None:
+    """Remove an unused recovery code of an open account; the number left, or None when the
+    code is not (or no longer) there. Of two requests with the same code, one gets a number."""
+    result = await session.execute(
+        update(User)
+        .where(User.id == user_id, _open_at(now), User.recovery_code_hashes.contains([code_hash]))
+        .values(
+            recovery_code_hashes=func.array_remove(User.recovery_code_hashes, code_hash),
+            failed_logins=0,
+            updated_at=func.now(),
+        )
+        .returning(func.cardinality(User.recovery_code_hashes, type_=Integer))
+    )
+    left: int | None = result.scalar_one_or_none()
+    return left
+
+
+async def finish_enrolment(
+    session: AsyncSession, user_id: uuid.UUID, *, step: int, recovery_code_hashes: list[str]
+) -> bool:
+    """Mark TOTP enrolled with its first step and recovery codes, once: a second confirmation
+    in parallel gets False (and its recovery codes are never shown)."""
+    result = await session.execute(
+        update(User)
+        .where(User.id == user_id, ~User.totp_enrolled)
+        .values(
+            totp_enrolled=True,
+            totp_last_step=step,
+            recovery_code_hashes=recovery_code_hashes,
+            failed_logins=0,
+            locked_until=None,
+            updated_at=func.now(),
+        )
+        .returning(User.id)
+    )
+    return result.scalar_one_or_none() is not None
+
+
+async def store_pending_totp_secret(
+    session: AsyncSession, user_id: uuid.UUID, sealed: bytes
+) -> bytes | None:
+    """Store a new secret for enrolment unless one is there already; the one stored (so two
+    first visits at once show the same QR code), None when TOTP is enrolled meanwhile."""
+    stored = await session.execute(
+        update(User)
+        .where(User.id == user_id, User.totp_secret_encrypted.is_(None), ~User.totp_enrolled)
+        .values(totp_secret_encrypted=sealed, updated_at=func.now())
+        .returning(User.totp_secret_encrypted)
+    )
+    value = stored.scalar_one_or_none()
+    if value is not None:
+        return value
+    return await session.scalar(
+        select(User.totp_secret_encrypted).where(User.id == user_id, ~User.totp_enrolled)
     )
 
 
