@@ -61,7 +61,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             )
             runtime = ServiceRuntime(settings)
             app.state.runtime = runtime
-            app.state.settings = settings
             stack.push_async_callback(runtime.stop)
             await runtime.start()
             await stack.enter_async_context(
@@ -75,6 +74,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         lifespan=lifespan,
         readiness_info=_downstream_reachability,
     )
+    app.state.settings = settings
     # Before api.router: `/api/v1/cases/export.csv` is not a `/api/v1/cases/{case_id}`.
     app.include_router(routes_reporting.router)
     app.include_router(api.router)

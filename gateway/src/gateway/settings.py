@@ -1,9 +1,12 @@
 """The gateway's settings (env prefix `GATEWAY_`) and where its migrations and seed live."""
 
-from pathlib import Path
+from __future__ import annotations
 
-from pydantic import Field
-from pydantic_settings import SettingsConfigDict
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, IPvAnyNetwork, field_validator
+from pydantic_settings import NoDecode, SettingsConfigDict
 
 from servicekit.settings import ServiceSettings, default_database_url
 
@@ -28,3 +31,25 @@ class GatewaySettings(ServiceSettings):
     # The intake service's import limit (INTAKE_IMPORT_MAX_BYTES) plus room for the form.
     max_import_body_bytes: int = Field(50 * 1024 * 1024 + 64 * 1024, ge=1024)
     import_upload_timeout_seconds: float = Field(120.0, gt=0, le=600)
+    trusted_proxies: Annotated[tuple[IPvAnyNetwork, ...], NoDecode] = Field(
+        (),
+        description="addresses or CIDR ranges of the reverse proxies in front of the gateway, "
+        "comma-separated: only their X-Forwarded-For says who the client is",
+    )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _not_everyone(cls, networks: tuple[IPvAnyNetwork, ...]) -> tuple[IPvAnyNetwork, ...]:
+        if any(network.prefixlen == 0 for network in networks):
+            raise ValueError(
+                "GATEWAY_TRUSTED_PROXIES must not trust every address: anyone could then "
+                "choose the address the login throttle and the security log see"
+            )
+        return networks

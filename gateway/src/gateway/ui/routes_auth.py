@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
+from gateway.client_address import client_address_of
 from gateway.ui import accounts, repository, sessions, totp
 from gateway.ui.audit import record, user_ref
 from gateway.ui.web import (
@@ -17,7 +18,6 @@ from gateway.ui.web import (
     clear_session_cookie,
     new_login_csrf,
     now,
-    origin_ip,
     render,
     runtime,
     secret_box,
@@ -38,7 +38,7 @@ def _context(request: Request) -> accounts.Context:
     return accounts.Context(
         settings=ui_settings(request),
         box=secret_box(request),
-        origin_ip=origin_ip(request),
+        origin_ip=client_address_of(request),
         now=now(),
     )
 
@@ -242,7 +242,7 @@ async def logout(request: Request, staff: SignedIn) -> Response:
             object_=ref,
             result="success",
             actor=ref,
-            origin_ip=origin_ip(request),
+            origin_ip=client_address_of(request),
             organisation=staff.current.user.organisation,
         )
     response = _redirect("/ui/inloggen?melding=uitgelogd")

@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.client_address import client_address_of
 from gateway.ui import accounts, repository
 from gateway.ui.audit import Actor, user_ref
 from gateway.ui.labels import ROLES
@@ -27,7 +28,6 @@ from gateway.ui.web import (
     Staff,
     UserManager,
     now,
-    origin_ip,
     render,
     runtime,
     secret_box,
@@ -68,7 +68,7 @@ def _refusal(staff: Staff, user: User) -> str:
 
 
 def _actor(request: Request, staff: Staff) -> Actor:
-    return Actor(user_ref(staff.current.user.username), origin_ip(request))
+    return Actor(user_ref(staff.current.user.username), client_address_of(request))
 
 
 async def _managed(session: AsyncSession, staff: Staff, user_id: uuid.UUID) -> User:

@@ -107,10 +107,6 @@ def runtime(request: Request) -> ServiceRuntime:
     return cast(ServiceRuntime, request.app.state.runtime)
 
 
-def origin_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 def session_token(request: Request) -> str | None:
     return request.cookies.get(sessions.cookie_name(ui_settings(request)))
 
