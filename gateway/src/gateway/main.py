@@ -9,8 +9,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 
-from gateway import api, imports, routes_handling, routes_reporting, ui
+from gateway import api, docs, imports, routes_handling, routes_reporting, ui
 from gateway.api import Downstreams
+from gateway.headers import ApiHeaders
 from gateway.proxy import Downstream, make_client
 from gateway.settings import GatewaySettings
 from gateway.ui import sweeper
@@ -73,12 +74,16 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         readiness_info=_downstream_reachability,
+        builtin_docs=False,
     )
     app.state.settings = settings
+    app.add_middleware(ApiHeaders)
     # Before api.router: `/api/v1/cases/export.csv` is not a `/api/v1/cases/{case_id}`.
     app.include_router(routes_reporting.router)
     app.include_router(api.router)
     app.include_router(routes_handling.router)
     ui.install(app, settings)
+    if settings.api_docs:
+        docs.install(app)
     app.include_router(imports.router)
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, IPvAnyNetwork, field_validator
+from pydantic import Field, IPvAnyNetwork, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
 from servicekit.settings import ServiceSettings, default_database_url
@@ -36,6 +36,9 @@ class GatewaySettings(ServiceSettings):
         description="addresses or CIDR ranges of the reverse proxies in front of the gateway, "
         "comma-separated: only their X-Forwarded-For says who the client is",
     )
+    api_docs: bool | None = Field(
+        None, description="serve /docs and /redoc; default: on, except in production"
+    )
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
@@ -53,3 +56,9 @@ class GatewaySettings(ServiceSettings):
                 "choose the address the login throttle and the security log see"
             )
         return networks
+
+    @model_validator(mode="after")
+    def _docs_by_environment(self) -> GatewaySettings:
+        if self.api_docs is None:
+            self.api_docs = self.environment != "production"
+        return self

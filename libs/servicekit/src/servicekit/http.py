@@ -30,11 +30,21 @@ def create_service_app(
     description: str,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
     readiness_info: Callable[[Request], Awaitable[dict[str, Any]]] | None = None,
+    builtin_docs: bool = True,
 ) -> FastAPI:
     """The app with the shared routes; `readiness_info` adds facts to `/health/ready`
     (under `info`) that are reported but do not decide readiness, e.g. a peer's reachability.
+    Without `builtin_docs` there is no FastAPI `/docs` and `/redoc` (their scripts come from
+    a CDN); the caller serves its own, or none.
     """
-    app = FastAPI(title=title, description=description, version="1", lifespan=lifespan)
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="1",
+        lifespan=lifespan,
+        docs_url="/docs" if builtin_docs else None,
+        redoc_url="/redoc" if builtin_docs else None,
+    )
 
     @app.middleware("http")
     async def bind_correlation_id(
