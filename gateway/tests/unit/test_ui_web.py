@@ -35,6 +35,15 @@ def test_production_refuses_the_development_key_and_insecure_cookies() -> None:
     assert UiSettings(environment="production", totp_encryption_key=key).secure_cookies
 
 
+def test_a_totp_key_that_is_no_fernet_key_is_refused_at_start_without_showing_it() -> None:
+    not_a_key = "geen-fernet-sleutel-maar-wel-lang-genoeg-voor-44"
+
+    with pytest.raises(ValidationError, match="GATEWAY_TOTP_ENCRYPTION_KEY must be a Fernet") as e:
+        UiSettings(totp_encryption_key=not_a_key)
+
+    assert not_a_key not in str(e.value)
+
+
 def row(*, last_seen: datetime, expires: datetime) -> StaffSession:
     return StaffSession(
         id="x",

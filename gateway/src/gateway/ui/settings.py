@@ -6,21 +6,22 @@ reads them from `app.state.ui_settings` at request time, so a test can swap in s
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import binascii
+from typing import Annotated, Any
 
-from pydantic import AliasChoices, Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from cryptography.fernet import Fernet
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from servicekit.settings import EnvironmentSettings, Secret, SecretSetting
 
 DEVELOPMENT_TOTP_KEY = "ZGV2ZWxvcG1lbnQtb25seS10b3RwLWtleS0zMmJ5dGU="
 MAX_IDLE_MINUTES = 120
 
 
-class UiSettings(BaseSettings):
+class UiSettings(EnvironmentSettings):
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore", populate_by_name=True)
 
-    environment: Literal["development", "test", "production"] = Field(
-        "development", validation_alias=AliasChoices("environment", "BACKOFFICE_ENVIRONMENT")
-    )
     cookie_secure: bool | None = Field(
         None,
         description="Secure flag on the session cookie; default: on, except in development",
@@ -35,18 +36,30 @@ class UiSettings(BaseSettings):
     sweep_minutes: float = Field(
         5, gt=0, le=24 * 60, description="how often ended sessions and old failures are removed"
     )
-    totp_encryption_key: str = Field(
+    totp_encryption_key: Annotated[Secret, SecretSetting(min_length=44)] = Field(
         DEVELOPMENT_TOTP_KEY,
         description="Fernet key (urlsafe base64 of 32 bytes) that encrypts the TOTP secrets",
     )
     totp_issuer: str = "Gemeentepolis backoffice"
 
+    @field_validator("totp_encryption_key")
+    @classmethod
+    def _a_fernet_key(cls, key: str) -> str:
+        """Refused at start, not at the first login (the message does not show the key)."""
+        try:
+            Fernet(key.encode())
+        except (ValueError, binascii.Error):
+            raise ValueError(
+                "GATEWAY_TOTP_ENCRYPTION_KEY must be a Fernet key: urlsafe base64 of 32 random "
+                "bytes (python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())')"
+            ) from None
+        return key
+
     @model_validator(mode="after")
     def _defaults_by_environment(self) -> UiSettings:
         if self.cookie_secure is None:
             self.cookie_secure = self.environment != "development"
-        if self.environment == "production" and self.totp_encryption_key == DEVELOPMENT_TOTP_KEY:
-            raise ValueError("GATEWAY_TOTP_ENCRYPTION_KEY must be set to a real key in production")
         if self.environment == "production" and not self.cookie_secure:
             raise ValueError("GATEWAY_COOKIE_SECURE may only be off in development")
         return self
