@@ -89,12 +89,10 @@ async def test_images_lose_their_location_and_other_metadata(tmp_path: Path) -> 
         assert checked.received_sha256 == hashlib.sha256(data).hexdigest() != checked.sha256
 
 
-def test_an_over_the_limit_file_is_refused(tmp_path: Path) -> None:
+async def test_an_over_the_limit_file_is_refused(tmp_path: Path) -> None:
     data = samples.pdf(padding=POLICY.max_file_bytes)
     with pytest.raises(RefusedFileError) as refused:
-        import asyncio
-
-        asyncio.run(_check(tmp_path, data, "groot.pdf"))
+        await _check(tmp_path, data, "groot.pdf")
     assert refused.value.reason == "too_large"
 
 
