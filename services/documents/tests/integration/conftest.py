@@ -8,7 +8,6 @@ Once per package: tests open cases of their own, so they do not depend on each o
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -16,12 +15,11 @@ import pytest
 
 from demodata.objectstore import MotoServer
 from documents.__main__ import MIGRATIONS
-from documents.settings import DocumentsSettings
 from servicekit.db import drop_database
 from servicekit.migrations import upgrade
 from servicekit.testing import fresh_database
 
-from .support import Harness, running
+from .support import Harness, running, settings_for
 
 
 @pytest.fixture(scope="session")
@@ -38,28 +36,6 @@ async def documents_database_url(postgres_server_url: str) -> AsyncIterator[str]
     await drop_database(url)
 
 
-def test_settings(
-    database_url: str, amqp_url: str, s3_url: str, **overrides: object
-) -> DocumentsSettings:
-    suffix = uuid.uuid4().hex[:8]
-    values: dict[str, object] = {
-        "service_name": f"documents{suffix}",
-        "database_url": database_url,
-        "amqp_url": amqp_url,
-        "environment": "test",
-        "relay_poll_seconds": 0.2,
-        "s3_endpoint": s3_url,
-        "evidence_bucket": f"evidence-{suffix}",
-        "letters_bucket": f"letters-{suffix}",
-        "max_file_bytes": 6 * 1024 * 1024,
-        "max_case_bytes": 40 * 1024 * 1024,
-        "sweep_seconds": 3600.0,
-        "public_base_url": "http://gateway.test",
-    }
-    values.update(overrides)
-    return DocumentsSettings(**values)  # type: ignore[arg-type]
-
-
 @pytest.fixture(scope="package")
 async def harness(
     documents_database_url: str,
@@ -68,7 +44,7 @@ async def harness(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[Harness]:
     spool = tmp_path_factory.mktemp("spool")
-    settings = test_settings(documents_database_url, amqp_url, moto.url, spool_dir=spool)
+    settings = settings_for(documents_database_url, amqp_url, moto.url, spool_dir=spool)
     async with running(settings) as started:
         yield started
 

@@ -40,6 +40,28 @@ def principal(
     )
 
 
+def settings_for(
+    database_url: str, amqp_url: str, s3_url: str, **overrides: object
+) -> DocumentsSettings:
+    suffix = uuid.uuid4().hex[:8]
+    values: dict[str, object] = {
+        "service_name": f"documents{suffix}",
+        "database_url": database_url,
+        "amqp_url": amqp_url,
+        "environment": "test",
+        "relay_poll_seconds": 0.2,
+        "s3_endpoint": s3_url,
+        "evidence_bucket": f"evidence-{suffix}",
+        "letters_bucket": f"letters-{suffix}",
+        "max_file_bytes": 6 * 1024 * 1024,
+        "max_case_bytes": 40 * 1024 * 1024,
+        "sweep_seconds": 3600.0,
+        "public_base_url": "http://gateway.test",
+    }
+    values.update(overrides)
+    return DocumentsSettings(**values)  # type: ignore[arg-type]
+
+
 @dataclass
 class Harness:
     app: FastAPI

@@ -52,4 +52,4 @@ async def of_case(session: AsyncSession, case_id: uuid.UUID) -> Sequence[tuple[U
         .where(UploadLink.case_id == case_id)
         .order_by(UploadLink.created_at.desc(), UploadLink.id)
     )
-    return [(link, int(count)) for link, count in rows.tuples()]
+    return [(row[0], int(row[1])) for row in rows]

@@ -32,6 +32,10 @@ class StorageUnavailableError(Exception):
     """The object store did not answer, or answered with a server error (HTTP 503)."""
 
 
+class _BucketMissingError(StorageUnavailableError):
+    """A bucket went away (e.g. a fresh storage server): made again on the next use."""
+
+
 class CorruptObjectError(Exception):
     """The object's bytes do not match the checksum or size in the database."""
 
@@ -115,7 +119,12 @@ class ObjectStore:
                     content_type=_GENERIC_TYPE,
                 )
 
-        await self._call(put)
+        try:
+            await self._call(put)
+        except _BucketMissingError:
+            self._buckets_ready = False
+            await self.ensure_buckets()
+            await self._call(put)
 
     async def fetch_verified(
         self, *, bucket: str, key: str, sha256: str, size: int, target: Path
@@ -160,6 +169,8 @@ class ObjectStore:
             if missing_is_corrupt and error.code in {"NoSuchKey", "NoSuchBucket"}:
                 raise CorruptObjectError(error.code) from None
             log.warning("documents.storage.refused", code=error.code)
+            if error.code == "NoSuchBucket":
+                raise _BucketMissingError(error.code) from None
             raise StorageUnavailableError(error.code) from None
         except (MinioException, urllib3.exceptions.HTTPError, OSError) as error:
             log.warning("documents.storage.unreachable", error=type(error).__name__)
