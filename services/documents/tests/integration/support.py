@@ -6,6 +6,7 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from datetime import UTC, datetime
 from typing import Any
 
@@ -60,6 +61,14 @@ def settings_for(
     }
     values.update(overrides)
     return DocumentsSettings(**values)  # type: ignore[arg-type]
+
+
+
+def files_in(folder: Path) -> list[Path]:
+    """What a spool folder holds, its subfolders' files included (sync: a quick look)."""
+    return [path for path in folder.rglob("*") if path.is_file()] + [
+        path for path in folder.iterdir() if path.is_dir() and not any(path.iterdir())
+    ]
 
 
 @dataclass

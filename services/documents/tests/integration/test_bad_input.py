@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from .. import samples
-from .support import Harness
+from .support import Harness, files_in
 
 
 async def _nothing_kept(
@@ -20,7 +20,7 @@ async def _nothing_kept(
     assert await harness.objects() == objects
     assert await harness.outbox("documents.document.added", case_id) == []
     assert await harness.pending() == 0
-    assert list(spool.iterdir()) == []
+    assert files_in(spool) == []
 
 
 @pytest.mark.parametrize(

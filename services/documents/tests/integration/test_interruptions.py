@@ -17,7 +17,7 @@ from demodata.objectstore import MotoServer
 from servicekit.testing import eventually
 
 from .. import samples
-from .support import Harness, running, settings_for
+from .support import Harness, files_in, running, settings_for
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ async def test_an_upload_whose_connection_drops_halfway_leaves_nothing(
     await writer.drain()
 
     async def spooling() -> bool:
-        return any(folder.iterdir() for folder in spool.iterdir())
+        return bool(files_in(spool))
 
     await eventually(spooling)  # the service has begun to write the file to disk
     writer.close()
@@ -75,7 +75,7 @@ async def test_an_upload_whose_connection_drops_halfway_leaves_nothing(
     del reader
 
     async def cleaned_up() -> bool:
-        return list(spool.iterdir()) == []
+        return files_in(spool) == []
 
     await eventually(cleaned_up)
     assert await harness.documents_of(case_id) == []
@@ -102,7 +102,7 @@ async def test_storage_down_is_a_clear_503_and_nothing_is_half_stored(
         assert response.headers["retry-after"]
         assert await harness.documents_of(case_id) == []
         assert await harness.outbox("documents.document.added", case_id) == []
-        assert list(tmp_path.iterdir()) == []
+        assert files_in(tmp_path) == []
         # Its key stays pending: storage could not be asked to remove what it may have kept.
         assert await harness.pending() == pending_before + 1
 
