@@ -63,7 +63,6 @@ def settings_for(
     return DocumentsSettings(**values)  # type: ignore[arg-type]
 
 
-
 def files_in(folder: Path) -> list[Path]:
     """What a spool folder holds, its subfolders' files included (sync: a quick look)."""
     return [path for path in folder.rglob("*") if path.is_file()] + [
