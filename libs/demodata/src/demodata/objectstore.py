@@ -49,12 +49,16 @@ class MotoServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, *, seconds: float = 30.0) -> None:
-        output = self._log.open("ab") if self._log is not None else subprocess.DEVNULL
-        self.process = subprocess.Popen(  # noqa: S603 - our own command
-            [moto_server_command(), "-H", "127.0.0.1", "-p", str(self.port)],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+        command = [moto_server_command(), "-H", "127.0.0.1", "-p", str(self.port)]
+        if self._log is None:
+            self.process = subprocess.Popen(  # noqa: S603 - our own command
+                command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+            )
+        else:
+            with self._log.open("ab") as output:  # the child keeps its own descriptor
+                self.process = subprocess.Popen(  # noqa: S603
+                    command, stdout=output, stderr=subprocess.STDOUT
+                )
         deadline = time.monotonic() + seconds
         while True:
             if self.process.poll() is not None:

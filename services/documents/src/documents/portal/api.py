@@ -94,7 +94,7 @@ def _wants_json(request: Request) -> bool:
 
 async def _municipality_name(request: Request, session: DbSession, code: str) -> str:
     tenant = await get_tenant(session, code)
-    return tenant.name if tenant is not None else f"uw gemeente ({code})"
+    return tenant.name if tenant is not None else code
 
 
 def _message(
