@@ -122,14 +122,14 @@ class LocalSystem:
                 stderr=subprocess.STDOUT,
             )
 
-    def start_all(self) -> None:
+    def start_all(self, *, ready_seconds: float = 60.0) -> None:
         if self.storage.process is None:
             self.logs.mkdir(parents=True, exist_ok=True)
             self.storage = MotoServer(port=self.storage.port, log=self.logs / "moto.log")
             self.storage.start()
         for service in SERVICES:
             self.start(service)
-        self.wait_ready()
+        self.wait_ready(seconds=ready_seconds)
 
     def stop(self, name: str) -> None:
         """SIGTERM one process and wait for its shutdown."""
