@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 TEST_AMQP_URL ?= amqp://guest:guest@127.0.0.1:5672/
 export TEST_DATABASE_URL TEST_AMQP_URL
 
-.PHONY: up test lint format typecheck unit asyncapi bench bench-intake bench-cases install infra migrate
+.PHONY: up test lint format typecheck unit asyncapi bench bench-intake bench-cases bench-documents install infra migrate
 
 install:
 	@deploy/local/ensure-infra.sh
@@ -29,7 +29,7 @@ test: install lint
 lint:
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
-	$(UV) run mypy libs/contracts/src libs/servicekit/src libs/demodata/src services/intake/src services/cases/src gateway/src
+	$(UV) run mypy libs/contracts/src libs/servicekit/src libs/demodata/src services/intake/src services/cases/src services/documents/src gateway/src
 
 format:
 	$(UV) run ruff check --fix .
@@ -42,6 +42,7 @@ asyncapi:
 migrate: install
 	$(UV) run python -m intake migrate
 	$(UV) run python -m cases migrate
+	$(UV) run python -m documents migrate
 	$(UV) run python -m gateway migrate
 
 bench-intake: install
@@ -51,4 +52,8 @@ bench-intake: install
 bench-cases: install
 	$(UV) run python bench/cases_queries.py
 
-bench: bench-intake bench-cases
+## Document uploads and downloads through the gateway, against a direct minio client upload.
+bench-documents: install
+	$(UV) run python bench/documents.py
+
+bench: bench-intake bench-cases bench-documents

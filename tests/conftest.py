@@ -26,7 +26,8 @@ def system(postgres_server_url: str, amqp_url: str) -> Iterator[LocalSystem]:
     try:
         local.migrate()
         local.admin("org", "seed")
-        local.start_all()
+        # Five processes and moto_server start at once on 2 shared cores: allow for a busy CI.
+        local.start_all(ready_seconds=240)
         local.wait_until_municipalities_known(SEEDED)
         yield local
     finally:

@@ -23,6 +23,8 @@ from pydantic_settings import BaseSettings
 from cases.__main__ import MIGRATIONS as CASES_MIGRATIONS
 from cases.settings import CasesSettings
 from demodata.system import ROOT, SERVICES, LocalSystem
+from documents.__main__ import MIGRATIONS as DOCUMENTS_MIGRATIONS
+from documents.settings import DocumentsSettings
 from gateway.settings import MIGRATIONS as GATEWAY_MIGRATIONS
 from gateway.settings import GatewaySettings
 from gateway.ui.settings import UiSettings
@@ -44,9 +46,15 @@ SERVICE_SETTINGS: dict[str, tuple[type[EnvironmentSettings], ...]] = {
     "intake": (IntakeSettings,),
     "cases": (CasesSettings,),
     "gateway": (GatewaySettings, UiSettings),
+    "documents": (DocumentsSettings,),
 }
 """The settings classes each service reads when it starts."""
-MIGRATIONS = {"intake": INTAKE_MIGRATIONS, "cases": CASES_MIGRATIONS, "gateway": GATEWAY_MIGRATIONS}
+MIGRATIONS = {
+    "intake": INTAKE_MIGRATIONS,
+    "cases": CASES_MIGRATIONS,
+    "gateway": GATEWAY_MIGRATIONS,
+    "documents": DOCUMENTS_MIGRATIONS,
+}
 
 
 def _first_party_packages() -> list[str]:

@@ -16,6 +16,9 @@ command -v pg_ctlcluster >/dev/null || apt_install postgresql
 command -v rabbitmq-server >/dev/null || apt_install rabbitmq-server
 # The browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
 [ -x /usr/bin/chromium ] || apt_install chromium fonts-dejavu-core
+# The documents service's virus-scan test starts Debian's clamd with a signature database of its
+# own (signatures cannot be downloaded here); its freshclam and daemon services are not used.
+command -v clamd >/dev/null || [ -x /usr/sbin/clamd ] || apt_install clamav-daemon
 if ! command -v uv >/dev/null; then
   python3 -m pip install --quiet uv || apt_install pipx
 fi

@@ -9,7 +9,7 @@ export BACKOFFICE_ENVIRONMENT="${BACKOFFICE_ENVIRONMENT:-development}"
 export GATEWAY_COOKIE_SECURE="${GATEWAY_COOKIE_SECURE:-false}"
 GATEWAY_PORT="${GATEWAY_PORT:-8000}"
 
-for service in intake cases gateway; do
+for service in intake cases documents gateway; do
   echo "migrating $service"
   $UV run --locked python -m "$service" migrate
 done
@@ -68,6 +68,9 @@ cat <<BANNER
   Try:
     curl -H "Authorization: Bearer ${isd_key}" "http://127.0.0.1:${GATEWAY_PORT}/api/v1/overview?isd=isd-bollenstreek"
     curl -H "Authorization: Bearer ${operator_key}" "http://127.0.0.1:${GATEWAY_PORT}/api/v1/cases?municipality=0363&limit=5"
+
+  Documents: uploads go to the local S3 endpoint (moto_server, in memory) at http://127.0.0.1:9000;
+    a resident's upload page is /inwoner/upload/<token> (POST /api/v1/cases/<id>/upload-links makes one).
 
   Ctrl-C stops every service.
 BANNER

@@ -11,6 +11,8 @@ from fastapi import FastAPI, Request
 
 from gateway import api, docs, imports, routes_handling, routes_reporting, ui
 from gateway.api import Downstreams
+from gateway.documents import api as documents_api
+from gateway.documents import portal as documents_portal
 from gateway.headers import ApiHeaders
 from gateway.proxy import Downstream, make_client
 from gateway.settings import GatewaySettings
@@ -27,10 +29,12 @@ belongs to one organisation and sees only that organisation's municipalities.
 
 async def _downstream_reachability(request: Request) -> dict[str, Any]:
     downstreams: Downstreams = request.app.state.downstreams
-    cases, intake = await asyncio.gather(
-        downstreams.cases.reachable(), downstreams.intake.reachable()
+    cases, intake, documents = await asyncio.gather(
+        downstreams.cases.reachable(),
+        downstreams.intake.reachable(),
+        downstreams.documents.reachable(),
     )
-    return {"downstream": {"cases": cases, "intake": intake}}
+    return {"downstream": {"cases": cases, "intake": intake, "documents": documents}}
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
@@ -47,7 +51,11 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                         timeout=settings.downstream_timeout_seconds,
                     )
                 )
-                for name, url in (("cases", settings.cases_url), ("intake", settings.intake_url))
+                for name, url in (
+                    ("cases", settings.cases_url),
+                    ("intake", settings.intake_url),
+                    ("documents", settings.documents_url),
+                )
             }
             app.state.downstreams = Downstreams(
                 **{
@@ -86,4 +94,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     if settings.api_docs:
         docs.install(app)
     app.include_router(imports.router)
+    app.include_router(documents_api.router)
+    app.include_router(documents_portal.router)
     return app

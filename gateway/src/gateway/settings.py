@@ -21,6 +21,7 @@ class GatewaySettings(ServiceSettings):
     database_url: str = default_database_url("backoffice_gateway")
     cases_url: str = "http://127.0.0.1:8002"
     intake_url: str = "http://127.0.0.1:8001"
+    documents_url: str = "http://127.0.0.1:8003"
     downstream_connect_timeout_seconds: float = Field(2.0, gt=0, le=30)
     downstream_timeout_seconds: float = Field(10.0, gt=0, le=120)
     export_timeout_seconds: float = Field(
@@ -31,6 +32,14 @@ class GatewaySettings(ServiceSettings):
     # The intake service's import limit (INTAKE_IMPORT_MAX_BYTES) plus room for the form.
     max_import_body_bytes: int = Field(50 * 1024 * 1024 + 64 * 1024, ge=1024)
     import_upload_timeout_seconds: float = Field(120.0, gt=0, le=600)
+    documents_upload_timeout_seconds: float = Field(
+        300.0, gt=0, le=3600, description="read timeout of document uploads and downloads"
+    )
+    documents_max_body_bytes: int = Field(
+        300 * 1024 * 1024,
+        ge=1024,
+        description="the most a document upload may send (the service's own limits are lower)",
+    )
     trusted_proxies: Annotated[tuple[IPvAnyNetwork, ...], NoDecode] = Field(
         (),
         description="addresses or CIDR ranges of the reverse proxies in front of the gateway, "

@@ -148,6 +148,7 @@ def settings(gateway_database_url: str, amqp_url: str, echo_url: str) -> Gateway
         amqp_url=amqp_url,
         cases_url=echo_url,
         intake_url=echo_url,
+        documents_url=echo_url,
         relay_poll_seconds=0.2,
         downstream_timeout_seconds=1.0,
     )

@@ -20,7 +20,9 @@ from pathlib import Path
 
 import httpx
 
-SERVICES = ("intake", "cases", "gateway")
+from demodata.objectstore import MotoServer
+
+SERVICES = ("intake", "cases", "documents", "gateway")
 ROOT = Path(__file__).resolve().parents[4]
 
 
@@ -41,6 +43,8 @@ class LocalSystem:
     ports: dict[str, int] = field(default_factory=lambda: {s: free_port() for s in SERVICES})
     suffix: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    storage: MotoServer = field(default_factory=MotoServer)
+    """The S3 endpoint of the documents service (moto_server on a free port)."""
     extra_env: dict[str, str] = field(default_factory=dict)
     """Settings added to (or overriding) the services' environment, e.g. for the browser tests
     `GATEWAY_COOKIE_SECURE=false`, since this system serves plain HTTP on 127.0.0.1."""
@@ -62,6 +66,11 @@ class LocalSystem:
                 "GATEWAY_WEBSITE_HMAC_SECRET": self.website_secret,
                 "GATEWAY_CASES_URL": self.url("cases"),
                 "GATEWAY_INTAKE_URL": self.url("intake"),
+                "GATEWAY_DOCUMENTS_URL": self.url("documents"),
+                "DOCUMENTS_S3_ENDPOINT": self.storage.url,
+                "DOCUMENTS_PUBLIC_BASE_URL": self.url("gateway"),
+                "DOCUMENTS_EVIDENCE_BUCKET": f"evidence-{self.suffix}",
+                "DOCUMENTS_LETTERS_BUCKET": f"letters-{self.suffix}",
             }
         )
         for service in SERVICES:
@@ -113,10 +122,14 @@ class LocalSystem:
                 stderr=subprocess.STDOUT,
             )
 
-    def start_all(self) -> None:
+    def start_all(self, *, ready_seconds: float = 60.0) -> None:
+        if self.storage.process is None:
+            self.logs.mkdir(parents=True, exist_ok=True)
+            self.storage = MotoServer(port=self.storage.port, log=self.logs / "moto.log")
+            self.storage.start()
         for service in SERVICES:
             self.start(service)
-        self.wait_ready()
+        self.wait_ready(seconds=ready_seconds)
 
     def stop(self, name: str) -> None:
         """SIGTERM one process and wait for its shutdown."""
@@ -186,6 +199,7 @@ class LocalSystem:
             except subprocess.TimeoutExpired:
                 process.kill()
         self.processes.clear()
+        self.storage.stop()
 
     def drop_databases(self) -> None:
         import asyncio

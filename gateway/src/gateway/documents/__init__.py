@@ -1,0 +1,1 @@
+"""The documents service behind the gateway: the public API and the resident portal."""

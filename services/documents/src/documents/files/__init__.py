@@ -1,0 +1,1 @@
+"""Documents of a case: upload (staff, services, residents), listing, metadata, download."""

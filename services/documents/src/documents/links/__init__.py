@@ -1,0 +1,1 @@
+"""Upload links: a resident's personal, expiring link per case and purpose."""

@@ -1,0 +1,1 @@
+"""The resident's upload portal (`/inwoner/...`, public, behind the gateway)."""

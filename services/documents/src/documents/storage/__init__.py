@@ -1,0 +1,1 @@
+"""Object storage through the `minio` client against any S3 API (MinIO, or moto locally)."""
