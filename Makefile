@@ -29,7 +29,7 @@ test: install lint
 lint:
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
-	$(UV) run mypy libs/contracts/src libs/servicekit/src libs/demodata/src services/intake/src services/cases/src gateway/src
+	$(UV) run mypy libs/contracts/src libs/servicekit/src libs/demodata/src services/intake/src services/cases/src services/assessment/src libs/ockto_simulator/src gateway/src
 
 format:
 	$(UV) run ruff check --fix .
@@ -42,6 +42,7 @@ asyncapi:
 migrate: install
 	$(UV) run python -m intake migrate
 	$(UV) run python -m cases migrate
+	$(UV) run python -m assessment migrate
 	$(UV) run python -m gateway migrate
 
 bench-intake: install
