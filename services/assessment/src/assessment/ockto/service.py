@@ -219,16 +219,16 @@ async def expire_due(database: Database, *, now: datetime, limit: int) -> int:
     async with database.transaction() as session:
         rows = await repository.due_for_expiry(session, now=now, limit=limit)
         for row in rows:
-            found.state = "expired"
-            found.ended_at = now
+            row.state = "expired"
+            row.ended_at = now
             await add_event(
                 session,
                 DataSessionExpired(
-                    session_id=found.ockto_session_id or str(found.id),
-                    case_id=found.case_id,
-                    municipality_code=found.municipality_code,
+                    session_id=row.ockto_session_id or str(row.id),
+                    case_id=row.case_id,
+                    municipality_code=row.municipality_code,
                     expired_at=now,
                 ),
-                correlation_id=found.correlation_id,
+                correlation_id=row.correlation_id,
             )
     return len(rows)
