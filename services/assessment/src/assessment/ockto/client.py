@@ -95,19 +95,21 @@ class OcktoClient:
 
     async def fetch_document(self, url: str, *, limit: int) -> tuple[bytes, str]:
         """A source document (the link works once); refused past `limit` bytes."""
-        async with self._downloads.stream("GET", url) as response:
-            if response.status_code != 200:
-                raise OcktoUnavailableError(f"the document link answered {response.status_code}")
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > limit:
-                    raise DocumentTooLargeError(limit)
-                chunks.append(chunk)
-            return b"".join(chunks), response.headers.get(
-                "content-type", "application/octet-stream"
-            )
+        try:
+            async with self._downloads.stream("GET", url) as response:
+                if response.status_code != 200:
+                    raise OcktoUnavailableError(f"the link answered {response.status_code}")
+                chunks: list[bytes] = []
+                size = 0
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > limit:
+                        raise DocumentTooLargeError(limit)
+                    chunks.append(chunk)
+                content_type = response.headers.get("content-type", "application/octet-stream")
+                return b"".join(chunks), content_type
+        except httpx.HTTPError as error:
+            raise OcktoUnavailableError(type(error).__name__) from None
 
     async def close(self) -> None:
         await self._client.aclose()

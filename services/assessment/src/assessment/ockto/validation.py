@@ -169,10 +169,10 @@ def check(delivery: OcktoDelivery, *, now: datetime) -> None:  # noqa: PLR0912 -
                 "allowance_kind_mismatch",
                 f"{where}.allowance_kind: given exactly when kind is allowance",
             )
-        if income.period_end < income.period_start:
-            raise refuse("invalid_period", f"{where}.period_end: lies before period_start")
         if income.period_start > today:
             raise refuse("future_period", f"{where}.period_start: lies in the future")
+        if income.period_end < income.period_start:
+            raise refuse("invalid_period", f"{where}.period_end: lies before period_start")
         if income.net_amount > MAX_PERIOD_AMOUNT or (
             income.gross_amount is not None and income.gross_amount > MAX_PERIOD_AMOUNT * 2
         ):
