@@ -42,6 +42,7 @@ _NOT_FOUND = "gemeente of ISD niet gevonden (of niet binnen uw organisatie)"
 class Downstreams:
     cases: Downstream
     intake: Downstream
+    assessment: Downstream
 
 
 router = APIRouter(prefix="/api/v1")

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 
 from gateway import api, imports, routes_handling, routes_reporting, ui
 from gateway.api import Downstreams
+from gateway.assessment import api as assessment_api
 from gateway.proxy import Downstream, make_client
 from gateway.settings import GatewaySettings
 from gateway.ui import sweeper
@@ -26,10 +27,12 @@ belongs to one organisation and sees only that organisation's municipalities.
 
 async def _downstream_reachability(request: Request) -> dict[str, Any]:
     downstreams: Downstreams = request.app.state.downstreams
-    cases, intake = await asyncio.gather(
-        downstreams.cases.reachable(), downstreams.intake.reachable()
+    cases, intake, assessment = await asyncio.gather(
+        downstreams.cases.reachable(),
+        downstreams.intake.reachable(),
+        downstreams.assessment.reachable(),
     )
-    return {"downstream": {"cases": cases, "intake": intake}}
+    return {"downstream": {"cases": cases, "intake": intake, "assessment": assessment}}
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
@@ -46,7 +49,11 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                         timeout=settings.downstream_timeout_seconds,
                     )
                 )
-                for name, url in (("cases", settings.cases_url), ("intake", settings.intake_url))
+                for name, url in (
+                    ("cases", settings.cases_url),
+                    ("intake", settings.intake_url),
+                    ("assessment", settings.assessment_url),
+                )
             }
             app.state.downstreams = Downstreams(
                 **{
@@ -81,4 +88,5 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(routes_handling.router)
     ui.install(app, settings)
     app.include_router(imports.router)
+    app.include_router(assessment_api.router)
     return app

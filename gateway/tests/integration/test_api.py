@@ -303,7 +303,9 @@ async def test_a_service_that_is_down_gives_a_clear_503(
     assert response.status_code == 503
     assert response.json() == {"detail": "De cases-service is niet bereikbaar; probeer het later"}
     assert ready.status_code == 200, "downstream reachability is reported, not required"
-    assert ready.json()["info"] == {"downstream": {"cases": False, "intake": True}}
+    assert ready.json()["info"] == {
+        "downstream": {"cases": False, "intake": True, "assessment": True}
+    }
 
 
 async def test_health_and_openapi(client: httpx.AsyncClient) -> None:
@@ -314,8 +316,8 @@ async def test_health_and_openapi(client: httpx.AsyncClient) -> None:
     assert live.status_code == 200
     assert ready.status_code == 200
     assert ready.json()["checks"]["database"] is True
-    assert ready.json()["info"]["downstream"] == {"cases": True, "intake": True}
+    assert ready.json()["info"]["downstream"] == {"cases": True, "intake": True, "assessment": True}
     assert schema["info"]["title"] == "Gemeentepolis backoffice API"
     public = {path: ops for path, ops in schema["paths"].items() if path.startswith("/api/v1")}
-    assert len(public) == 18  # 9, 6 of case handling, 3 of reporting
+    assert len(public) == 30  # 9, 6 of case handling, 3 of reporting, 12 of assessment
     assert all(op.get("summary") for ops in public.values() for op in ops.values())

@@ -107,7 +107,10 @@ def assessment_overrides(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 @pytest.fixture
 async def assessment(
-    postgres_server_url: str, amqp_url: str, simulator: Simulator, assessment_overrides: dict[str, Any]
+    postgres_server_url: str,
+    amqp_url: str,
+    simulator: Simulator,
+    assessment_overrides: dict[str, Any],
 ) -> AsyncIterator[Assessment]:
     url = await fresh_database(postgres_server_url, "test_assessment")
     await asyncio.to_thread(upgrade, MIGRATIONS, url)

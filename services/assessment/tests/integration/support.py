@@ -60,18 +60,26 @@ async def register(assessment: Assessment, code: str, name: str = "Testgemeente"
                 text("SELECT count(*) FROM tenant_municipalities WHERE code = :c"), {"c": code}
             )
             versions = await session.scalar(
-                text("SELECT count(*) FROM parameter_versions WHERE municipality_code = :c"), {"c": code}
+                text("SELECT count(*) FROM parameter_versions WHERE municipality_code = :c"),
+                {"c": code},
             )
             return bool(found) and bool(versions)
 
     await eventually(known)
 
 
-def household(*, partner: bool = False, children: int = 0, born: date = date(1980, 5, 1)) -> Household:
+def household(
+    *, partner: bool = False, children: int = 0, born: date = date(1980, 5, 1)
+) -> Household:
     n = next(_SEQ)
     applicant = Adult(bsn=valid_bsn(n * 2), initials="J.", last_name="Jansen", date_of_birth=born)
     other = (
-        Adult(bsn=valid_bsn(n * 2 + 1), initials="A.", last_name="Jansen", date_of_birth=date(1982, 3, 3))
+        Adult(
+            bsn=valid_bsn(n * 2 + 1),
+            initials="A.",
+            last_name="Jansen",
+            date_of_birth=date(1982, 3, 3),
+        )
         if partner
         else None
     )
@@ -124,7 +132,9 @@ async def invited_session(assessment: Assessment, case_id: uuid.UUID) -> str:
     async def started() -> bool:
         async with assessment.database.sessions() as session:
             value = await session.scalar(
-                text("SELECT ockto_session_id FROM data_sessions WHERE case_id = :c AND state = 'invited'"),
+                text(
+                    "SELECT ockto_session_id FROM data_sessions WHERE case_id = :c AND state = 'invited'"
+                ),
                 {"c": case_id},
             )
         if value:
@@ -136,7 +146,10 @@ async def invited_session(assessment: Assessment, case_id: uuid.UUID) -> str:
 
 
 def delivery_body(
-    session_id: str, home: Household, scenario: str = "wages_under_limit", reference: date | None = None
+    session_id: str,
+    home: Household,
+    scenario: str = "wages_under_limit",
+    reference: date | None = None,
 ) -> dict[str, Any]:
     persons = [Person("applicant", home.applicant.bsn, home.applicant.date_of_birth)]
     if home.partner:
@@ -154,7 +167,9 @@ def delivery_body(
 def signed(raw: bytes, *, secret: str = WEBHOOK_SECRET, at: float | None = None) -> dict[str, str]:
     return {
         "Content-Type": "application/json",
-        "X-Ockto-Signature": sign(raw, secret=secret, timestamp=int(at if at is not None else time.time())),
+        "X-Ockto-Signature": sign(
+            raw, secret=secret, timestamp=int(at if at is not None else time.time())
+        ),
     }
 
 
@@ -172,7 +187,9 @@ async def post_delivery(
 async def events(assessment: Assessment, event_type: str) -> list[dict[str, Any]]:
     async with assessment.database.sessions() as session:
         rows = await session.execute(
-            select(outbox.c.envelope).where(outbox.c.routing_key == event_type).order_by(outbox.c.id)
+            select(outbox.c.envelope)
+            .where(outbox.c.routing_key == event_type)
+            .order_by(outbox.c.id)
         )
         return [row.envelope for row in rows]
 
@@ -180,7 +197,7 @@ async def events(assessment: Assessment, event_type: str) -> list[dict[str, Any]
 async def count(assessment: Assessment, table: str, **where: Any) -> int:
     clause = " AND ".join(f"{k} = :{k}" for k in where) or "true"
     async with assessment.database.sessions() as session:
-        value = await session.scalar(text(f"SELECT count(*) FROM {table} WHERE {clause}"), where)  # noqa: S608
+        value = await session.scalar(text(f"SELECT count(*) FROM {table} WHERE {clause}"), where)
         return int(value or 0)
 
 

@@ -19,7 +19,15 @@ from contracts.ockto import sign
 from ockto_simulator.scenarios import SourceFile
 
 from .conftest import WEBHOOK_SECRET, Assessment
-from .support import count, delivery_body, events, invited_session, open_case, post_delivery, register
+from .support import (
+    count,
+    delivery_body,
+    events,
+    invited_session,
+    open_case,
+    post_delivery,
+    register,
+)
 
 Body = dict[str, Any]
 
@@ -55,7 +63,9 @@ _DROP = object()
 _FUTURE = (datetime.now(UTC) + timedelta(days=40)).date().isoformat()
 
 
-def _signed(at_offset: float = 0, secret: str = WEBHOOK_SECRET) -> Callable[[bytes], dict[str, str]]:
+def _signed(
+    at_offset: float = 0, secret: str = WEBHOOK_SECRET
+) -> Callable[[bytes], dict[str, str]]:
     return lambda raw: {
         "Content-Type": "application/json",
         "X-Ockto-Signature": sign(raw, secret=secret, timestamp=int(time.time() + at_offset)),
@@ -75,14 +85,21 @@ def _partner_income(body: Body) -> Body:
 
 
 BAD = [
-    Bad("no signature", 401, "signature_missing", headers=lambda raw: {"Content-Type": "application/json"}),
+    Bad(
+        "no signature",
+        401,
+        "signature_missing",
+        headers=lambda raw: {"Content-Type": "application/json"},
+    ),
     Bad(
         "malformed signature",
         401,
         "signature_malformed",
         headers=lambda raw: {"Content-Type": "application/json", "X-Ockto-Signature": "sha256=abc"},
     ),
-    Bad("wrong secret", 401, "signature_mismatch", headers=_signed(secret="another-secret-entirely")),
+    Bad(
+        "wrong secret", 401, "signature_mismatch", headers=_signed(secret="another-secret-entirely")
+    ),
     Bad("timestamp 6 minutes old", 401, "signature_expired", headers=_signed(-360)),
     Bad("timestamp 6 minutes ahead", 401, "signature_from_future", headers=_signed(360)),
     Bad(
@@ -91,7 +108,9 @@ BAD = [
         "signature_mismatch",
         headers=lambda raw: {
             "Content-Type": "application/json",
-            "X-Ockto-Signature": sign(raw + b" ", secret=WEBHOOK_SECRET, timestamp=int(time.time())),
+            "X-Ockto-Signature": sign(
+                raw + b" ", secret=WEBHOOK_SECRET, timestamp=int(time.time())
+            ),
         },
     ),
     Bad("not JSON", 400, "malformed_json", lambda body: b"{delivery_id: nope"),
@@ -121,19 +140,41 @@ BAD = [
     Bad("absurd amount", 422, "implausible_amount", _set("incomes.0.net_amount", 9_999_999)),
     Bad("absurd balance", 422, "implausible_amount", _set("assets.0.balance", -99_000_000_000)),
     Bad("period in the future", 422, "future_period", _set("incomes.0.period_start", _FUTURE)),
-    Bad("period ends before it starts", 422, "invalid_period", _set("incomes.0.period_end", "2000-01-01")),
+    Bad(
+        "period ends before it starts",
+        422,
+        "invalid_period",
+        _set("incomes.0.period_end", "2000-01-01"),
+    ),
     Bad("asset date in the future", 422, "future_period", _set("assets.0.reference_date", _FUTURE)),
-    Bad("allowance without its kind", 422, "allowance_kind_mismatch", _set("incomes.0.kind", "allowance")),
+    Bad(
+        "allowance without its kind",
+        422,
+        "allowance_kind_mismatch",
+        _set("incomes.0.kind", "allowance"),
+    ),
     Bad("unknown session", 404, "unknown_session", _set("session_id", "oks_" + "x" * 20)),
     Bad("persons not the household", 422, "persons_mismatch", _set("persons.0.bsn", "123456782")),
-    Bad("wrong date of birth", 422, "persons_mismatch", _set("persons.0.date_of_birth", "1950-01-01")),
+    Bad(
+        "wrong date of birth",
+        422,
+        "persons_mismatch",
+        _set("persons.0.date_of_birth", "1950-01-01"),
+    ),
     Bad(
         "document link expired",
         422,
         "document_link_expired",
         _set(
             "documents",
-            [{"kind": "other", "url": "http://127.0.0.1:9/x", "expires_at": "2020-01-01T00:00:00Z", "sha256": "0" * 64}],
+            [
+                {
+                    "kind": "other",
+                    "url": "http://127.0.0.1:9/x",
+                    "expires_at": "2020-01-01T00:00:00Z",
+                    "sha256": "0" * 64,
+                }
+            ],
         ),
     ),
     Bad(
@@ -142,10 +183,19 @@ BAD = [
         "document_unavailable",
         _set(
             "documents",
-            [{"kind": "other", "url": "http://127.0.0.1:9/gone", "expires_at": "2099-01-01T00:00:00Z", "sha256": "0" * 64}],
+            [
+                {
+                    "kind": "other",
+                    "url": "http://127.0.0.1:9/gone",
+                    "expires_at": "2099-01-01T00:00:00Z",
+                    "sha256": "0" * 64,
+                }
+            ],
         ),
     ),
-    Bad("a 50 MB body", 413, "body_too_large", lambda body: b"{" + b" " * (50 * 1024 * 1024) + b"}"),
+    Bad(
+        "a 50 MB body", 413, "body_too_large", lambda body: b"{" + b" " * (50 * 1024 * 1024) + b"}"
+    ),
 ]
 
 
@@ -163,7 +213,9 @@ async def _unchanged(assessment: Assessment, case_id: uuid.UUID) -> bool:
     )
 
 
-async def test_every_bad_delivery_is_refused_with_its_reason_and_recorded(assessment: Assessment) -> None:
+async def test_every_bad_delivery_is_refused_with_its_reason_and_recorded(
+    assessment: Assessment,
+) -> None:
     await register(assessment, "0363")
     case_id, home = await open_case(assessment)
     session_id = await invited_session(assessment, case_id)
@@ -183,7 +235,9 @@ async def test_every_bad_delivery_is_refused_with_its_reason_and_recorded(assess
     assert wrong == []
     assert await _unchanged(assessment, case_id)
     async with assessment.database.sessions() as session:
-        recorded = (await session.execute(text("SELECT reason, body_bytes FROM refused_deliveries"))).all()
+        recorded = (
+            await session.execute(text("SELECT reason, body_bytes FROM refused_deliveries"))
+        ).all()
     assert not any(home.applicant.bsn in row.reason for row in recorded)
     assert max(row.body_bytes for row in recorded) > 50 * 1024 * 1024
 
@@ -200,7 +254,12 @@ async def test_a_document_whose_checksum_does_not_match_refuses_the_whole_delive
     url = f"{assessment.simulator.url}/documents/goed"
     body = delivery_body(session_id, home)
     body["documents"] = [
-        {"kind": "income_statement", "url": url, "expires_at": (datetime.now(UTC) + timedelta(minutes=9)).isoformat(), "sha256": "a" * 64}
+        {
+            "kind": "income_statement",
+            "url": url,
+            "expires_at": (datetime.now(UTC) + timedelta(minutes=9)).isoformat(),
+            "sha256": "a" * 64,
+        }
     ]
 
     refused = await post_delivery(assessment, body)
@@ -210,14 +269,18 @@ async def test_a_document_whose_checksum_does_not_match_refuses_the_whole_delive
     assert await _unchanged(assessment, case_id)
     state.files["weer"] = SourceFile("weer", content, datetime.now(UTC) + timedelta(minutes=10))
     body["delivery_id"] = str(uuid.uuid4())
-    body["documents"][0].update(url=f"{assessment.simulator.url}/documents/weer", sha256=hashlib.sha256(content).hexdigest())
+    body["documents"][0].update(
+        url=f"{assessment.simulator.url}/documents/weer", sha256=hashlib.sha256(content).hexdigest()
+    )
     accepted = await post_delivery(assessment, body)
     assert accepted.status_code == 200, accepted.text
     assert await count(assessment, "source_documents", state="pending") == 1
     assert "weer" not in state.files, "the link is fetched (once)"
 
 
-async def test_completed_cancelled_and_other_municipalities_sessions_are_refused(assessment: Assessment) -> None:
+async def test_completed_cancelled_and_other_municipalities_sessions_are_refused(
+    assessment: Assessment,
+) -> None:
     await register(assessment, "0363")
     await register(assessment, "0599")
     case_id, home = await open_case(assessment)
@@ -258,5 +321,8 @@ async def test_completed_cancelled_and_other_municipalities_sessions_are_refused
     closed = await post_delivery(assessment, delivery_body(other_session, other_home))
 
     assert (completed.status_code, completed.json()["reason_code"]) == (409, "session_completed")
-    assert (foreign.status_code, foreign.json()["reason_code"]) == (422, "session_of_other_municipality")
+    assert (foreign.status_code, foreign.json()["reason_code"]) == (
+        422,
+        "session_of_other_municipality",
+    )
     assert (closed.status_code, closed.json()["reason_code"]) == (409, "session_cancelled")

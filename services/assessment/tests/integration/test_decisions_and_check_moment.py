@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from openpyxl import Workbook
 from sqlalchemy import text
@@ -40,9 +40,13 @@ async def _with_advice(assessment: Assessment, scenario: str = "wages_under_limi
     return case_id
 
 
-async def _decide(assessment: Assessment, case_id: uuid.UUID, principal: object, **body: object) -> object:
+async def _decide(
+    assessment: Assessment, case_id: uuid.UUID, principal: object, **body: object
+) -> object:
     return await assessment.client.post(
-        f"/cases/{case_id}/decision", json=body, headers=assessment.headers(principal)  # type: ignore[arg-type]
+        f"/cases/{case_id}/decision",
+        json=body,
+        headers=assessment.headers(principal),  # type: ignore[arg-type]
     )
 
 
@@ -55,9 +59,13 @@ async def test_a_beslisser_decides_with_the_fixed_reasons_and_a_motivation_when_
 
     no_role = await _decide(assessment, granted, staff("behandelaar"), outcome="granted")
     outside = await _decide(assessment, granted, staff("beslisser", "0599"), outcome="granted")
-    differs = await _decide(assessment, granted, BESLISSER, outcome="rejected", reasons=["income_too_high"])
+    differs = await _decide(
+        assessment, granted, BESLISSER, outcome="rejected", reasons=["income_too_high"]
+    )
     no_reason = await _decide(assessment, rejected, BESLISSER, outcome="rejected")
-    custom_no_text = await _decide(assessment, rejected, BESLISSER, outcome="rejected", reasons=["custom"])
+    custom_no_text = await _decide(
+        assessment, rejected, BESLISSER, outcome="rejected", reasons=["custom"]
+    )
     ok = await _decide(assessment, granted, BESLISSER, outcome="granted")
     twice = await _decide(assessment, granted, BESLISSER, outcome="granted")
     with_motivation = await _decide(
@@ -69,11 +77,19 @@ async def test_a_beslisser_decides_with_the_fixed_reasons_and_a_motivation_when_
         custom_reason="Er is ook een auto van hoge waarde.",
     )
 
-    assert [r.status_code for r in (no_role, outside, differs, no_reason, custom_no_text)] == [403, 404, 422, 422, 422]  # type: ignore[attr-defined]
+    assert [r.status_code for r in (no_role, outside, differs, no_reason, custom_no_text)] == [
+        403,
+        404,
+        422,
+        422,
+        422,
+    ]  # type: ignore[attr-defined]
     assert "motivation" in differs.json()["detail"]  # type: ignore[attr-defined]
     assert (ok.status_code, twice.status_code, with_motivation.status_code) == (201, 409, 201)  # type: ignore[attr-defined]
     recorded = [e["data"] for e in await events(assessment, "assessment.decision.recorded")]
-    assert [(d["outcome"], d["basis"], d["advice"], d["differs_from_advice"]) for d in recorded] == [
+    assert [
+        (d["outcome"], d["basis"], d["advice"], d["differs_from_advice"]) for d in recorded
+    ] == [
         ("granted", "assessment", "grant", False),
         ("rejected", "assessment", "reject", False),
     ]
@@ -82,7 +98,9 @@ async def test_a_beslisser_decides_with_the_fixed_reasons_and_a_motivation_when_
     assert (await view(assessment, granted, BESLISSER))["decision"]["decided_by"] == "beslisser-a"
 
 
-async def test_with_four_eyes_the_one_who_prepared_the_case_cannot_decide_it(assessment: Assessment) -> None:
+async def test_with_four_eyes_the_one_who_prepared_the_case_cannot_decide_it(
+    assessment: Assessment,
+) -> None:
     await register(assessment, "0363")
     version = await assessment.client.post(
         "/municipalities/0363/parameters",
@@ -140,7 +158,12 @@ async def test_achteraf_toetsen_decides_a_new_application_at_once(assessment: As
 
     await eventually(decided)
     (decision,) = [e["data"] for e in await events(assessment, "assessment.decision.recorded")]
-    assert (decision["case_id"], decision["outcome"], decision["basis"], decision["decided_by"]) == (
+    assert (
+        decision["case_id"],
+        decision["outcome"],
+        decision["basis"],
+        decision["decided_by"],
+    ) == (
         str(case_id),
         "granted",
         "without_investigation",
@@ -150,7 +173,9 @@ async def test_achteraf_toetsen_decides_a_new_application_at_once(assessment: As
     assert await count(assessment, "data_sessions") == 1
 
 
-async def test_a_file_check_decides_a_listed_applicant_without_a_session(assessment: Assessment) -> None:
+async def test_a_file_check_decides_a_listed_applicant_without_a_session(
+    assessment: Assessment,
+) -> None:
     await register(assessment, "0363")
     listed, unlisted = household(), household()
     csv = f"bsn\n{listed.applicant.bsn}\n123456789\n{listed.applicant.bsn}\n\n".encode()
@@ -161,10 +186,21 @@ async def test_a_file_check_decides_a_listed_applicant_without_a_session(assessm
     )
     assert first.status_code == 201, first.text
     report = first.json()
-    assert (report["rows_total"], report["rows_valid"], report["rows_rejected"], report["rows_duplicate"]) == (3, 1, 1, 1)
-    assert [(r["line"], r["outcome"]) for r in report["rows"]] == [(2, "valid"), (3, "rejected"), (4, "duplicate")]
+    assert (
+        report["rows_total"],
+        report["rows_valid"],
+        report["rows_rejected"],
+        report["rows_duplicate"],
+    ) == (3, 1, 1, 1)
+    assert [(r["line"], r["outcome"]) for r in report["rows"]] == [
+        (2, "valid"),
+        (3, "rejected"),
+        (4, "duplicate"),
+    ]
     async with assessment.database.sessions() as session:
-        stored = await session.scalar(text("SELECT string_agg(bsn_hash, ',') FROM file_check_entries"))
+        stored = await session.scalar(
+            text("SELECT string_agg(bsn_hash, ',') FROM file_check_entries")
+        )
     assert listed.applicant.bsn not in (stored or "")
 
     case_id, _ = await open_case(assessment, home=listed)
@@ -214,19 +250,33 @@ async def test_parameters_are_refused_field_by_field_and_a_new_version_keeps_old
     assert default["values"]["norms"]["single_working_age"] == "1401.50"
 
     async def refused(body: dict[str, object]) -> list[str]:
-        response = await assessment.client.post("/municipalities/0363/parameters", json=body, headers=headers)
+        response = await assessment.client.post(
+            "/municipalities/0363/parameters", json=body, headers=headers
+        )
         assert response.status_code == 422, response.text
         return [e["field"] for e in response.json()["errors"]]
 
-    assert await refused({"valid_from": "2026-03-01", "income_percentage": 0}) == ["income_percentage"]
-    assert await refused({"valid_from": "2026-03-01", "income_percentage": 1000}) == ["income_percentage"]
+    assert await refused({"valid_from": "2026-03-01", "income_percentage": 0}) == [
+        "income_percentage"
+    ]
+    assert await refused({"valid_from": "2026-03-01", "income_percentage": 1000}) == [
+        "income_percentage"
+    ]
     assert await refused(
-        {"valid_from": "2026-03-01", "asset_limits": {"single": -1, "single_parent": 16000, "couple": 16000}}
+        {
+            "valid_from": "2026-03-01",
+            "asset_limits": {"single": -1, "single_parent": 16000, "couple": 16000},
+        }
     ) == ["asset_limits.single"]
     assert await refused({"valid_from": "2026-01-01"}) == ["valid_from"]
-    assert await refused({"valid_from": "2025-06-01", "margin_percent": 99}) == ["valid_from", "margin_percent"]
+    assert await refused({"valid_from": "2025-06-01", "margin_percent": 99}) == [
+        "valid_from",
+        "margin_percent",
+    ]
     wrong_role = await assessment.client.post(
-        "/municipalities/0363/parameters", json={"valid_from": "2026-03-01"}, headers=assessment.headers(BESLISSER)
+        "/municipalities/0363/parameters",
+        json={"valid_from": "2026-03-01"},
+        headers=assessment.headers(BESLISSER),
     )
     assert wrong_role.status_code == 403
 
@@ -234,7 +284,11 @@ async def test_parameters_are_refused_field_by_field_and_a_new_version_keeps_old
     before = (await view(assessment, case_id, BESLISSER))["advice"]
     added = await assessment.client.post(
         "/municipalities/0363/parameters",
-        json={"valid_from": date.today().isoformat(), "income_percentage": 110, "note": "Raadsbesluit"},
+        json={
+            "valid_from": datetime.now(UTC).date().isoformat(),
+            "income_percentage": 110,
+            "note": "Raadsbesluit",
+        },
         headers=headers,
     )
     assert added.status_code == 201, added.text
@@ -246,13 +300,18 @@ async def test_parameters_are_refused_field_by_field_and_a_new_version_keeps_old
             "/municipalities/0363/parameters", params={"on": "2026-02-01"}, headers=headers
         )
     ).json()
-    assert [v["valid_until"] for v in versions["versions"]][0] is not None
+    assert versions["versions"][0]["valid_until"] is not None
     assert versions["applicable_version_id"] == default["id"]
-    trail = (await assessment.client.get("/municipalities/0363/parameters/audit", headers=headers)).json()
+    trail = (
+        await assessment.client.get("/municipalities/0363/parameters/audit", headers=headers)
+    ).json()
     assert [(t["action"], t["actor"]) for t in trail][:2] == [
         ("created", BEHEERDER.subject),
         ("closed", BEHEERDER.subject),
     ]
     assert trail[0]["changes"]["income_percentage"] == {"from": "120", "to": "110"}
-    unknown = await assessment.client.get("/municipalities/0599/parameters", headers=assessment.headers(staff("functioneel_beheerder", "0599")))
+    unknown = await assessment.client.get(
+        "/municipalities/0599/parameters",
+        headers=assessment.headers(staff("functioneel_beheerder", "0599")),
+    )
     assert unknown.status_code == 404

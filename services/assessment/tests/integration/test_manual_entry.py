@@ -10,7 +10,18 @@ from contracts.documents import DocumentAdded
 from servicekit.testing import eventually
 
 from .conftest import Assessment
-from .support import count, delivery_body, household, invited_session, open_case, post_delivery, publish, register, staff, view
+from .support import (
+    count,
+    delivery_body,
+    household,
+    invited_session,
+    open_case,
+    post_delivery,
+    publish,
+    register,
+    staff,
+    view,
+)
 
 HANDLER = staff("behandelaar", subject="beh-1")
 
@@ -29,10 +40,14 @@ def _income(person: str, amount: str, documents: list[str]) -> dict[str, object]
     }
 
 
-async def test_staff_enter_figures_from_evidence_and_the_advice_follows(assessment: Assessment) -> None:
+async def test_staff_enter_figures_from_evidence_and_the_advice_follows(
+    assessment: Assessment,
+) -> None:
     await register(assessment, "0363")
     home = household(partner=True)
-    case_id, _ = await open_case(assessment, home=home, submitted_at=datetime(2026, 12, 2, 9, tzinfo=UTC))
+    case_id, _ = await open_case(
+        assessment, home=home, submitted_at=datetime(2026, 12, 2, 9, tzinfo=UTC)
+    )
     session_id = await invited_session(assessment, case_id)
     body = delivery_body(session_id, home, reference=date(2026, 12, 2))
     body["persons"] = body["persons"][:1]
@@ -63,20 +78,43 @@ async def test_staff_enter_figures_from_evidence_and_the_advice_follows(assessme
     url = f"/cases/{case_id}/manual-data"
     headers = assessment.headers(HANDLER)
     unknown_document = await assessment.client.put(
-        url, json={"persons": ["partner"], "incomes": [_income("partner", "640.00", [str(uuid.uuid4())])]}, headers=headers
+        url,
+        json={
+            "persons": ["partner"],
+            "incomes": [_income("partner", "640.00", [str(uuid.uuid4())])],
+        },
+        headers=headers,
     )
     future = await assessment.client.put(
         url,
-        json={"persons": ["partner"], "incomes": [{**_income("partner", "640.00", []), "period_start": "2099-01-01", "period_end": "2099-01-31"}]},
+        json={
+            "persons": ["partner"],
+            "incomes": [
+                {
+                    **_income("partner", "640.00", []),
+                    "period_start": "2099-01-01",
+                    "period_end": "2099-01-31",
+                }
+            ],
+        },
         headers=headers,
     )
     negative = await assessment.client.put(
-        url, json={"persons": ["partner"], "incomes": [_income("partner", "-5.00", [])]}, headers=headers
+        url,
+        json={"persons": ["partner"], "incomes": [_income("partner", "-5.00", [])]},
+        headers=headers,
     )
     entered = await assessment.client.put(
-        url, json={"persons": ["partner"], "incomes": [_income("partner", "640.00", [str(document_id)])]}, headers=headers
+        url,
+        json={
+            "persons": ["partner"],
+            "incomes": [_income("partner", "640.00", [str(document_id)])],
+        },
+        headers=headers,
     )
-    reader = await assessment.client.put(url, json={"persons": ["partner"]}, headers=assessment.headers(staff("raadpleger")))
+    reader = await assessment.client.put(
+        url, json={"persons": ["partner"]}, headers=assessment.headers(staff("raadpleger"))
+    )
 
     assert unknown_document.status_code == 422
     assert "document_ids.0" in unknown_document.json()["detail"]
@@ -86,7 +124,9 @@ async def test_staff_enter_figures_from_evidence_and_the_advice_follows(assessme
     assert entered.status_code == 200, entered.text
     advice = entered.json()["advice"]
     assert advice["advice"] == "grant"
-    per_person = {p["person"]: (p["origin"], p["monthly"]) for p in advice["figures"]["income"]["per_person"]}
+    per_person = {
+        p["person"]: (p["origin"], p["monthly"]) for p in advice["figures"]["income"]["per_person"]
+    }
     assert per_person == {"applicant": ("ockto", "1352.16"), "partner": ("manual", "640.00")}
     seen = await view(assessment, case_id, HANDLER)
     assert [d["origin"] for d in seen["data"]] == ["manual", "ockto"]

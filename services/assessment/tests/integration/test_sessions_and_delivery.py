@@ -59,7 +59,9 @@ async def test_a_case_opened_in_a_vooraf_municipality_gets_a_session_then_its_ad
     assert seen["advice"]["parameter_version_id"] == seen["parameter_version_id"]
     assert seen["data"][0]["origin"] == "ockto"
     assert seen["data"][0]["period_first"] <= seen["data"][0]["period_last"]
-    assert [e["data"]["advice"] for e in await events(assessment, "assessment.advice.given")] == ["grant"]
+    assert [e["data"]["advice"] for e in await events(assessment, "assessment.advice.given")] == [
+        "grant"
+    ]
     assert len(await events(assessment, "assessment.data.delivered")) == 1
     async with assessment.database.sessions() as session:
         sealed = await session.scalar(text("SELECT ciphertext FROM data_packages"))
@@ -98,7 +100,12 @@ async def test_the_same_delivery_twice_at_once_has_one_effect(assessment: Assess
     answers = await asyncio.gather(*(post_delivery(assessment, raw) for _ in range(4)))
 
     assert sorted(a.status_code for a in answers) == [200, 200, 200, 200]
-    assert sorted(a.json()["status"] for a in answers) == ["accepted", "duplicate", "duplicate", "duplicate"]
+    assert sorted(a.json()["status"] for a in answers) == [
+        "accepted",
+        "duplicate",
+        "duplicate",
+        "duplicate",
+    ]
     assert await count(assessment, "deliveries") == 1
     assert len(await events(assessment, "assessment.data.delivered")) == 1
 
@@ -121,9 +128,13 @@ async def test_a_session_started_by_hand_replaces_the_open_one_and_has_a_qr_code
     assert qr.status_code == 200
     assert qr.headers["content-type"] == "image/svg+xml"
     assert qr.text.startswith("<svg")
-    states = {s["session_id"]: s["state"] for s in (await view(assessment, case_id, READER))["sessions"]}
+    states = {
+        s["session_id"]: s["state"] for s in (await view(assessment, case_id, READER))["sessions"]
+    }
     assert states == {first: "cancelled", started["session_id"]: "invited"}
-    assert [e["data"]["trigger"] for e in await events(assessment, "assessment.data_session.started")] == [
+    assert [
+        e["data"]["trigger"] for e in await events(assessment, "assessment.data_session.started")
+    ] == [
         "automatic",
         "manual",
     ]
