@@ -20,7 +20,9 @@ from pathlib import Path
 
 import httpx
 
-SERVICES = ("intake", "cases", "gateway")
+SERVICES = ("intake", "cases", "assessment", "gateway")
+OCKTO = "ockto_simulator"
+"""The Ockto stand-in (an outside party): started with the services, never migrated."""
 ROOT = Path(__file__).resolve().parents[4]
 
 
@@ -38,7 +40,11 @@ class LocalSystem:
     logs: Path
     website_secret: str = field(default_factory=lambda: secrets.token_hex(16))
     internal_secret: str = field(default_factory=lambda: secrets.token_hex(32))
-    ports: dict[str, int] = field(default_factory=lambda: {s: free_port() for s in SERVICES})
+    ockto_secret: str = field(default_factory=lambda: secrets.token_hex(16))
+    ockto_api_key: str = field(default_factory=lambda: secrets.token_hex(16))
+    ports: dict[str, int] = field(
+        default_factory=lambda: {s: free_port() for s in (*SERVICES, OCKTO)}
+    )
     suffix: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)
@@ -62,6 +68,15 @@ class LocalSystem:
                 "GATEWAY_WEBSITE_HMAC_SECRET": self.website_secret,
                 "GATEWAY_CASES_URL": self.url("cases"),
                 "GATEWAY_INTAKE_URL": self.url("intake"),
+                "GATEWAY_ASSESSMENT_URL": self.url("assessment"),
+                "ASSESSMENT_OCKTO_API_URL": self.url(OCKTO),
+                "ASSESSMENT_OCKTO_API_KEY": self.ockto_api_key,
+                "ASSESSMENT_OCKTO_WEBHOOK_SECRET": self.ockto_secret,
+                "ASSESSMENT_OCKTO_CALLBACK_URL": self.url("gateway") + "/api/v1/ockto/deliveries",
+                "ASSESSMENT_WORKER_POLL_SECONDS": "0.5",
+                "OCKTO_SIMULATOR_API_KEY": self.ockto_api_key,
+                "OCKTO_SIMULATOR_WEBHOOK_SECRET": self.ockto_secret,
+                "OCKTO_SIMULATOR_PUBLIC_URL": self.url(OCKTO),
             }
         )
         for service in SERVICES:
@@ -114,7 +129,7 @@ class LocalSystem:
             )
 
     def start_all(self) -> None:
-        for service in SERVICES:
+        for service in (OCKTO, *SERVICES):
             self.start(service)
         self.wait_ready()
 

@@ -15,6 +15,7 @@ DEVELOPMENT_WEBHOOK_SECRET = "development-only-ockto-webhook-secret"  # noqa: S1
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m ockto_simulator")
+    parser.add_argument("command", nargs="?", choices=["serve"], default="serve")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8010)
     arguments = parser.parse_args()

@@ -160,6 +160,7 @@ def create_app(settings: SimulatorSettings) -> FastAPI:
     app.state.simulator = State(settings)
 
     @app.get("/health/live")
+    @app.get("/health/ready")
     async def live() -> dict[str, str]:
         return {"status": "ok"}
 
