@@ -107,6 +107,12 @@ def _out(session: Session, settings: SimulatorSettings) -> dict[str, Any]:
         "expires_at": session.expires_at.isoformat(),
         "state": session.state,
         "reference": session.reference,
+        "purpose": session.purpose,
+        "reference_date": session.reference_date.isoformat(),
+        "persons": [
+            {"role": p.role, "bsn": p.bsn, "date_of_birth": p.date_of_birth.isoformat()}
+            for p in session.persons
+        ],
         "deliveries": session.deliveries,
     }
 

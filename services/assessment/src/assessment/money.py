@@ -28,6 +28,7 @@ def cents(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+@lru_cache(maxsize=8192)
 def euro(amount: Decimal) -> str:
     """`€ 1.702,00`; a negative amount `€ -1.200,00`."""
     text = format(cents(amount), ",.2f")  # 1,702.00: swap the separators

@@ -23,7 +23,13 @@ from contracts.ockto import sign
 
 @pytest.mark.parametrize(
     ("amount", "text"),
-    [("1702", "€ 1.702,00"), ("1681.8", "€ 1.681,80"), ("0.005", "€ 0,01"), ("-1200", "€ -1.200,00"), ("1234567.891", "€ 1.234.567,89")],
+    [
+        ("1702", "€ 1.702,00"),
+        ("1681.8", "€ 1.681,80"),
+        ("0.005", "€ 0,01"),
+        ("-1200", "€ -1.200,00"),
+        ("1234567.891", "€ 1.234.567,89"),
+    ],
 )
 def test_amounts_are_written_the_dutch_way(amount: str, text: str) -> None:
     assert euro(Decimal(amount)) == text
@@ -70,14 +76,30 @@ def test_parameter_values_are_checked_field_by_field() -> None:
     good = default_parameters("0363")
     assert rules.check(good) == []
     bad = rules.from_json(
-        {**rules.to_json(good), "income_percentage": "1000", "margin_percent": "-1", "asset_limits": {"single": "-5", "single_parent": "16000", "couple": "16000"}},
+        {
+            **rules.to_json(good),
+            "income_percentage": "1000",
+            "margin_percent": "-1",
+            "asset_limits": {"single": "-5", "single_parent": "16000", "couple": "16000"},
+        },
         version_id=uuid.uuid4(),
         municipality_code="0363",
         valid_from=date(2026, 1, 1),
         valid_until=date(2025, 1, 1),
     )
-    assert [p.field for p in rules.check(bad)] == ["income_percentage", "asset_limits.single", "margin_percent", "valid_until"]
-    round_trip = rules.from_json(rules.to_json(good), version_id=good.version_id, municipality_code="0363", valid_from=good.valid_from, valid_until=None)
+    assert [p.field for p in rules.check(bad)] == [
+        "income_percentage",
+        "asset_limits.single",
+        "margin_percent",
+        "valid_until",
+    ]
+    round_trip = rules.from_json(
+        rules.to_json(good),
+        version_id=good.version_id,
+        municipality_code="0363",
+        valid_from=good.valid_from,
+        valid_until=None,
+    )
     assert round_trip == good
 
 
@@ -85,10 +107,15 @@ def test_production_refuses_the_development_secrets() -> None:
     with pytest.raises(ValidationError) as error:
         AssessmentSettings(environment="production", internal_token_secret="x" * 40)
     message = str(error.value)
-    for name in ("ASSESSMENT_OCKTO_WEBHOOK_SECRET", "ASSESSMENT_OCKTO_API_KEY", "ASSESSMENT_PACKAGE_KEYS", "ASSESSMENT_BSN_HASH_SECRET"):
+    for name in (
+        "ASSESSMENT_OCKTO_WEBHOOK_SECRET",
+        "ASSESSMENT_OCKTO_API_KEY",
+        "ASSESSMENT_PACKAGE_KEYS",
+        "ASSESSMENT_BSN_HASH_SECRET",
+    ):
         assert name in message
 
 
 def test_the_eleven_test() -> None:
-    assert is_valid_bsn("111222333") and is_valid_bsn("123456782")
-    assert not is_valid_bsn("123456789") and not is_valid_bsn("000000000") and not is_valid_bsn("12345678")
+    assert all(is_valid_bsn(bsn) for bsn in ("111222333", "123456782", "999999990"))
+    assert not any(is_valid_bsn(bsn) for bsn in ("123456789", "000000000", "12345678"))

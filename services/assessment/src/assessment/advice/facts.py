@@ -22,7 +22,7 @@ Person = Literal["applicant", "partner"]
 Advice = Literal["grant", "investigate", "reject"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HouseholdFacts:
     """The case's household as far as the rules need it."""
 
@@ -33,7 +33,7 @@ class HouseholdFacts:
     """The date the income period is counted back from (the application's date)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IncomeItem:
     person: Person
     kind: str
@@ -47,7 +47,7 @@ class IncomeItem:
     allowance_kind: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AssetItem:
     person: str
     kind: str
@@ -57,7 +57,7 @@ class AssetItem:
     balance: Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DataSet:
     origin: Origin
     persons: tuple[Person, ...]

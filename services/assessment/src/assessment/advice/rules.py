@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from assessment.advice import wording
 from assessment.advice.facts import (
@@ -46,6 +47,7 @@ _PER_MONTH = {
 }
 """A one-off payment is spread over a year, like a yearly one."""
 _HUNDRED = Decimal(100)
+_ZERO = Decimal(0)
 _WITHOUT_HOLIDAY_PAY = Decimal("0.95")
 CONFLICT_TOLERANCE = Decimal("0.05")
 """Two sources whose figures for one person differ by more than 5% conflict."""
@@ -71,6 +73,7 @@ def age_band(facts: HouseholdFacts, pension_age_years: int) -> AgeBand:
     return "pension_age" if pension else "working_age"
 
 
+@lru_cache(maxsize=1024)
 def reference_period(reference: date, months: int) -> tuple[date, date]:
     """The `months` whole calendar months before the month of `reference` (first, last day)."""
     end_month = reference.year * 12 + reference.month - 1  # the reference month, exclusive
@@ -95,7 +98,11 @@ def income_limit(
 
 
 def _monthly(item: IncomeItem, parameters: ParameterSet, factor: Decimal) -> Decimal:
-    amount = item.net_amount * _PER_MONTH[item.frequency]
+    amount = (
+        item.net_amount
+        if item.frequency == "monthly"
+        else item.net_amount * _PER_MONTH[item.frequency]
+    )
     if item.kind in HOLIDAY_ALLOWANCE_KINDS:
         if parameters.holiday_pay_included and not item.holiday_allowance_included:
             amount *= factor
@@ -124,7 +131,7 @@ def count_incomes(
     items: list[CountedIncome] = []
     total = Decimal(0)
     for (kind, payer, source, _), amounts in streams.items():
-        monthly = cents(sum(amounts, Decimal(0)) / len(amounts))
+        monthly = cents(amounts[0] if len(amounts) == 1 else sum(amounts, _ZERO) / len(amounts))
         counted = kind != "allowance" and kind in parameters.counted_income_kinds
         if counted:
             total += monthly

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from assessment.advice.facts import Advice, Person
 from assessment.money import euro, long_date, percentage
@@ -58,16 +59,21 @@ def derivation(
     parameters: ParameterSet, kind: HouseholdType, band: AgeBand, norm: Decimal | None
 ) -> str:
     """How the limit was derived, in full."""
-    holiday = (
-        "inclusief vakantiegeld"
-        if parameters.holiday_pay_included
-        else "zonder vakantiegeld (95% van de norm)"
+    return _derivation(
+        parameters.income_percentage, parameters.holiday_pay_included, kind, band, norm
     )
+
+
+@lru_cache(maxsize=1024)
+def _derivation(
+    pct: Decimal, holiday_pay: bool, kind: HouseholdType, band: AgeBand, norm: Decimal | None
+) -> str:
+    holiday = "inclusief vakantiegeld" if holiday_pay else "zonder vakantiegeld (95% van de norm)"
     if norm is None:
         return f"Vast bedrag van de gemeente voor {_short(kind, 'working_age')}, {holiday}."
     people = "gehuwden of samenwonenden" if kind == "couple" else "een alleenstaande (ouder)"
     return (
-        f"{percentage(parameters.income_percentage)} van de bijstandsnorm voor {people} "
+        f"{percentage(pct)} van de bijstandsnorm voor {people} "
         f"{_AGE_BAND[band]} ({euro(norm)} per maand), {holiday}."
     )
 
