@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 TEST_AMQP_URL ?= amqp://guest:guest@127.0.0.1:5672/
 export TEST_DATABASE_URL TEST_AMQP_URL
 
-.PHONY: up test lint format typecheck unit asyncapi bench bench-intake bench-cases install infra migrate
+.PHONY: up test lint format typecheck unit asyncapi bench bench-intake bench-cases bench-assessment install infra migrate
 
 install:
 	@deploy/local/ensure-infra.sh
@@ -52,4 +52,8 @@ bench-intake: install
 bench-cases: install
 	$(UV) run python bench/cases_queries.py
 
-bench: bench-intake bench-cases
+## The advice alone over 100,000 packages, and 10,000 signed deliveries through the gateway.
+bench-assessment: install
+	$(UV) run python bench/assessment.py
+
+bench: bench-intake bench-cases bench-assessment

@@ -35,6 +35,8 @@ from servicekit.tenants import get_tenant
 log = structlog.get_logger(__name__)
 SESSIONS_REQUESTED = "assessment.sessions_requested"
 """Set on a session that requested Ockto sessions: its commit wakes the session starter."""
+START_CONCURRENCY = 16
+"""Calls to Ockto in flight at once (more only queue up in the HTTP client)."""
 SOURCES = ("belastingdienst", "uwv", "mijnoverheid", "duo", "pensioenfonds", "bank")
 
 
@@ -187,9 +189,13 @@ async def start_requested(
                 )
     if not requests:
         return 0
-    outcomes = await asyncio.gather(
-        *(ockto.start_session(request) for _, request in requests), return_exceptions=True
-    )
+    gate = asyncio.Semaphore(START_CONCURRENCY)
+
+    async def start(request: SessionRequest) -> StartedSession:
+        async with gate:
+            return await ockto.start_session(request)
+
+    outcomes = await asyncio.gather(*(start(r) for _, r in requests), return_exceptions=True)
     started = 0
     async with database.transaction() as session:
         for (row_id, _), outcome in zip(requests, outcomes, strict=True):
