@@ -132,3 +132,36 @@ async def test_staff_enter_figures_from_evidence_and_the_advice_follows(
     assert [d["origin"] for d in seen["data"]] == ["manual", "ockto"]
     assert seen["data"][0]["incomes"][0]["document_ids"] == [str(document_id)]
     assert await count(assessment, "case_preparers", subject="beh-1", how="entered_data") == 1
+
+
+async def test_a_corrected_household_recomputes_the_advice(assessment: Assessment) -> None:
+    from contracts.cases import CaseHouseholdCorrected
+
+    await register(assessment, "0363")
+    case_id, home = await open_case(assessment)
+    session_id = await invited_session(assessment, case_id)
+    assert (await post_delivery(assessment, delivery_body(session_id, home))).status_code == 200
+    with_partner = household(partner=True)
+    corrected = home.model_copy(update={"partner": with_partner.partner})
+    await publish(
+        assessment,
+        CaseHouseholdCorrected(
+            case_id=case_id,
+            municipality_code="0363",
+            revision=2,
+            adults=2,
+            persons=2,
+            household=corrected,
+        ),
+    )
+
+    async def recomputed() -> bool:
+        return await count(assessment, "advices") == 2
+
+    await eventually(recomputed)
+    seen = await view(assessment, case_id, HANDLER)
+    assert seen["advice"]["advice"] == "investigate"
+    assert seen["advice"]["trigger"] == "household_corrected"
+    assert seen["advice"]["reasons"] == ["data_incomplete"]
+    assert seen["advice"]["figures"]["household_type"] == "couple"
+    assert [a["advice"] for a in seen["advice_history"]] == ["investigate", "grant"]
