@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from contracts.ockto import sign
 from ockto_simulator.scenarios import SourceFile
+from servicekit.auth import Principal
 
 from .conftest import WEBHOOK_SECRET, Assessment
 from .support import (
@@ -27,6 +28,7 @@ from .support import (
     open_case,
     post_delivery,
     register,
+    staff,
 )
 
 Body = dict[str, Any]
@@ -240,6 +242,25 @@ async def test_every_bad_delivery_is_refused_with_its_reason_and_recorded(
         ).all()
     assert not any(home.applicant.bsn in row.reason for row in recorded)
     assert max(row.body_bytes for row in recorded) > 50 * 1024 * 1024
+    operator = Principal(
+        subject="op", organisation="platform", role="operator", all_municipalities=True
+    )
+    listed = await assessment.client.get(
+        "/ockto/refused-deliveries", headers=assessment.headers(operator)
+    )
+    assert listed.status_code == 200
+    assert [item["reason_code"] for item in listed.json()["items"]] == [
+        bad.code for bad in reversed(BAD)
+    ]
+    own = await assessment.client.get(
+        "/ockto/refused-deliveries", headers=assessment.headers(staff("functioneel_beheerder"))
+    )
+    assert {item["municipality_code"] for item in own.json()["items"]} == {"0363"}
+    assert "persons_mismatch" in {item["reason_code"] for item in own.json()["items"]}
+    reader = await assessment.client.get(
+        "/ockto/refused-deliveries", headers=assessment.headers(staff("raadpleger"))
+    )
+    assert reader.status_code == 403
 
 
 async def test_a_document_whose_checksum_does_not_match_refuses_the_whole_delivery(
