@@ -210,6 +210,13 @@ async def end_to_end(system: LocalSystem, count: int, clients: int, api_key: str
             response = await client.post("/api/v1/ockto/deliveries", content=raw, headers=headers)
             latencies.append(time.perf_counter() - begin)
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            if len(latencies) % 1000 == 0:
+                done = sorted(latencies)
+                print(
+                    f"  {len(done):,} posted, {len(done) / (time.perf_counter() - first):,.0f}/s, "
+                    f"p95 {done[int(len(done) * 0.95) - 1] * 1000:.0f} ms",
+                    flush=True,
+                )
 
     async with httpx.AsyncClient(
         base_url=system.url("gateway"), timeout=60, limits=limits
