@@ -148,7 +148,7 @@ class LocalSystem:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
 
-    def wait_ready(self, *services: str, seconds: float = 60.0) -> None:
+    def wait_ready(self, *services: str, seconds: float = 180.0) -> None:
         deadline = time.monotonic() + seconds
         for service in services or tuple(self.processes):
             while True:
