@@ -9,6 +9,7 @@ is covered here, or fails here, without anyone remembering to add it.
 from __future__ import annotations
 
 import asyncio
+import base64
 import importlib
 import pkgutil
 import secrets
@@ -20,6 +21,8 @@ import pytest
 from cryptography.fernet import Fernet
 from pydantic_settings import BaseSettings
 
+from assessment.__main__ import MIGRATIONS as ASSESSMENT_MIGRATIONS
+from assessment.settings import AssessmentSettings
 from cases.__main__ import MIGRATIONS as CASES_MIGRATIONS
 from cases.settings import CasesSettings
 from demodata.system import ROOT, SERVICES, LocalSystem
@@ -47,6 +50,7 @@ SERVICE_SETTINGS: dict[str, tuple[type[EnvironmentSettings], ...]] = {
     "cases": (CasesSettings,),
     "gateway": (GatewaySettings, UiSettings),
     "documents": (DocumentsSettings,),
+    "assessment": (AssessmentSettings,),
 }
 """The settings classes each service reads when it starts."""
 MIGRATIONS = {
@@ -54,6 +58,7 @@ MIGRATIONS = {
     "cases": CASES_MIGRATIONS,
     "gateway": GATEWAY_MIGRATIONS,
     "documents": DOCUMENTS_MIGRATIONS,
+    "assessment": ASSESSMENT_MIGRATIONS,
 }
 
 
@@ -94,6 +99,10 @@ def service_secrets(service: str) -> dict[str, SecretField]:
 def real_value(secret: SecretField) -> str:
     if secret.env == "GATEWAY_TOTP_ENCRYPTION_KEY":
         return Fernet.generate_key().decode()
+    if secret.env == "ASSESSMENT_PACKAGE_KEYS":
+        # A keyring of one new key under the default key id (the id is no secret).
+        key_id = AssessmentSettings.model_fields["package_key_id"].default
+        return f"{key_id}:" + base64.b64encode(secrets.token_bytes(32)).decode()
     return secrets.token_urlsafe(48)
 
 

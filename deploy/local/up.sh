@@ -8,8 +8,15 @@ export BACKOFFICE_ENVIRONMENT="${BACKOFFICE_ENVIRONMENT:-development}"
 # Plain http on 127.0.0.1: the session cookie cannot carry the Secure flag here.
 export GATEWAY_COOKIE_SECURE="${GATEWAY_COOKIE_SECURE:-false}"
 GATEWAY_PORT="${GATEWAY_PORT:-8000}"
+OCKTO_PORT="${OCKTO_PORT:-8010}"
+# The Ockto simulator stands for the outside party; both sides share a development secret.
+export ASSESSMENT_OCKTO_WEBHOOK_SECRET="${ASSESSMENT_OCKTO_WEBHOOK_SECRET:-development-only-ockto-webhook-secret}"
+export OCKTO_SIMULATOR_WEBHOOK_SECRET="$ASSESSMENT_OCKTO_WEBHOOK_SECRET"
+export ASSESSMENT_OCKTO_API_URL="${ASSESSMENT_OCKTO_API_URL:-http://127.0.0.1:${OCKTO_PORT}}"
+export ASSESSMENT_OCKTO_CALLBACK_URL="${ASSESSMENT_OCKTO_CALLBACK_URL:-http://127.0.0.1:${GATEWAY_PORT}/api/v1/ockto/deliveries}"
+export OCKTO_SIMULATOR_PUBLIC_URL="${OCKTO_SIMULATOR_PUBLIC_URL:-http://127.0.0.1:${OCKTO_PORT}}"
 
-for service in intake cases documents gateway; do
+for service in intake cases documents assessment gateway; do
   echo "migrating $service"
   $UV run --locked python -m "$service" migrate
 done
@@ -71,6 +78,10 @@ cat <<BANNER
 
   Documents: uploads go to the local S3 endpoint (moto_server, in memory) at http://127.0.0.1:9000;
     a resident's upload page is /inwoner/upload/<token> (POST /api/v1/cases/<id>/upload-links makes one).
+  Ockto simulator (stands in for Ockto):  http://127.0.0.1:${OCKTO_PORT}
+    webhook secret (development only):    ${ASSESSMENT_OCKTO_WEBHOOK_SECRET}
+    a case's assessment, with its Ockto link: curl -H "Authorization: Bearer ${isd_key}" http://127.0.0.1:${GATEWAY_PORT}/api/v1/cases/<id>/assessment
+    open the link on a phone-sized window, pick a situation, consent: the advice follows.
 
   Ctrl-C stops every service.
 BANNER

@@ -43,6 +43,7 @@ class Downstreams:
     cases: Downstream
     intake: Downstream
     documents: Downstream
+    assessment: Downstream
 
 
 router = APIRouter(prefix="/api/v1")

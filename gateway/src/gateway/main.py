@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 
 from gateway import api, docs, imports, routes_handling, routes_reporting, ui
 from gateway.api import Downstreams
+from gateway.assessment import api as assessment_api
 from gateway.documents import api as documents_api
 from gateway.documents import portal as documents_portal
 from gateway.headers import ApiHeaders
@@ -29,12 +30,20 @@ belongs to one organisation and sees only that organisation's municipalities.
 
 async def _downstream_reachability(request: Request) -> dict[str, Any]:
     downstreams: Downstreams = request.app.state.downstreams
-    cases, intake, documents = await asyncio.gather(
+    cases, intake, documents, assessment = await asyncio.gather(
         downstreams.cases.reachable(),
         downstreams.intake.reachable(),
         downstreams.documents.reachable(),
+        downstreams.assessment.reachable(),
     )
-    return {"downstream": {"cases": cases, "intake": intake, "documents": documents}}
+    return {
+        "downstream": {
+            "cases": cases,
+            "intake": intake,
+            "documents": documents,
+            "assessment": assessment,
+        }
+    }
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
@@ -55,6 +64,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                     ("cases", settings.cases_url),
                     ("intake", settings.intake_url),
                     ("documents", settings.documents_url),
+                    ("assessment", settings.assessment_url),
                 )
             }
             app.state.downstreams = Downstreams(
@@ -96,4 +106,5 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(imports.router)
     app.include_router(documents_api.router)
     app.include_router(documents_portal.router)
+    app.include_router(assessment_api.router)
     return app

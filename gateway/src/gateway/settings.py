@@ -22,6 +22,7 @@ class GatewaySettings(ServiceSettings):
     cases_url: str = "http://127.0.0.1:8002"
     intake_url: str = "http://127.0.0.1:8001"
     documents_url: str = "http://127.0.0.1:8003"
+    assessment_url: str = "http://127.0.0.1:8004"
     downstream_connect_timeout_seconds: float = Field(2.0, gt=0, le=30)
     downstream_timeout_seconds: float = Field(10.0, gt=0, le=120)
     export_timeout_seconds: float = Field(
@@ -71,3 +72,11 @@ class GatewaySettings(ServiceSettings):
         if self.api_docs is None:
             self.api_docs = self.environment != "production"
         return self
+
+    max_ockto_body_bytes: int = Field(
+        64 * 1024 * 1024,
+        ge=1024,
+        description="the callback's hard cut-off; the assessment service refuses (and records) "
+        "anything above its own, smaller limit",
+    )
+    max_file_check_body_bytes: int = Field(20 * 1024 * 1024 + 64 * 1024, ge=1024)

@@ -112,7 +112,13 @@ def _echo_app() -> FastAPI:
                 "body": body.decode(),
                 "headers": {
                     name: request.headers.get(name)
-                    for name in ("content-type", "x-signature", "x-correlation-id", "authorization")
+                    for name in (
+                        "content-type",
+                        "x-signature",
+                        "x-ockto-signature",
+                        "x-correlation-id",
+                        "authorization",
+                    )
                 },
             },
             status_code=int(request.query_params.get("echo_status", "200")),
@@ -149,6 +155,7 @@ def settings(gateway_database_url: str, amqp_url: str, echo_url: str) -> Gateway
         cases_url=echo_url,
         intake_url=echo_url,
         documents_url=echo_url,
+        assessment_url=echo_url,
         relay_poll_seconds=0.2,
         downstream_timeout_seconds=1.0,
     )

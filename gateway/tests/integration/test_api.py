@@ -304,7 +304,7 @@ async def test_a_service_that_is_down_gives_a_clear_503(
     assert response.json() == {"detail": "De cases-service is niet bereikbaar; probeer het later"}
     assert ready.status_code == 200, "downstream reachability is reported, not required"
     assert ready.json()["info"] == {
-        "downstream": {"cases": False, "intake": True, "documents": True}
+        "downstream": {"cases": False, "intake": True, "documents": True, "assessment": True}
     }
 
 
@@ -320,8 +320,9 @@ async def test_health_and_openapi(client: httpx.AsyncClient) -> None:
         "cases": True,
         "intake": True,
         "documents": True,
+        "assessment": True,
     }
     assert schema["info"]["title"] == "Gemeentepolis backoffice API"
     public = {path: ops for path, ops in schema["paths"].items() if path.startswith("/api/v1")}
-    assert len(public) == 23  # 9, 6 of case handling, 3 of reporting, 5 of documents
+    assert len(public) == 35  # 9, 6 of case handling, 3 of reporting, 5 documents, 12 assessment
     assert all(op.get("summary") for ops in public.values() for op in ops.values())

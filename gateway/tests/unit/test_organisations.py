@@ -79,6 +79,19 @@ def test_the_public_api_is_described() -> None:
         "/api/v1/documents/{document_id}/content",
         "/api/v1/cases/{case_id}/upload-links",
         "/api/v1/upload-links/{link_id}",
+        # assessment (gateway/assessment/api.py)
+        "/api/v1/municipalities/{code}/parameters",
+        "/api/v1/municipalities/{code}/parameters/audit",
+        "/api/v1/cases/{case_id}/assessment",
+        "/api/v1/cases/{case_id}/data-sessions",
+        "/api/v1/cases/{case_id}/data-sessions/{session_id}/qr.svg",
+        "/api/v1/cases/{case_id}/manual-data",
+        "/api/v1/cases/{case_id}/advice",
+        "/api/v1/cases/{case_id}/decision",
+        "/api/v1/municipalities/{code}/file-check",
+        "/api/v1/municipalities/{code}/file-check/report.csv",
+        "/api/v1/ockto/deliveries",
+        "/api/v1/ockto/refused-deliveries",
     }
     for ops in public.values():
         for operation in ops.values():

@@ -22,7 +22,9 @@ import httpx
 
 from demodata.objectstore import MotoServer
 
-SERVICES = ("intake", "cases", "documents", "gateway")
+SERVICES = ("intake", "cases", "documents", "assessment", "gateway")
+OCKTO = "ockto_simulator"
+"""The Ockto stand-in (an outside party): started with the services, never migrated."""
 ROOT = Path(__file__).resolve().parents[4]
 
 
@@ -40,7 +42,11 @@ class LocalSystem:
     logs: Path
     website_secret: str = field(default_factory=lambda: secrets.token_hex(16))
     internal_secret: str = field(default_factory=lambda: secrets.token_hex(32))
-    ports: dict[str, int] = field(default_factory=lambda: {s: free_port() for s in SERVICES})
+    ockto_secret: str = field(default_factory=lambda: secrets.token_hex(16))
+    ockto_api_key: str = field(default_factory=lambda: secrets.token_hex(16))
+    ports: dict[str, int] = field(
+        default_factory=lambda: {s: free_port() for s in (*SERVICES, OCKTO)}
+    )
     suffix: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     storage: MotoServer = field(default_factory=MotoServer)
@@ -71,6 +77,15 @@ class LocalSystem:
                 "DOCUMENTS_PUBLIC_BASE_URL": self.url("gateway"),
                 "DOCUMENTS_EVIDENCE_BUCKET": f"evidence-{self.suffix}",
                 "DOCUMENTS_LETTERS_BUCKET": f"letters-{self.suffix}",
+                "GATEWAY_ASSESSMENT_URL": self.url("assessment"),
+                "ASSESSMENT_OCKTO_API_URL": self.url(OCKTO),
+                "ASSESSMENT_OCKTO_API_KEY": self.ockto_api_key,
+                "ASSESSMENT_OCKTO_WEBHOOK_SECRET": self.ockto_secret,
+                "ASSESSMENT_OCKTO_CALLBACK_URL": self.url("gateway") + "/api/v1/ockto/deliveries",
+                "ASSESSMENT_WORKER_POLL_SECONDS": "0.5",
+                "OCKTO_SIMULATOR_API_KEY": self.ockto_api_key,
+                "OCKTO_SIMULATOR_WEBHOOK_SECRET": self.ockto_secret,
+                "OCKTO_SIMULATOR_PUBLIC_URL": self.url(OCKTO),
             }
         )
         for service in SERVICES:
@@ -122,12 +137,12 @@ class LocalSystem:
                 stderr=subprocess.STDOUT,
             )
 
-    def start_all(self, *, ready_seconds: float = 60.0) -> None:
+    def start_all(self, *, ready_seconds: float = 180.0) -> None:
         if self.storage.process is None:
             self.logs.mkdir(parents=True, exist_ok=True)
             self.storage = MotoServer(port=self.storage.port, log=self.logs / "moto.log")
             self.storage.start()
-        for service in SERVICES:
+        for service in (OCKTO, *SERVICES):
             self.start(service)
         self.wait_ready(seconds=ready_seconds)
 
@@ -146,7 +161,7 @@ class LocalSystem:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
 
-    def wait_ready(self, *services: str, seconds: float = 60.0) -> None:
+    def wait_ready(self, *services: str, seconds: float = 180.0) -> None:
         deadline = time.monotonic() + seconds
         for service in services or tuple(self.processes):
             while True:

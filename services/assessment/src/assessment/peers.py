@@ -1,0 +1,60 @@
+"""Calls to the documents service's internal API (INTEGRATION.md), in one place so a shared
+`servicekit.peers` helper can replace it: httpx, a timeout, the system principal's token."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+from pydantic import BaseModel
+
+from servicekit.auth import TOKEN_HEADER, issue_token, system_principal
+
+
+class DocumentsUnavailableError(Exception):
+    """Not stored now (down, timed out, the case not known there yet): try again later."""
+
+
+class StoredDocument(BaseModel):
+    id: uuid.UUID
+    sha256: str
+
+
+class DocumentsClient:
+    def __init__(self, *, base_url: str, token_secret: str, timeout_seconds: float) -> None:
+        self._secret = token_secret
+        self._client = httpx.AsyncClient(
+            base_url=base_url,
+            timeout=httpx.Timeout(timeout_seconds, connect=min(timeout_seconds, 3.0)),
+            trust_env=False,
+            follow_redirects=False,
+        )
+
+    async def store(
+        self,
+        *,
+        case_id: uuid.UUID,
+        content: bytes,
+        file_name: str,
+        content_type: str,
+        kind: str,
+        purpose: str,
+        idempotency_key: str,
+    ) -> StoredDocument:
+        """`POST /cases/{case_id}/documents`; the same key twice returns the first document."""
+        token = issue_token(system_principal("assessment"), secret=self._secret)
+        try:
+            response = await self._client.post(
+                f"/cases/{case_id}/documents",
+                files={"file": (file_name, content, content_type)},
+                data={"kind": kind, "purpose": purpose, "idempotency_key": idempotency_key},
+                headers={TOKEN_HEADER: token},
+            )
+        except httpx.HTTPError as error:
+            raise DocumentsUnavailableError(type(error).__name__) from None
+        if response.status_code not in (200, 201):
+            raise DocumentsUnavailableError(f"documents answered {response.status_code}")
+        return StoredDocument.model_validate_json(response.content)
+
+    async def close(self) -> None:
+        await self._client.aclose()

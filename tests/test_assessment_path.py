@@ -1,0 +1,136 @@
+"""The assessment through the running system: an application becomes a case, the assessment
+invites the resident through Ockto (the simulator), the resident consents on the phone page,
+the signed delivery comes in through the gateway, the advice shows on the case, a beslisser
+decides; a municipality that checks afterwards has its application decided at once."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import httpx
+import pytest
+
+from demodata import ApplicationFactory
+from demodata.system import LocalSystem
+
+from .e2e_support import eventually, publish_as_website
+
+pytestmark = pytest.mark.e2e
+VOORAF, ACHTERAF = "9201", "9202"
+
+
+def key(system: LocalSystem, organisation: str, role: str) -> dict[str, str]:
+    token = system.admin("api-key", "create", "--org", organisation, "--role", role).strip()
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def _case_id(api: httpx.AsyncClient, code: str, number: str) -> str:
+    found: list[str] = []
+
+    async def opened() -> bool:
+        page = await api.get("/api/v1/cases", params={"municipality": code, "q": number})
+        found[:] = [item["id"] for item in page.json()["items"]]
+        return len(found) == 1
+
+    await eventually(opened)
+    return found[0]
+
+
+async def _assessment(
+    api: httpx.AsyncClient, case_id: str, headers: dict[str, str]
+) -> dict[str, Any]:
+    response = await api.get(f"/api/v1/cases/{case_id}/assessment", headers=headers)
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def test_application_to_session_to_delivery_to_advice_to_decision(
+    system: LocalSystem, api: httpx.AsyncClient
+) -> None:
+    system.admin("org", "add-municipality", VOORAF, "Toetsdorp")
+    system.admin("org", "add-municipality", ACHTERAF, "Nakijkstad")
+    system.wait_until_municipalities_known((VOORAF, ACHTERAF))
+    handler = key(system, VOORAF, "behandelaar")
+    decider = key(system, VOORAF, "beslisser")
+    manager = key(system, ACHTERAF, "functioneel_beheerder")
+
+    async def parameters_known() -> bool:
+        return (
+            await api.get(f"/api/v1/municipalities/{ACHTERAF}/parameters", headers=manager)
+        ).status_code == 200
+
+    await eventually(parameters_known)
+    afterwards = await api.post(
+        f"/api/v1/municipalities/{ACHTERAF}/parameters",
+        json={"valid_from": "2026-01-02", "check_moment": "achteraf"},
+        headers=manager,
+    )
+    assert afterwards.status_code == 201, afterwards.text
+
+    factory = ApplicationFactory(seed=92, number_offset=9_200_000)
+    bodies = [factory.body(VOORAF, city="Toetsdorp"), factory.body(ACHTERAF, city="Nakijkstad")]
+    numbers = [json.loads(b)["application"]["application_number"] for b in bodies]
+    await publish_as_website(system.amqp_url, bodies)
+    case_id = await _case_id(api, VOORAF, numbers[0])
+    decided_at_once = await _case_id(api, ACHTERAF, numbers[1])
+
+    invited: dict[str, Any] = {}
+
+    async def session_started() -> bool:
+        response = await api.get(f"/api/v1/cases/{case_id}/assessment", headers=handler)
+        if response.status_code == 404:  # the assessment has not heard of the case yet
+            return False
+        sessions = response.json()["sessions"]
+        invited.update(sessions[0] if sessions and sessions[0]["state"] == "invited" else {})
+        return bool(invited)
+
+    await eventually(session_started)
+    async with httpx.AsyncClient(timeout=30) as phone:
+        page = await phone.get(invited["url"])
+        assert page.status_code == 200
+        assert "Gegevens delen met uw gemeente" in page.text
+        assert "gemeente Toetsdorp" in page.text
+        action = re.search(r'action="([^"]+)"', page.text)
+        assert action is not None
+        consented = await phone.post(
+            httpx.URL(invited["url"]).join(action.group(1)),
+            data={"scenario": "wages_under_limit", "toestemming": "ja"},
+        )
+    assert consented.status_code == 200, consented.text
+    assert "Gelukt" in consented.text
+
+    advised: dict[str, Any] = {}
+
+    async def advice_shown() -> bool:
+        advised.update(await _assessment(api, case_id, handler))
+        return advised.get("advice") is not None
+
+    await eventually(advice_shown)
+    assert advised["sessions"][0]["state"] == "delivered"
+    assert advised["advice"]["advice"] == "grant"
+    assert advised["advice"]["explanation"][-1] == "Daarom is het advies: toekennen."
+    assert advised["data"][0]["origin"] == "ockto"
+
+    not_a_decider = await api.post(
+        f"/api/v1/cases/{case_id}/decision", json={"outcome": "granted"}, headers=handler
+    )
+    decided = await api.post(
+        f"/api/v1/cases/{case_id}/decision", json={"outcome": "granted"}, headers=decider
+    )
+    assert not_a_decider.status_code == 403
+    assert decided.status_code == 201, decided.text
+    assert (await _assessment(api, case_id, decider))["decision"]["outcome"] == "granted"
+
+    async def decided_by_system() -> bool:
+        response = await api.get(
+            f"/api/v1/cases/{decided_at_once}/assessment", headers=key_achteraf
+        )
+        decision = response.json().get("decision") if response.status_code == 200 else None
+        return decision is not None and decision["basis"] == "without_investigation"
+
+    key_achteraf = key(system, ACHTERAF, "raadpleger")
+    await eventually(decided_by_system)
+    assert (await _assessment(api, decided_at_once, key_achteraf))["sessions"] == []
