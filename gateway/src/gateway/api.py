@@ -22,19 +22,15 @@ from gateway.schemas import (
     application_request_schema,
     json_response,
 )
-from gateway.security import Authenticated, require_roles
+from gateway.security import require
 from gateway.settings import GatewaySettings
-from servicekit.auth import Principal
+from servicekit.auth import Permission, Principal, public, system_principal
 from servicekit.http import correlation_id_of
 from servicekit.runtime import ServiceRuntime
 
-WEBSITE = Principal(
-    subject="gezondverzekerd-website",
-    organisation="platform",
-    role="operator",
-    all_municipalities=True,
-    purpose="intake",
-)
+WEBSITE = system_principal("gateway", purpose="intake")
+"""Who hands the website's signed application to intake: the gateway itself (role `system`,
+the only role that may submit applications)."""
 _NOT_FOUND = "gemeente of ISD niet gevonden (of niet binnen uw organisatie)"
 
 
@@ -53,9 +49,9 @@ def _downstreams(request: Request) -> Downstreams:
 
 
 Services = Annotated[Downstreams, Depends(_downstreams)]
-QuarantineManager = Annotated[
-    Principal, Depends(require_roles("functioneel_beheerder", "operator"))
-]
+QuarantineManager = Annotated[Principal, Depends(require(Permission.QUARANTINE_MANAGE))]
+OverviewReader = Annotated[Principal, Depends(require(Permission.OVERVIEW_READ))]
+Reader = Annotated[Principal, Depends(require(Permission.CASES_READ))]
 MunicipalityCode = Annotated[
     str | None, Query(pattern=r"^[0-9]{4}$", description="CBS code, e.g. `0363`")
 ]
@@ -80,7 +76,7 @@ MunicipalityCode = Annotated[
 )
 async def overview(
     request: Request,
-    principal: Authenticated,
+    principal: OverviewReader,
     services: Services,
     municipality: MunicipalityCode = None,
     isd: Annotated[str | None, Query(description="ISD id, e.g. `isd-bollenstreek`")] = None,
@@ -134,7 +130,7 @@ async def overview(
 )
 async def list_cases(
     request: Request,
-    principal: Authenticated,
+    principal: Reader,
     services: Services,
     municipality: Annotated[
         list[str] | None, Query(description="CBS code(s); repeat for several")
@@ -161,7 +157,7 @@ async def list_cases(
     },
 )
 async def get_case(
-    request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
+    request: Request, principal: Reader, services: Services, case_id: uuid.UUID
 ) -> Response:
     return await pass_on(request, services.cases, principal, path=f"/cases/{case_id}")
 
@@ -235,6 +231,7 @@ async def reprocess_quarantined(
         "`application.submitted` v1 schema and is passed on byte for byte."
     ),
     response_model=None,
+    dependencies=[Depends(public("the website signs the body (HMAC); intake checks it"))],
     openapi_extra={
         "parameters": [
             {

@@ -17,15 +17,12 @@ from fastapi.responses import JSONResponse
 from gateway.api import Services
 from gateway.passthrough import pass_on
 from gateway.schemas import PROBLEMS, Problem, json_response
-from gateway.security import require_roles
+from gateway.security import require
 from gateway.settings import GatewaySettings
-from servicekit.auth import Principal
+from servicekit.auth import Permission, Principal
 
 router = APIRouter(prefix="/api/v1", tags=["re-examination import"])
-Importer = Annotated[
-    Principal,
-    Depends(require_roles("behandelaar", "beslisser", "functioneel_beheerder", "operator")),
-]
+Importer = Annotated[Principal, Depends(require(Permission.IMPORTS_CREATE))]
 _SUMMARY_EXAMPLE = {
     "import_id": "0b0f4d4e-5b8a-4a47-9d53-3f6f2d6a9c11",
     "status": "processing",

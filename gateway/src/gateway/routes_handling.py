@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from gateway.api import Services
 from gateway.passthrough import content_type, pass_on, read_body
 from gateway.schemas import PROBLEMS, Problem, json_response
-from gateway.security import Authenticated
+from gateway.security import require
+from servicekit.auth import Permission, Principal
 
 router = APIRouter(prefix="/api/v1", tags=["case handling"])
+Reader = Annotated[Principal, Depends(require(Permission.CASES_READ))]
+Handler = Annotated[Principal, Depends(require(Permission.CASES_HANDLE))]
+MemoWriter = Annotated[Principal, Depends(require(Permission.MEMOS_WRITE))]
 
 MAX_BODY_BYTES = 64 * 1024
 _CASE_ID = "0f8e2a4c-9d6b-4c1e-8a53-2b7d9e4f1a60"
@@ -135,7 +139,7 @@ def _body_of(model: type[BaseModel]) -> dict[str, Any]:
 
 
 async def _forward(
-    request: Request, services: Services, principal: Authenticated, method: str, path: str
+    request: Request, services: Services, principal: Principal, method: str, path: str
 ) -> Response:
     """Pass the request on to the cases service, with its body when it has one."""
     if method not in {"POST", "PUT"}:
@@ -161,7 +165,7 @@ async def _forward(
     responses={200: _HANDLING_STATE, **_REFUSED, **_CONFLICT, **_INVALID, **PROBLEMS},
 )
 async def transition(
-    request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
+    request: Request, principal: Handler, services: Services, case_id: uuid.UUID
 ) -> Response:
     return await _forward(request, services, principal, "POST", f"/cases/{case_id}/transitions")
 
@@ -174,7 +178,7 @@ async def transition(
     responses={200: _HANDLING_STATE, **_REFUSED, **_CONFLICT, **_INVALID, **PROBLEMS},
 )
 async def put_on_hold(
-    request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
+    request: Request, principal: Handler, services: Services, case_id: uuid.UUID
 ) -> Response:
     return await _forward(request, services, principal, "PUT", f"/cases/{case_id}/hold")
 
@@ -186,7 +190,7 @@ async def put_on_hold(
     responses={200: _HANDLING_STATE, **_REFUSED, **_CONFLICT, **PROBLEMS},
 )
 async def lift_hold(
-    request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
+    request: Request, principal: Handler, services: Services, case_id: uuid.UUID
 ) -> Response:
     return await _forward(request, services, principal, "DELETE", f"/cases/{case_id}/hold")
 
@@ -198,7 +202,7 @@ async def lift_hold(
     responses={200: json_response("the memos", [MEMO_EXAMPLE]), **_REFUSED, **PROBLEMS},
 )
 async def list_memos(
-    request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
+    request: Request, principal: Reader, services: Services, case_id: uuid.UUID
 ) -> Response:
     return await _forward(request, services, principal, "GET", f"/cases/{case_id}/memos")
 
@@ -217,7 +221,7 @@ async def list_memos(
     },
 )
 async def add_memo(
-    request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
+    request: Request, principal: MemoWriter, services: Services, case_id: uuid.UUID
 ) -> Response:
     return await _forward(request, services, principal, "POST", f"/cases/{case_id}/memos")
 
@@ -230,7 +234,7 @@ async def add_memo(
     responses={200: _HANDLING_STATE, **_REFUSED, **_INVALID, **PROBLEMS},
 )
 async def put_assignee(
-    request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
+    request: Request, principal: Handler, services: Services, case_id: uuid.UUID
 ) -> Response:
     return await _forward(request, services, principal, "PUT", f"/cases/{case_id}/assignee")
 
@@ -242,7 +246,7 @@ async def put_assignee(
     responses={200: json_response("the history", [HISTORY_EXAMPLE]), **_REFUSED, **PROBLEMS},
 )
 async def get_history(
-    request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
+    request: Request, principal: Reader, services: Services, case_id: uuid.UUID
 ) -> Response:
     return await _forward(request, services, principal, "GET", f"/cases/{case_id}/history")
 
@@ -254,6 +258,6 @@ async def get_history(
     responses={200: json_response("the handling state", HANDLING_EXAMPLE), **_REFUSED, **PROBLEMS},
 )
 async def get_handling(
-    request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
+    request: Request, principal: Reader, services: Services, case_id: uuid.UUID
 ) -> Response:
     return await _forward(request, services, principal, "GET", f"/cases/{case_id}/handling")

@@ -21,16 +21,17 @@ from gateway.api import Services
 from gateway.passthrough import pass_on
 from gateway.proxy import Downstream
 from gateway.schemas import PROBLEMS, Page, Problem
-from gateway.security import Authenticated, require_roles
+from gateway.security import require
 from gateway.settings import GatewaySettings
-from servicekit.auth import TOKEN_HEADER, Principal, issue_token
+from servicekit.auth import TOKEN_HEADER, Permission, Principal, issue_token
 from servicekit.http import CORRELATION_HEADER, correlation_id_of
 
 log = structlog.get_logger(__name__)
 
 router = APIRouter(prefix="/api/v1")
 
-Auditor = Annotated[Principal, Depends(require_roles("auditor"))]
+Auditor = Annotated[Principal, Depends(require(Permission.AUDIT_READ))]
+Exporter = Annotated[Principal, Depends(require(Permission.CASES_EXPORT))]
 _NOT_FOUND = "gemeente of ISD niet gevonden (of niet binnen uw organisatie)"
 _STREAMED_HEADERS = ("content-type", "content-disposition", "cache-control", "retry-after")
 _EXPORT_DESCRIPTION = (
@@ -149,7 +150,7 @@ Municipalities = Annotated[list[str] | None, Query(description="CBS code(s); rep
 )
 async def export_csv(
     request: Request,
-    principal: Authenticated,
+    principal: Exporter,
     services: Services,
     municipality: Municipalities = None,
 ) -> Response:
@@ -169,7 +170,7 @@ async def export_csv(
 )
 async def export_xlsx(
     request: Request,
-    principal: Authenticated,
+    principal: Exporter,
     services: Services,
     municipality: Municipalities = None,
 ) -> Response:

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from servicekit.auth import public
 from servicekit.cursors import InvalidCursorError
 from servicekit.logs import correlation, new_correlation_id
 from servicekit.runtime import ServiceRuntime
@@ -48,11 +49,13 @@ def create_service_app(
     async def invalid_cursor(_: Request, error: InvalidCursorError) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=400)
 
-    @app.get("/health/live", tags=["operations"])
+    probe = [Depends(public("health probe of the orchestrator; says nothing about data"))]
+
+    @app.get("/health/live", tags=["operations"], dependencies=probe)
     async def live() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/health/ready", tags=["operations"])
+    @app.get("/health/ready", tags=["operations"], dependencies=probe)
     async def ready(request: Request) -> JSONResponse:
         runtime: ServiceRuntime = request.app.state.runtime
         checks = await runtime.ready()
@@ -62,7 +65,12 @@ def create_service_app(
             body["info"] = await readiness_info(request)
         return JSONResponse(body, status_code=200 if ok else 503)
 
-    @app.get("/metrics", tags=["operations"], include_in_schema=False)
+    @app.get(
+        "/metrics",
+        tags=["operations"],
+        include_in_schema=False,
+        dependencies=[Depends(public("Prometheus scrape; counters only, no personal data"))],
+    )
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 

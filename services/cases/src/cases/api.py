@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 
 from cases import audit, service
 from cases.filters import (
@@ -31,10 +31,12 @@ from cases.schemas import (
 )
 from cases.search import sort_key
 from cases.statuses import CaseKind, category_of
-from servicekit.auth import CurrentPrincipal
+from servicekit.auth import Permission, Principal, require
 from servicekit.http import DbSession, correlation_id_of
 
 router = APIRouter(tags=["cases"])
+Reader = Annotated[Principal, Depends(require(Permission.CASES_READ))]
+OverviewReader = Annotated[Principal, Depends(require(Permission.OVERVIEW_READ))]
 
 _NOT_FOUND = {"description": "Not found, or outside the caller's municipalities"}
 _UNAUTHORIZED = {"description": "Internal token missing, invalid or expired"}
@@ -57,7 +59,7 @@ def _secret(request: Request, name: str) -> str:
 )
 async def list_cases(
     request: Request,
-    principal: CurrentPrincipal,
+    principal: Reader,
     session: DbSession,
     case_filter: ListFilters,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -98,7 +100,7 @@ async def list_cases(
     responses={401: _UNAUTHORIZED, 404: _NOT_FOUND},
 )
 async def get_case(
-    request: Request, case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+    request: Request, case_id: uuid.UUID, principal: Reader, session: DbSession
 ) -> CaseDetail:
     case = await service.get_case(
         session=session, case_id=case_id, scope=requested_scope(principal, None)
@@ -136,7 +138,7 @@ async def get_case(
     responses={401: _UNAUTHORIZED, 404: _NOT_FOUND},
 )
 async def overview(
-    principal: CurrentPrincipal,
+    principal: OverviewReader,
     session: DbSession,
     municipality: Annotated[
         list[MunicipalityCode],

@@ -12,11 +12,11 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases import assignment, audit, handling, holds, memos
-from cases.handling import CaseNotFoundError, InvalidRequestError, RoleRefusedError
+from cases.handling import CaseNotFoundError, InvalidRequestError
 from cases.models import Case, CaseMemo
 from cases.schemas import CaseSummary, HistoryEntry
 from cases.schemas_handling import (
@@ -31,10 +31,13 @@ from cases.schemas_handling import (
 )
 from cases.statuses import CaseStatus
 from cases.workflow import TransitionConflictError, TransitionForbiddenError
-from servicekit.auth import CurrentPrincipal, Principal
+from servicekit.auth import Permission, Principal, require
 from servicekit.http import DbSession, correlation_id_of
 
 router = APIRouter(tags=["case handling"])
+Reader = Annotated[Principal, Depends(require(Permission.CASES_READ))]
+Handler = Annotated[Principal, Depends(require(Permission.CASES_HANDLE))]
+MemoWriter = Annotated[Principal, Depends(require(Permission.MEMOS_WRITE))]
 
 MEMOS_VIEWED = "case.memos_viewed"
 
@@ -69,7 +72,7 @@ def _answering() -> Iterator[None]:
         yield
     except CaseNotFoundError:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "case not found") from None
-    except (RoleRefusedError, TransitionForbiddenError) as error:
+    except TransitionForbiddenError as error:
         raise HTTPException(status.HTTP_403_FORBIDDEN, error.message) from None
     except TransitionConflictError as error:
         raise HTTPException(status.HTTP_409_CONFLICT, error.message) from None
@@ -147,7 +150,7 @@ async def transition(
     request: Request,
     case_id: uuid.UUID,
     body: TransitionRequest,
-    principal: CurrentPrincipal,
+    principal: Handler,
     session: DbSession,
 ) -> CaseHandling:
     return await _changed(
@@ -173,7 +176,7 @@ async def put_on_hold(
     request: Request,
     case_id: uuid.UUID,
     body: HoldRequest,
-    principal: CurrentPrincipal,
+    principal: Handler,
     session: DbSession,
 ) -> CaseHandling:
     return await _changed(
@@ -196,7 +199,7 @@ async def put_on_hold(
 async def lift_hold(
     request: Request,
     case_id: uuid.UUID,
-    principal: CurrentPrincipal,
+    principal: Handler,
     session: DbSession,
     reason: Annotated[Reason | None, Query(description="why, for the history")] = None,
 ) -> CaseHandling:
@@ -209,9 +212,7 @@ async def lift_hold(
     summary="A case's handling state: hold, handling time (without time on hold), next steps",
     responses=_ERRORS,
 )
-async def get_handling(
-    case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
-) -> CaseHandling:
+async def get_handling(case_id: uuid.UUID, principal: Reader, session: DbSession) -> CaseHandling:
     with _answering():
         case = await handling.handling(session=session, principal=principal, case_id=case_id)
     return _handling(case, principal)
@@ -224,7 +225,7 @@ async def get_handling(
     responses=_ERRORS,
 )
 async def get_history(
-    case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+    case_id: uuid.UUID, principal: Reader, session: DbSession
 ) -> list[HistoryEntry]:
     with _answering():
         rows = await handling.history(session=session, principal=principal, case_id=case_id)
@@ -241,7 +242,7 @@ async def put_assignee(
     request: Request,
     case_id: uuid.UUID,
     body: AssigneeRequest,
-    principal: CurrentPrincipal,
+    principal: Handler,
     session: DbSession,
 ) -> CaseHandling:
     return await _changed(
@@ -256,7 +257,7 @@ async def put_assignee(
     responses=_ERRORS,
 )
 async def list_memos(
-    request: Request, case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+    request: Request, case_id: uuid.UUID, principal: Reader, session: DbSession
 ) -> list[Memo]:
     with _answering():
         case, rows = await memos.list_memos(session=session, principal=principal, case_id=case_id)
@@ -278,12 +279,12 @@ async def list_memos(
         **_ERRORS,
         422: _problem(
             "`corrects` names a memo of another case",
-            "Het memo dat u wilt corrigeren hoort niet bij deze zaak.",
+            "Het memo dat u wilt corrigeren hoort niet bij deze case.",
         ),
     },
 )
 async def add_memo(
-    case_id: uuid.UUID, body: MemoRequest, principal: CurrentPrincipal, session: DbSession
+    case_id: uuid.UUID, body: MemoRequest, principal: MemoWriter, session: DbSession
 ) -> Memo:
     with _answering():
         row = await memos.add_memo(

@@ -17,17 +17,15 @@ from pydantic import BaseModel, ConfigDict
 
 from cases import audit, exports, search
 from cases.filters import LOCAL_TIME, Bsn, CaseFilter, ListFilters, day_end, day_start
-from servicekit.auth import Principal, require_roles
+from servicekit.auth import Permission, Principal, require
 from servicekit.cursors import InvalidCursorError, decode_cursor, encode_cursor
 from servicekit.http import DbSession, correlation_id_of
 from servicekit.runtime import ServiceRuntime
 
 router = APIRouter()
 
-Exporter = Annotated[Principal, Depends(require_roles(*sorted(exports.EXPORT_ROLES)))]
-Auditor = Annotated[Principal, Depends(require_roles("auditor"))]
-"""Only the auditor reads the access log: who grants access (functioneel beheerder) should
-not also be the one who reviews its use."""
+Exporter = Annotated[Principal, Depends(require(Permission.CASES_EXPORT))]
+Auditor = Annotated[Principal, Depends(require(Permission.AUDIT_READ))]
 
 _EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "Internal token missing, invalid or expired"},
@@ -79,7 +77,7 @@ async def _start_export(
         stream(runtime.database, case_filter=case_filter, with_bsn=with_bsn),
         media_type=_MEDIA_TYPES[file_format],
         headers={
-            "Content-Disposition": f'attachment; filename="zaken-{today}.{file_format}"',
+            "Content-Disposition": f'attachment; filename="cases-{today}.{file_format}"',
             "Cache-Control": "no-store",
         },
     )

@@ -21,12 +21,15 @@ from intake.schemas import (
     QuarantineResult,
 )
 from intake.settings import IntakeSettings
-from servicekit.auth import CurrentPrincipal, Principal, require_roles
+from servicekit.auth import Permission, Principal, require
 from servicekit.cursors import decode_cursor, encode_cursor
 from servicekit.http import DbSession, correlation_id_of
 
 router = APIRouter()
-QuarantineStaff = Annotated[Principal, Depends(require_roles("functioneel_beheerder", "operator"))]
+QuarantineStaff = Annotated[Principal, Depends(require(Permission.QUARANTINE_MANAGE))]
+Submitter = Annotated[Principal, Depends(require(Permission.APPLICATIONS_SUBMIT))]
+"""The gateway, handing on the website's signed request as itself (role `system`)."""
+MunicipalityReader = Annotated[Principal, Depends(require(Permission.MUNICIPALITIES_READ))]
 NOT_FOUND = "quarantined message not found"
 
 
@@ -56,7 +59,7 @@ def _signature_matches(body: bytes, header: str | None, secret: str) -> bool:
 async def receive_application(
     request: Request,
     session: DbSession,
-    _: CurrentPrincipal,
+    _: Submitter,
     x_signature: Annotated[str | None, Header()] = None,
 ) -> IntakeResult | JSONResponse:
     settings = _settings(request)
@@ -189,7 +192,7 @@ async def discard(
 
 @router.get("/municipalities", summary="Customer municipalities intake accepts applications for")
 async def known_municipalities(
-    session: DbSession, principal: CurrentPrincipal
+    session: DbSession, principal: MunicipalityReader
 ) -> list[dict[str, str]]:
     known = await repository.list_municipalities(session)
     return [{"code": m.code, "name": m.name} for m in known if principal.may_see(m.code)]

@@ -19,16 +19,13 @@ from intake.imports.schemas import ImportDetail, ImportSummary, Outcome, ReportR
 from intake.imports.upload import receive_upload
 from intake.imports.worker import ImportWorker
 from intake.settings import IntakeSettings
-from servicekit.auth import Principal, require_roles
+from servicekit.auth import Permission, Principal, require
 from servicekit.cursors import decode_cursor, encode_cursor
 from servicekit.http import correlation_id_of
 from servicekit.runtime import ServiceRuntime
 
 router = APIRouter(tags=["re-examination import"])
-Importer = Annotated[
-    Principal,
-    Depends(require_roles("behandelaar", "beslisser", "functioneel_beheerder", "operator")),
-]
+Importer = Annotated[Principal, Depends(require(Permission.IMPORTS_CREATE))]
 NOT_FOUND = "import niet gevonden (of niet binnen uw organisatie)"
 MUNICIPALITY_NOT_FOUND = "gemeente niet gevonden (of niet binnen uw organisatie)"
 _MUNICIPALITY = re.compile(r"^[0-9]{4}$")
