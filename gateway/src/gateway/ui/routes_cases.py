@@ -229,7 +229,7 @@ async def _export(request: Request, staff: Staff, extension: str) -> Response:
         media_type=answer.content_type or "application/octet-stream",
         headers={
             "Content-Disposition": answer.content_disposition
-            or f'attachment; filename="zaken.{extension}"'
+            or f'attachment; filename="cases.{extension}"'
         },
     )
 

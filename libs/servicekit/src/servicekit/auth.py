@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Final
 
 import jwt
-from fastapi import Depends, Header, HTTPException, Request, status
+from fastapi import Depends, FastAPI, Header, HTTPException, Request, status
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -52,11 +53,13 @@ __all__ = [
     "TOKEN_HEADER",
     "Claims",
     "CurrentPrincipal",
+    "DeclaredRoute",
     "InvalidTokenError",
     "Permission",
     "Principal",
     "Public",
     "Role",
+    "api_routes",
     "forbidden",
     "issue_token",
     "public",
@@ -261,7 +264,32 @@ def _marks(dependant: Dependant) -> list[Permission | Public]:
     return found
 
 
-def route_access(route: APIRoute) -> list[Permission | Public]:
-    """What the route declared: one permission or one public reason; more than one, or none,
-    is a mistake the authorisation test reports."""
-    return list(dict.fromkeys(_marks(route.dependant)))
+def route_access(route: Any) -> list[Permission | Public]:
+    """What the route (an APIRoute, or one of `api_routes`) declared: one permission or one
+    public reason; more than one, or none, is a mistake the authorisation test reports."""
+    dependant: Dependant | None = getattr(route, "dependant", None)
+    return [] if dependant is None else list(dict.fromkeys(_marks(dependant)))
+
+
+@dataclass(frozen=True)
+class DeclaredRoute:
+    """One API route of an app as it is served (router prefixes and dependencies applied)."""
+
+    method: str
+    path: str
+    access: tuple[Permission | Public, ...]
+
+
+def api_routes(app: FastAPI) -> list[DeclaredRoute]:
+    """Every (method, path) of the app's API routes, with what each declared; FastAPI's own
+    documentation pages (`/docs`, `/openapi.json`) are plain routes and not listed."""
+    found: list[DeclaredRoute] = []
+    for context in iter_route_contexts(app.routes):
+        if not isinstance(context.original_route, APIRoute):
+            continue
+        access = tuple(route_access(context))
+        found.extend(
+            DeclaredRoute(method, str(context.path), access)
+            for method in sorted(context.methods or ())
+        )
+    return found
