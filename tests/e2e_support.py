@@ -8,10 +8,27 @@ from typing import Any
 import aio_pika
 import httpx
 
+from demodata.system import LocalSystem
 from demodata.website import publish_as_website
 from servicekit.testing import eventually as servicekit_eventually
 
-__all__ = ["all_cases", "eventually", "overview", "publish_as_website", "queue_depth"]
+__all__ = ["Readers", "all_cases", "eventually", "overview", "publish_as_website", "queue_depth"]
+
+
+class Readers:
+    """Read-only API keys (raadpleger), one per municipality, made on first use: the platform
+    operator's key sees the counts but reads no case file."""
+
+    def __init__(self, system: LocalSystem) -> None:
+        self._system = system
+        self._keys: dict[str, str] = {}
+
+    def headers(self, municipality: str) -> dict[str, str]:
+        if municipality not in self._keys:
+            self._keys[municipality] = self._system.admin(
+                "api-key", "create", "--org", municipality, "--role", "raadpleger"
+            ).strip()
+        return {"Authorization": f"Bearer {self._keys[municipality]}"}
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 30.0) -> None:
@@ -34,14 +51,18 @@ async def overview(api: httpx.AsyncClient, **query: str) -> dict[str, Any]:
     return result
 
 
-async def all_cases(api: httpx.AsyncClient, municipality: str) -> list[dict[str, Any]]:
+async def all_cases(
+    api: httpx.AsyncClient, municipality: str, readers: Readers
+) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     cursor: str | None = None
     while True:
         params = {"municipality": municipality, "limit": "200"} | (
             {"cursor": cursor} if cursor else {}
         )
-        response = await api.get("/api/v1/cases", params=params)
+        response = await api.get(
+            "/api/v1/cases", params=params, headers=readers.headers(municipality)
+        )
         assert response.status_code == 200, response.text
         page = response.json()
         items.extend(page["items"])
