@@ -25,9 +25,9 @@ from cases.schemas import (
     CategoryCounts,
     Counts,
     HistoryEntry,
-    Household,
     Overview,
     Revision,
+    household_of,
 )
 from cases.search import sort_key
 from cases.statuses import CaseKind, category_of
@@ -125,7 +125,7 @@ async def get_case(
         corrected=case.corrected,
         created_at=case.created_at,
         updated_at=case.updated_at,
-        household=Household.from_persons(case.household),
+        household=household_of(case.household),
         revisions=[Revision.model_validate(revision) for revision in case.revisions],
         history=[HistoryEntry.model_validate(entry) for entry in case.history],
     )

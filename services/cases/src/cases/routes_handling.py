@@ -18,10 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cases import assignment, audit, handling, holds, memos
 from cases.handling import CaseNotFoundError, InvalidRequestError
 from cases.models import Case, CaseMemo
-from cases.schemas import CaseSummary, HistoryEntry
-from cases.schemas_handling import (
+from cases.schemas import (
     AssigneeRequest,
     CaseHandling,
+    CaseSummary,
+    HistoryEntry,
     Hold,
     HoldRequest,
     Memo,

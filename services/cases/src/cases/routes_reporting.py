@@ -13,10 +13,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict
 
 from cases import audit, exports, search
 from cases.filters import LOCAL_TIME, Bsn, CaseFilter, ListFilters, day_end, day_start
+from cases.schemas import AuditEntry, AuditPage
 from servicekit.auth import Permission, Principal, require
 from servicekit.cursors import InvalidCursorError, decode_cursor, encode_cursor
 from servicekit.http import DbSession, correlation_id_of
@@ -107,31 +107,6 @@ async def export_xlsx(
     request: Request, session: DbSession, principal: Exporter, case_filter: ListFilters
 ) -> StreamingResponse:
     return await _start_export(request, session, principal, case_filter, "xlsx")
-
-
-class AuditEntry(BaseModel):
-    """One access to personal data; the data subject only as a keyed hash of the BSN."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    occurred_at: datetime
-    actor: str
-    organisation: str
-    role: str
-    action: str
-    municipality_code: str | None
-    case_id: uuid.UUID | None
-    purpose: str
-    trace_id: str
-    data_subject_hash: str | None
-    row_count: int | None
-    details: dict[str, Any]
-
-
-class AuditPage(BaseModel):
-    items: list[AuditEntry]
-    next_cursor: str | None
 
 
 def _audit_fingerprint(query: audit.AuditQuery, *, secret: str) -> str:

@@ -15,10 +15,12 @@ from intake import repository, service
 from intake.schemas import (
     DiscardRequest,
     IntakeResult,
+    Municipality,
     QuarantinedDetail,
     QuarantinedItem,
     QuarantinePage,
     QuarantineResult,
+    ReprocessResult,
 )
 from intake.settings import IntakeSettings
 from servicekit.auth import Permission, Principal, require
@@ -125,7 +127,10 @@ async def list_quarantine(
         next_cursor = encode_cursor(
             {"t": last.received_at.isoformat(), "id": str(last.id)}, secret=secret
         )
-    return QuarantinePage(items=[QuarantinedItem.of(i) for i in items], next_cursor=next_cursor)
+    return QuarantinePage(
+        items=[QuarantinedItem.model_validate(i, from_attributes=True) for i in items],
+        next_cursor=next_cursor,
+    )
 
 
 @router.get("/quarantine/{quarantine_id}", response_model=QuarantinedDetail)
@@ -136,7 +141,8 @@ async def get_quarantined(
     if item is None or not principal.may_see(item.municipality_code):
         raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
     return QuarantinedDetail(
-        **QuarantinedItem.of(item).model_dump(), body=service.body_preview(item.raw_body)
+        **QuarantinedItem.model_validate(item, from_attributes=True).model_dump(),
+        body=service.body_preview(item.raw_body),
     )
 
 
@@ -149,11 +155,13 @@ async def _visible_item(session: DbSession, quarantine_id: uuid.UUID, principal:
 @router.post(
     "/quarantine/{quarantine_id}/reprocess",
     summary="Run a quarantined message through intake again",
+    response_model=ReprocessResult,
+    response_model_exclude_none=True,
     responses={404: {"description": NOT_FOUND}, 409: {"description": "already resolved"}},
 )
 async def reprocess(
     quarantine_id: uuid.UUID, request: Request, session: DbSession, principal: QuarantineStaff
-) -> dict[str, object]:
+) -> ReprocessResult:
     await _visible_item(session, quarantine_id, principal)
     try:
         outcome = await service.reprocess(
@@ -165,12 +173,13 @@ async def reprocess(
     except service.QuarantineConflictError as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
     if isinstance(outcome, service.Quarantined):
-        return {
-            "outcome": "quarantined",
-            "reason_code": outcome.reason_code,
-            "reason": outcome.reason,
-        }
-    return {"outcome": outcome.outcome, "application_number": outcome.application_number}
+        return ReprocessResult(
+            outcome="quarantined", reason_code=outcome.reason_code, reason=outcome.reason
+        )
+    return ReprocessResult(
+        outcome=outcome.outcome,
+        application_number=outcome.application_number,
+    )
 
 
 @router.post(
@@ -193,6 +202,6 @@ async def discard(
 @router.get("/municipalities", summary="Customer municipalities intake accepts applications for")
 async def known_municipalities(
     session: DbSession, principal: MunicipalityReader
-) -> list[dict[str, str]]:
+) -> list[Municipality]:
     known = await repository.list_municipalities(session)
-    return [{"code": m.code, "name": m.name} for m in known if principal.may_see(m.code)]
+    return [Municipality(code=m.code, name=m.name) for m in known if principal.may_see(m.code)]

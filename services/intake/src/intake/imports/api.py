@@ -114,7 +114,7 @@ async def upload_re_examinations(request: Request, principal: Importer) -> Impor
             )
     worker: ImportWorker = request.app.state.import_worker
     worker.wake()
-    return ImportSummary.of(job)
+    return ImportSummary.model_validate(job, from_attributes=True)
 
 
 async def _visible_import(
@@ -153,8 +153,8 @@ async def get_import(
         rows = rows[:limit]
         next_cursor = encode_cursor({"line": rows[-1].line}, secret=secret)
     return ImportDetail(
-        **ImportSummary.of(job).model_dump(),
-        rows=[ReportRow.of(row) for row in rows],
+        **ImportSummary.model_validate(job, from_attributes=True).model_dump(),
+        rows=[ReportRow.model_validate(row, from_attributes=True) for row in rows],
         next_cursor=next_cursor,
     )
 
@@ -183,7 +183,7 @@ async def get_report_csv(
                 )
             if not rows:
                 return
-            yield [ReportRow.of(row) for row in rows]
+            yield [ReportRow.model_validate(row, from_attributes=True) for row in rows]
             after = rows[-1].line
 
     return StreamingResponse(
