@@ -16,11 +16,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response,
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
+from contracts.api.cases import AuditPage
+from contracts.api.common import errors
 from gateway import scope
 from gateway.api import Services
 from gateway.passthrough import pass_on
 from gateway.proxy import Downstream
-from gateway.schemas import PROBLEMS, Page, Problem
+from gateway.schemas import PROBLEMS
 from gateway.security import require
 from gateway.settings import GatewaySettings
 from servicekit.auth import TOKEN_HEADER, Permission, Principal, issue_token
@@ -40,9 +42,7 @@ _EXPORT_DESCRIPTION = (
     "functioneel_beheerder. Every export is recorded in the access log."
 )
 _EXPORT_RESPONSES: dict[int | str, dict[str, object]] = {
-    403: {"model": Problem, "description": "your role may not export"},
-    404: {"model": Problem, "description": "municipality not within your organisation"},
-    422: {"model": Problem, "description": "a filter has the wrong form"},
+    **errors(403, 404, 422),
     **PROBLEMS,
 }
 
@@ -187,9 +187,8 @@ async def export_xlsx(
     ),
     response_model=None,
     responses={
-        200: {"model": Page, "description": "entries, newest first"},
-        400: {"model": Problem, "description": "the cursor is not valid"},
-        403: {"model": Problem, "description": "only for the role auditor"},
+        200: {"model": AuditPage, "description": "entries, newest first"},
+        **errors(400, 403, 422),
         **PROBLEMS,
     },
 )

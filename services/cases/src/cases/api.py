@@ -31,15 +31,13 @@ from cases.schemas import (
 )
 from cases.search import sort_key
 from cases.statuses import CaseKind, category_of
+from contracts.api.common import errors
 from servicekit.auth import Permission, Principal, require
 from servicekit.http import DbSession, correlation_id_of
 
 router = APIRouter(tags=["cases"])
 Reader = Annotated[Principal, Depends(require(Permission.CASES_READ))]
 OverviewReader = Annotated[Principal, Depends(require(Permission.OVERVIEW_READ))]
-
-_NOT_FOUND = {"description": "Not found, or outside the caller's municipalities"}
-_UNAUTHORIZED = {"description": "Internal token missing, invalid or expired"}
 
 
 def _secret(request: Request, name: str) -> str:
@@ -51,11 +49,7 @@ def _secret(request: Request, name: str) -> str:
     "/cases",
     response_model=CasePage,
     summary="List, search and filter cases (newest first unless sorted otherwise)",
-    responses={
-        400: {"description": "Cursor invalid or tampered with"},
-        401: _UNAUTHORIZED,
-        404: _NOT_FOUND,
-    },
+    responses=errors(400, 401, 403, 404, 422),
 )
 async def list_cases(
     request: Request,
@@ -97,7 +91,7 @@ async def list_cases(
     "/cases/{case_id}",
     response_model=CaseDetail,
     summary="One case with its household, revisions and history",
-    responses={401: _UNAUTHORIZED, 404: _NOT_FOUND},
+    responses=errors(401, 403, 404, 422),
 )
 async def get_case(
     request: Request, case_id: uuid.UUID, principal: Reader, session: DbSession
@@ -135,7 +129,7 @@ async def get_case(
     "/overview",
     response_model=Overview,
     summary="Applications, adults and persons per status category",
-    responses={401: _UNAUTHORIZED, 404: _NOT_FOUND},
+    responses=errors(401, 403, 404, 422),
 )
 async def overview(
     principal: OverviewReader,

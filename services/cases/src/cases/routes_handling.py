@@ -32,6 +32,7 @@ from cases.schemas import (
 )
 from cases.statuses import CaseStatus
 from cases.workflow import TransitionConflictError, TransitionForbiddenError
+from contracts.api.common import errors
 from servicekit.auth import Permission, Principal, require
 from servicekit.http import DbSession, correlation_id_of
 
@@ -43,27 +44,12 @@ MemoWriter = Annotated[Principal, Depends(require(Permission.MEMOS_WRITE))]
 MEMOS_VIEWED = "case.memos_viewed"
 
 
-def _problem(description: str, example: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"example": {"detail": example}}},
-    }
-
-
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Internal token missing, invalid or expired"},
-    403: _problem(
-        "The caller's role may not do this",
-        "Uw rol behandelaar mag een aanvraag niet toekennen; dat mag alleen een beslisser.",
-    ),
-    404: _problem("Not found, or outside the caller's municipalities", "case not found"),
-}
-_CONFLICT: dict[int | str, dict[str, Any]] = {
-    409: _problem(
-        "The case's status does not allow this",
-        "Een aanvraag met status Ontvangen kan niet direct worden toegekend.",
-    )
-}
+_ERRORS = errors(401, 403, 404, 422)
+_CONFLICT = errors(
+    409,
+    e409="The case's status does not allow this, e.g. 'Een aanvraag met status Ontvangen "
+    "kan niet direct worden toegekend.'",
+)
 
 
 @contextmanager
@@ -168,9 +154,6 @@ async def transition(
     responses={
         **_ERRORS,
         **_CONFLICT,
-        422: _problem(
-            "`until` lies in the past", "De einddatum van de afwachting ligt in het verleden."
-        ),
     },
 )
 async def put_on_hold(
@@ -276,13 +259,7 @@ async def list_memos(
     response_model=Memo,
     status_code=status.HTTP_201_CREATED,
     summary="Add a memo, or a correction of an earlier memo (memos are never changed)",
-    responses={
-        **_ERRORS,
-        422: _problem(
-            "`corrects` names a memo of another case",
-            "Het memo dat u wilt corrigeren hoort niet bij deze case.",
-        ),
-    },
+    responses=_ERRORS,
 )
 async def add_memo(
     case_id: uuid.UUID, body: MemoRequest, principal: MemoWriter, session: DbSession

@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
@@ -17,6 +17,7 @@ from fastapi.responses import StreamingResponse
 from cases import audit, exports, search
 from cases.filters import LOCAL_TIME, Bsn, CaseFilter, ListFilters, day_end, day_start
 from cases.schemas import AuditEntry, AuditPage
+from contracts.api.common import errors
 from servicekit.auth import Permission, Principal, require
 from servicekit.cursors import InvalidCursorError, decode_cursor, encode_cursor
 from servicekit.http import DbSession, correlation_id_of
@@ -27,12 +28,7 @@ router = APIRouter()
 Exporter = Annotated[Principal, Depends(require(Permission.CASES_EXPORT))]
 Auditor = Annotated[Principal, Depends(require(Permission.AUDIT_READ))]
 
-_EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Internal token missing, invalid or expired"},
-    403: {"description": "The role may not export (auditor, operator)"},
-    404: {"description": "A requested municipality is outside the caller's scope"},
-    422: {"description": "A filter has the wrong type or form"},
-}
+_EXPORT_RESPONSES = errors(401, 403, 404, 422)
 _MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -119,10 +115,7 @@ def _audit_fingerprint(query: audit.AuditQuery, *, secret: str) -> str:
     tags=["audit"],
     response_model=AuditPage,
     summary="The access log of the caller's municipalities, newest first (role auditor)",
-    responses={
-        400: {"description": "Cursor invalid, tampered with, or of another filter"},
-        403: {"description": "Only for the role auditor"},
-    },
+    responses=errors(400, 401, 403, 422),
 )
 async def audit_log(
     request: Request,

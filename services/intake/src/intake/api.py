@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
 
+from contracts.api.common import errors
 from intake import repository, service
 from intake.schemas import (
     DiscardRequest,
@@ -52,8 +53,7 @@ def _signature_matches(body: bytes, header: str | None, secret: str) -> bool:
     status_code=status.HTTP_202_ACCEPTED,
     response_model=IntakeResult,
     responses={
-        401: {"description": "signature missing or wrong"},
-        413: {"description": "body too large"},
+        **errors(401, 403, 413, e401="token missing or invalid, or signature missing or wrong"),
         422: {"model": QuarantineResult, "description": "rejected and kept in quarantine"},
     },
     summary="Receive an application from the website over HTTP (HMAC-signed body)",
@@ -97,7 +97,12 @@ def _scope(principal: Principal) -> tuple[str, ...] | None:
     return None if principal.all_municipalities else principal.municipalities
 
 
-@router.get("/quarantine", response_model=QuarantinePage, summary="Quarantined intake messages")
+@router.get(
+    "/quarantine",
+    response_model=QuarantinePage,
+    summary="Quarantined intake messages",
+    responses=errors(400, 401, 403, 422),
+)
 async def list_quarantine(
     request: Request,
     session: DbSession,
@@ -133,7 +138,11 @@ async def list_quarantine(
     )
 
 
-@router.get("/quarantine/{quarantine_id}", response_model=QuarantinedDetail)
+@router.get(
+    "/quarantine/{quarantine_id}",
+    response_model=QuarantinedDetail,
+    responses=errors(401, 403, 404, 422, e404=NOT_FOUND),
+)
 async def get_quarantined(
     quarantine_id: uuid.UUID, session: DbSession, principal: QuarantineStaff
 ) -> QuarantinedDetail:
@@ -157,7 +166,7 @@ async def _visible_item(session: DbSession, quarantine_id: uuid.UUID, principal:
     summary="Run a quarantined message through intake again",
     response_model=ReprocessResult,
     response_model_exclude_none=True,
-    responses={404: {"description": NOT_FOUND}, 409: {"description": "already resolved"}},
+    responses=errors(401, 403, 404, 409, 422, e404=NOT_FOUND, e409="already resolved"),
 )
 async def reprocess(
     quarantine_id: uuid.UUID, request: Request, session: DbSession, principal: QuarantineStaff
@@ -186,6 +195,7 @@ async def reprocess(
     "/quarantine/{quarantine_id}/discard",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Close a quarantined message without accepting it (kept, with who and why)",
+    responses=errors(401, 403, 404, 409, 422, e404=NOT_FOUND, e409="already resolved"),
 )
 async def discard(
     quarantine_id: uuid.UUID, body: DiscardRequest, session: DbSession, principal: QuarantineStaff
@@ -199,7 +209,11 @@ async def discard(
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
 
 
-@router.get("/municipalities", summary="Customer municipalities intake accepts applications for")
+@router.get(
+    "/municipalities",
+    summary="Customer municipalities intake accepts applications for",
+    responses=errors(401, 403),
+)
 async def known_municipalities(
     session: DbSession, principal: MunicipalityReader
 ) -> list[Municipality]:

@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import StreamingResponse
 
+from contracts.api.common import errors
 from intake.imports import reader, report, repository, service
 from intake.imports.models import ReExaminationImport
 from intake.imports.schemas import ImportDetail, ImportSummary, Outcome, ReportRow
@@ -73,12 +74,17 @@ def _unprocessable(message: str) -> HTTPException:
     status_code=status.HTTP_202_ACCEPTED,
     response_model=ImportSummary,
     openapi_extra=_UPLOAD_FORM,
-    responses={
-        404: {"description": MUNICIPALITY_NOT_FOUND},
-        413: {"description": "file too large"},
-        415: {"description": "not a CSV or XLSX file (e.g. a PDF renamed .xlsx)"},
-        422: {"description": "empty, no rows, missing columns, bad form fields"},
-    },
+    responses=errors(
+        401,
+        403,
+        404,
+        413,
+        415,
+        422,
+        e404=MUNICIPALITY_NOT_FOUND,
+        e415="not a CSV or XLSX file (e.g. a PDF renamed .xlsx)",
+        e422="empty, no rows, missing columns, bad form fields",
+    ),
     summary="Upload a re-examination file; rows are processed in the background, resumably",
 )
 async def upload_re_examinations(request: Request, principal: Importer) -> ImportSummary:
@@ -130,7 +136,7 @@ async def _visible_import(
 @router.get(
     "/imports/{import_id}",
     response_model=ImportDetail,
-    responses={404: {"description": NOT_FOUND}},
+    responses=errors(400, 401, 403, 404, 422, e404=NOT_FOUND),
     summary="An import's status and counts, with one page of its per-row report",
 )
 async def get_import(
@@ -164,7 +170,7 @@ async def get_import(
     response_class=StreamingResponse,
     responses={
         200: {"content": {"text/csv": {}}, "description": "line;outcome;reason, UTF-8 with BOM"},
-        404: {"description": NOT_FOUND},
+        **errors(401, 403, 404, 422, e404=NOT_FOUND),
     },
     summary="The per-row report as a CSV file for Excel",
 )
