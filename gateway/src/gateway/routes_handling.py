@@ -36,7 +36,7 @@ MemoWriter = Annotated[Principal, Depends(require(Permission.MEMOS_WRITE))]
 
 MAX_BODY_BYTES = 64 * 1024
 _REFUSED = errors(403, 404, 422)
-_BODY = errors(413)
+_BODY = errors(400, 413, e400="the body is not JSON (or not UTF-8)")
 _CONFLICT = errors(
     409,
     e409="The case's status does not allow this, e.g. 'Een aanvraag met "

@@ -133,7 +133,8 @@ class LocalSystem:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
 
-    def wait_ready(self, *services: str, seconds: float = 60.0) -> None:
+    def wait_ready(self, *services: str, seconds: float = 180.0) -> None:
+        """Until every (given) process answers ready; generous, for a busy 2-core machine."""
         deadline = time.monotonic() + seconds
         for service in services or tuple(self.processes):
             while True:

@@ -45,6 +45,7 @@ MEMOS_VIEWED = "case.memos_viewed"
 
 
 _ERRORS = errors(401, 403, 404, 422)
+_BODY = errors(400, e400="the body is not JSON (or not UTF-8)")
 _CONFLICT = errors(
     409,
     e409="The case's status does not allow this, e.g. 'Een aanvraag met status Ontvangen "
@@ -131,7 +132,7 @@ def _memos(rows: Sequence[CaseMemo]) -> list[Memo]:
     "/cases/{case_id}/transitions",
     response_model=CaseHandling,
     summary="Move a case to another status (the workflow decides what is allowed, and by whom)",
-    responses={**_ERRORS, **_CONFLICT},
+    responses={**_ERRORS, **_BODY, **_CONFLICT},
 )
 async def transition(
     request: Request,
@@ -153,6 +154,7 @@ async def transition(
     "Netherlands) the hold is lifted automatically.",
     responses={
         **_ERRORS,
+        **_BODY,
         **_CONFLICT,
     },
 )
@@ -220,7 +222,7 @@ async def get_history(
     "/cases/{case_id}/assignee",
     response_model=CaseHandling,
     summary="Assign a case to a staff member (`me` for yourself), or to nobody (null)",
-    responses=_ERRORS,
+    responses={**_ERRORS, **_BODY},
 )
 async def put_assignee(
     request: Request,
@@ -259,7 +261,7 @@ async def list_memos(
     response_model=Memo,
     status_code=status.HTTP_201_CREATED,
     summary="Add a memo, or a correction of an earlier memo (memos are never changed)",
-    responses=_ERRORS,
+    responses={**_ERRORS, **_BODY},
 )
 async def add_memo(
     case_id: uuid.UUID, body: MemoRequest, principal: MemoWriter, session: DbSession

@@ -195,7 +195,7 @@ async def reprocess(
     "/quarantine/{quarantine_id}/discard",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Close a quarantined message without accepting it (kept, with who and why)",
-    responses=errors(401, 403, 404, 409, 422, e404=NOT_FOUND, e409="already resolved"),
+    responses=errors(400, 401, 403, 404, 409, 422, e404=NOT_FOUND, e409="already resolved"),
 )
 async def discard(
     quarantine_id: uuid.UUID, body: DiscardRequest, session: DbSession, principal: QuarantineStaff
