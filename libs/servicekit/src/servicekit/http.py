@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import structlog
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,6 +46,15 @@ def create_service_app(
         response.headers[CORRELATION_HEADER] = correlation_id
         return response
 
+    @app.exception_handler(405)
+    async def method_not_allowed(request: Request, _: Exception) -> JSONResponse:
+        allowed = allowed_methods(request.app, request.url.path)
+        return JSONResponse(
+            {"detail": "Method Not Allowed"},
+            status_code=405,
+            headers={"Allow": ", ".join(allowed)},
+        )
+
     @app.exception_handler(InvalidCursorError)
     async def invalid_cursor(_: Request, error: InvalidCursorError) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=400)
@@ -75,6 +85,17 @@ def create_service_app(
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return app
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method the app serves at `path` (RFC 9110's `Allow`): Starlette names only the
+    first route that matched the path, not the others at the same path."""
+    methods: set[str] = set()
+    for context in iter_route_contexts(app.routes):
+        pattern = getattr(context, "path_regex", None)
+        if pattern is not None and pattern.match(path):
+            methods |= set(getattr(context, "methods", None) or ())
+    return sorted(methods)
 
 
 def correlation_id_of(request: Request) -> str:
