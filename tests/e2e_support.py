@@ -10,6 +10,8 @@ import httpx
 
 from demodata.system import LocalSystem
 from demodata.website import publish_as_website
+from gateway import apikeys
+from servicekit.db import Database
 from servicekit.testing import eventually as servicekit_eventually
 
 __all__ = ["Readers", "all_cases", "eventually", "overview", "publish_as_website", "queue_depth"]
@@ -17,17 +19,24 @@ __all__ = ["Readers", "all_cases", "eventually", "overview", "publish_as_website
 
 class Readers:
     """Read-only API keys (raadpleger), one per municipality, made on first use: the platform
-    operator's key sees the counts but reads no case file."""
+    operator's key sees the counts but reads no case file. Made in the gateway's database as
+    the admin CLI makes them (a CLI process per key is slow on a busy machine)."""
 
     def __init__(self, system: LocalSystem) -> None:
         self._system = system
         self._keys: dict[str, str] = {}
 
-    def headers(self, municipality: str) -> dict[str, str]:
+    async def headers(self, municipality: str) -> dict[str, str]:
         if municipality not in self._keys:
-            self._keys[municipality] = self._system.admin(
-                "api-key", "create", "--org", municipality, "--role", "raadpleger"
-            ).strip()
+            database = Database(self._system.database_url("gateway"), pool_size=1)
+            try:
+                async with database.transaction() as session:
+                    new, _ = await apikeys.create_key(
+                        session, organisation_id=municipality, role="raadpleger", label="e2e"
+                    )
+            finally:
+                await database.dispose()
+            self._keys[municipality] = new.token
         return {"Authorization": f"Bearer {self._keys[municipality]}"}
 
 
@@ -61,7 +70,7 @@ async def all_cases(
             {"cursor": cursor} if cursor else {}
         )
         response = await api.get(
-            "/api/v1/cases", params=params, headers=readers.headers(municipality)
+            "/api/v1/cases", params=params, headers=await readers.headers(municipality)
         )
         assert response.status_code == 200, response.text
         page = response.json()

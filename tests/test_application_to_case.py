@@ -55,7 +55,9 @@ async def test_contract_examples_become_cases_with_the_right_counts(
     )
     refused = await api.get(f"/api/v1/cases/{case['id']}")
     assert refused.status_code == 403, "the operator reads no case file"
-    detail = (await api.get(f"/api/v1/cases/{case['id']}", headers=readers.headers("0363"))).json()
+    detail = (
+        await api.get(f"/api/v1/cases/{case['id']}", headers=await readers.headers("0363"))
+    ).json()
     assert detail["household"]["partner"]["last_name"] == "El Amrani"
     assert [child["first_name"] for child in detail["household"]["children"]] == ["Noor", "Sami"]
 
@@ -86,7 +88,9 @@ async def test_duplicates_make_one_case_and_a_correction_marks_it(
 
     await eventually(corrected)
     [case] = await all_cases(api, "0344", readers)
-    detail = (await api.get(f"/api/v1/cases/{case['id']}", headers=readers.headers("0344"))).json()
+    detail = (
+        await api.get(f"/api/v1/cases/{case['id']}", headers=await readers.headers("0344"))
+    ).json()
     assert detail["corrected"] is True
     assert [r["revision"] for r in detail["revisions"]] == [1, 2]
     assert (await overview(api, municipality="0344"))["total"] == {
