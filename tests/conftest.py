@@ -10,6 +10,8 @@ import pytest
 
 from demodata.system import LocalSystem
 
+from .e2e_support import Readers
+
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 SEEDED = ("0363", "0599", "0344", "0518", "0014", "0772", "0534", "0553", "0575", "1525")
 
@@ -38,6 +40,11 @@ def system(postgres_server_url: str, amqp_url: str) -> Iterator[LocalSystem]:
 @pytest.fixture(scope="session")
 def operator_key(system: LocalSystem) -> str:
     return system.admin("api-key", "create", "--org", "platform", "--role", "operator").strip()
+
+
+@pytest.fixture(scope="session")
+def readers(system: LocalSystem) -> Readers:
+    return Readers(system)
 
 
 @pytest.fixture

@@ -14,20 +14,22 @@ from contracts.gezondverzekerd import example_bodies
 from demodata import ApplicationFactory
 from demodata.system import LocalSystem
 
-from .e2e_support import all_cases, eventually, overview, publish_as_website, queue_depth
+from .e2e_support import Readers, all_cases, eventually, overview, publish_as_website, queue_depth
 
 pytestmark = pytest.mark.e2e
 
 
 async def test_contract_examples_become_cases_with_the_right_counts(
-    system: LocalSystem, api: httpx.AsyncClient
+    system: LocalSystem, api: httpx.AsyncClient, readers: Readers
 ) -> None:
     examples = example_bodies()
     await publish_as_website(system.amqp_url, list(examples.values()))
 
     async def both_visible() -> bool:
         counts = await overview(api, municipality="0363")
-        return counts["total"]["applications"] == 1 and len(await all_cases(api, "0599")) == 1
+        return (
+            counts["total"]["applications"] == 1 and len(await all_cases(api, "0599", readers)) == 1
+        )
 
     await eventually(both_visible)
     amsterdam = await overview(api, municipality="0363")
@@ -44,20 +46,24 @@ async def test_contract_examples_become_cases_with_the_right_counts(
         "adults": 1,
         "persons": 1,
     }
-    [case] = await all_cases(api, "0363")
+    [case] = await all_cases(api, "0363", readers)
     assert (case["application_number"], case["kind"], case["adults"], case["persons"]) == (
         "GV-2026-0001234",
         "application",
         2,
         4,
     )
-    detail = (await api.get(f"/api/v1/cases/{case['id']}")).json()
+    refused = await api.get(f"/api/v1/cases/{case['id']}")
+    assert refused.status_code == 403, "the operator reads no case file"
+    detail = (
+        await api.get(f"/api/v1/cases/{case['id']}", headers=await readers.headers("0363"))
+    ).json()
     assert detail["household"]["partner"]["last_name"] == "El Amrani"
     assert [child["first_name"] for child in detail["household"]["children"]] == ["Noor", "Sami"]
 
 
 async def test_duplicates_make_one_case_and_a_correction_marks_it(
-    system: LocalSystem, api: httpx.AsyncClient
+    system: LocalSystem, api: httpx.AsyncClient, readers: Readers
 ) -> None:
     factory = ApplicationFactory(seed=11, number_offset=5_000_000)
     original = factory.application("0344", city="Utrecht")
@@ -81,8 +87,10 @@ async def test_duplicates_make_one_case_and_a_correction_marks_it(
         return (await overview(api, municipality="0344"))["total"]["persons"] == 2
 
     await eventually(corrected)
-    [case] = await all_cases(api, "0344")
-    detail = (await api.get(f"/api/v1/cases/{case['id']}")).json()
+    [case] = await all_cases(api, "0344", readers)
+    detail = (
+        await api.get(f"/api/v1/cases/{case['id']}", headers=await readers.headers("0344"))
+    ).json()
     assert detail["corrected"] is True
     assert [r["revision"] for r in detail["revisions"]] == [1, 2]
     assert (await overview(api, municipality="0344"))["total"] == {

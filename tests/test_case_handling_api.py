@@ -35,11 +35,15 @@ async def test_a_case_is_handled_exported_and_its_access_logged_through_the_api(
     auditor, outsider = key(system, EINDHOVEN, "auditor"), key(system, "0599", "beslisser")
 
     async def opened() -> bool:
-        found = await api.get("/api/v1/cases", params={"municipality": EINDHOVEN, "q": number})
+        found = await api.get(
+            "/api/v1/cases", params={"municipality": EINDHOVEN, "q": number}, headers=handler
+        )
         return len(found.json()["items"]) == 1
 
     await eventually(opened)
-    found = await api.get("/api/v1/cases", params={"municipality": EINDHOVEN, "q": number})
+    found = await api.get(
+        "/api/v1/cases", params={"municipality": EINDHOVEN, "q": number}, headers=handler
+    )
     case = f"/api/v1/cases/{found.json()['items'][0]['id']}"
 
     viewed = await api.get(case, headers=handler)

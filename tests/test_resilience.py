@@ -11,7 +11,7 @@ import pytest
 from demodata import ApplicationFactory
 from demodata.system import LocalSystem
 
-from .e2e_support import all_cases, eventually, overview, publish_as_website, queue_depth
+from .e2e_support import Readers, all_cases, eventually, overview, publish_as_website, queue_depth
 
 pytestmark = pytest.mark.e2e
 
@@ -28,7 +28,9 @@ def expected_totals(bodies: list[bytes]) -> dict[str, int]:
     return {"applications": len(bodies), "adults": adults, "persons": persons}
 
 
-async def test_intake_killed_mid_stream(system: LocalSystem, api: httpx.AsyncClient) -> None:
+async def test_intake_killed_mid_stream(
+    system: LocalSystem, api: httpx.AsyncClient, readers: Readers
+) -> None:
     factory = ApplicationFactory(seed=21, number_offset=8_000_000)
     bodies = [factory.body("0772", city="Eindhoven") for _ in range(400)]
     publishing = asyncio.create_task(publish_as_website(system.amqp_url, bodies))
@@ -47,7 +49,7 @@ async def test_intake_killed_mid_stream(system: LocalSystem, api: httpx.AsyncCli
 
     await eventually(all_there, seconds=60)
     assert (await overview(api, municipality="0772"))["total"] == expected_totals(bodies)
-    numbers = [case["application_number"] for case in await all_cases(api, "0772")]
+    numbers = [case["application_number"] for case in await all_cases(api, "0772", readers)]
     assert len(numbers) == len(set(numbers)) == len(bodies)
     assert await queue_depth(system.amqp_url, "intake.parking") == 0
 

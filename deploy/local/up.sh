@@ -74,7 +74,9 @@ cat <<BANNER
 
   Try:
     curl -H "Authorization: Bearer ${isd_key}" "http://127.0.0.1:${GATEWAY_PORT}/api/v1/overview?isd=isd-bollenstreek"
-    curl -H "Authorization: Bearer ${operator_key}" "http://127.0.0.1:${GATEWAY_PORT}/api/v1/cases?municipality=0363&limit=5"
+    curl -H "Authorization: Bearer ${isd_key}" "http://127.0.0.1:${GATEWAY_PORT}/api/v1/cases?municipality=0534&limit=5"
+    curl -H "Authorization: Bearer ${operator_key}" "http://127.0.0.1:${GATEWAY_PORT}/api/v1/quarantine"
+  (the operator sees counts and the quarantine, never a case file)
 
   Documents: uploads go to the local S3 endpoint (moto_server, in memory) at http://127.0.0.1:9000;
     a resident's upload page is /inwoner/upload/<token> (POST /api/v1/cases/<id>/upload-links makes one).

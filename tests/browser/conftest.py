@@ -23,7 +23,7 @@ from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from demodata.applications import ApplicationFactory
 from demodata.system import ROOT, LocalSystem
-from tests.e2e_support import all_cases, eventually, overview, publish_as_website
+from tests.e2e_support import Readers, all_cases, eventually, overview, publish_as_website
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -113,7 +113,10 @@ def _applications() -> dict[str, list[dict[str, Any]]]:
 
 @pytest.fixture(scope="session")
 async def seeded(
-    system: LocalSystem, operator_key: str, tmp_path_factory: pytest.TempPathFactory
+    system: LocalSystem,
+    operator_key: str,
+    readers: Readers,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Seeded:
     organisations = {
         "municipalities": [{"code": code, "name": name} for code, name in MUNICIPALITIES.items()],
@@ -145,7 +148,7 @@ async def seeded(
         case_ids = {
             case["application_number"]: case["id"]
             for code in MUNICIPALITIES
-            for case in await all_cases(api, code)
+            for case in await all_cases(api, code, readers)
         }
     return Seeded(bodies=bodies, case_ids=case_ids)
 

@@ -23,7 +23,7 @@ from gateway.ui import accounts
 from gateway.ui import repository as user_repository
 from gateway.ui.settings import UiSettings
 from gateway.ui.totp import SecretBox
-from servicekit.auth import ROLES
+from servicekit.auth import STAFF_ROLES
 from servicekit.db import Database
 from servicekit.logs import new_correlation_id
 
@@ -209,7 +209,7 @@ def _user_commands(groups: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     create = users.add_parser("create", help="create a user; prints a one-time initial password")
     create.add_argument("--org", required=True, help="CBS code, ISD id or 'platform'")
-    create.add_argument("--role", required=True, help=f"one of: {', '.join(ROLES)}")
+    create.add_argument("--role", required=True, help=f"one of: {', '.join(STAFF_ROLES)}")
     create.add_argument("--username", required=True, help="e.g. j.jansen@amsterdam")
     create.add_argument("--name", help="display name")
     create.add_argument("--password", help="instead of a generated one (must pass the policy)")
@@ -234,7 +234,7 @@ def _user_commands(groups: argparse._SubParsersAction[argparse.ArgumentParser]) 
         command.set_defaults(run=run)
     role = users.add_parser("set-role", help="change a user's role (ends the sessions)")
     role.add_argument("username")
-    role.add_argument("role", help=f"one of: {', '.join(ROLES)}")
+    role.add_argument("role", help=f"one of: {', '.join(STAFF_ROLES)}")
     role.set_defaults(run=_set_role)
     users.add_parser("list", help="list users (never secrets)").set_defaults(run=_list_users)
 
@@ -268,7 +268,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     create = keys.add_parser("create", help="create a key and print it (only once)")
     create.add_argument("--org", required=True, help="CBS code, ISD id or 'platform'")
-    create.add_argument("--role", required=True, help=f"one of: {', '.join(ROLES)}")
+    create.add_argument("--role", required=True, help=f"one of: {', '.join(STAFF_ROLES)}")
     create.add_argument("--label", help="what the key is for, e.g. the system that uses it")
     create.set_defaults(run=_create_key)
     revoke = keys.add_parser("revoke", help="revoke a key (it stops working at once)")

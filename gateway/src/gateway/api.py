@@ -9,32 +9,22 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
 
+from contracts.api.cases import CaseDetail, CasePage, Overview
+from contracts.api.common import errors
+from contracts.api.intake import IntakeResult, QuarantinePage, QuarantineResult, ReprocessResult
 from gateway import scope
 from gateway.passthrough import content_type, pass_on, read_body
 from gateway.proxy import Downstream
-from gateway.schemas import (
-    CASE_EXAMPLE,
-    PROBLEMS,
-    QUARANTINE_EXAMPLE,
-    Overview,
-    Page,
-    Problem,
-    application_request_schema,
-    json_response,
-)
-from gateway.security import Authenticated, require_roles
+from gateway.schemas import PROBLEMS, application_request_schema
+from gateway.security import require
 from gateway.settings import GatewaySettings
-from servicekit.auth import Principal
+from servicekit.auth import Permission, Principal, public, system_principal
 from servicekit.http import correlation_id_of
 from servicekit.runtime import ServiceRuntime
 
-WEBSITE = Principal(
-    subject="gezondverzekerd-website",
-    organisation="platform",
-    role="operator",
-    all_municipalities=True,
-    purpose="intake",
-)
+WEBSITE = system_principal("gateway", purpose="intake")
+"""Who hands the website's signed application to intake: the gateway itself (role `system`,
+the only role that may submit applications)."""
 _NOT_FOUND = "gemeente of ISD niet gevonden (of niet binnen uw organisatie)"
 
 
@@ -55,9 +45,9 @@ def _downstreams(request: Request) -> Downstreams:
 
 
 Services = Annotated[Downstreams, Depends(_downstreams)]
-QuarantineManager = Annotated[
-    Principal, Depends(require_roles("functioneel_beheerder", "operator"))
-]
+QuarantineManager = Annotated[Principal, Depends(require(Permission.QUARANTINE_MANAGE))]
+OverviewReader = Annotated[Principal, Depends(require(Permission.OVERVIEW_READ))]
+Reader = Annotated[Principal, Depends(require(Permission.CASES_READ))]
 MunicipalityCode = Annotated[
     str | None, Query(pattern=r"^[0-9]{4}$", description="CBS code, e.g. `0363`")
 ]
@@ -75,14 +65,13 @@ MunicipalityCode = Annotated[
     response_model=None,
     responses={
         200: {"model": Overview, "description": "counts: applications, adults, persons"},
-        404: {"model": Problem, "description": "not found, or not within your organisation"},
-        422: {"model": Problem, "description": "not exactly one of municipality or isd"},
+        **errors(403, 404, 422),
         **PROBLEMS,
     },
 )
 async def overview(
     request: Request,
-    principal: Authenticated,
+    principal: OverviewReader,
     services: Services,
     municipality: MunicipalityCode = None,
     isd: Annotated[str | None, Query(description="ISD id, e.g. `isd-bollenstreek`")] = None,
@@ -121,22 +110,14 @@ async def overview(
     ),
     response_model=None,
     responses={
-        200: {
-            "model": Page,
-            "content": {
-                "application/json": {
-                    "example": {"items": [CASE_EXAMPLE], "next_cursor": "eyJzIjoiMjAy.dk3Zg"}
-                }
-            },
-        },
-        400: {"model": Problem, "description": "the cursor is not valid"},
-        404: {"model": Problem, "description": "municipality not within your organisation"},
+        200: {"model": CasePage, "description": "one page of cases"},
+        **errors(400, 403, 404, 422),
         **PROBLEMS,
     },
 )
 async def list_cases(
     request: Request,
-    principal: Authenticated,
+    principal: Reader,
     services: Services,
     municipality: Annotated[
         list[str] | None, Query(description="CBS code(s); repeat for several")
@@ -157,13 +138,13 @@ async def list_cases(
     summary="One case",
     response_model=None,
     responses={
-        200: json_response("the case", CASE_EXAMPLE),
-        404: {"model": Problem, "description": "no such case within your organisation"},
+        200: {"model": CaseDetail, "description": "the case"},
+        **errors(403, 404, 422),
         **PROBLEMS,
     },
 )
 async def get_case(
-    request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
+    request: Request, principal: Reader, services: Services, case_id: uuid.UUID
 ) -> Response:
     return await pass_on(request, services.cases, principal, path=f"/cases/{case_id}")
 
@@ -175,15 +156,8 @@ async def get_case(
     description="For the roles `functioneel_beheerder` and `operator`.",
     response_model=None,
     responses={
-        200: {
-            "model": Page,
-            "content": {
-                "application/json": {
-                    "example": {"items": [QUARANTINE_EXAMPLE], "next_cursor": None}
-                }
-            },
-        },
-        403: {"model": Problem, "description": "your role does not allow this"},
+        200: {"model": QuarantinePage, "description": "one page, newest first"},
+        **errors(400, 403, 422),
         **PROBLEMS,
     },
 )
@@ -204,9 +178,8 @@ async def list_quarantine(
     description="For the roles `functioneel_beheerder` and `operator`.",
     response_model=None,
     responses={
-        200: json_response("the outcome of processing it again", {"status": "processed"}),
-        403: {"model": Problem, "description": "your role does not allow this"},
-        404: {"model": Problem, "description": "no such quarantined application"},
+        200: {"model": ReprocessResult, "description": "what became of it this time"},
+        **errors(403, 404, 409, 413, 422, e409="it was reprocessed or discarded already"),
         **PROBLEMS,
     },
 )
@@ -237,6 +210,7 @@ async def reprocess_quarantined(
         "`application.submitted` v1 schema and is passed on byte for byte."
     ),
     response_model=None,
+    dependencies=[Depends(public("the website signs the body (HMAC); intake checks it"))],
     openapi_extra={
         "parameters": [
             {
@@ -252,13 +226,14 @@ async def reprocess_quarantined(
             "content": {"application/json": {"schema": application_request_schema()}},
         },
     },
+    status_code=status.HTTP_202_ACCEPTED,
     responses={
-        202: json_response("accepted", {"event_id": "5f1c0a52-3d1e-4f7b-9a8e-2c6d4b1e9f03"}),
-        401: {"model": Problem, "description": "signature missing or wrong"},
-        413: {"model": Problem, "description": "body too large"},
-        422: {"model": Problem, "description": "body does not follow the schema"},
-        503: PROBLEMS[503],
-        504: PROBLEMS[504],
+        202: {"model": IntakeResult, "description": "accepted, a correction, or a duplicate"},
+        **errors(401, 413, 503, 504, e401="signature missing or wrong"),
+        422: {
+            "model": QuarantineResult,
+            "description": "rejected, with the reason, and kept in quarantine for staff",
+        },
     },
 )
 async def submit_application(request: Request, services: Services) -> Response:

@@ -21,7 +21,7 @@ from gateway.errors import InvalidInputError
 from gateway.models import ApiKey
 from gateway.organisations import find_organisation
 from gateway.scope import principal_for
-from servicekit.auth import ISSUABLE_ROLES, Principal, Role
+from servicekit.auth import STAFF_ROLES, Principal, Role
 
 PREFIX = "bo"
 KEY_ID_LENGTH = 8
@@ -60,16 +60,22 @@ def secret_matches(secret: str, stored_sha256: str) -> bool:
 
 
 def validate_role(role: str, *, organisation_kind: str) -> Role:
-    if role not in ISSUABLE_ROLES:
+    """The role an API key or a staff account may be given (the CLI and the UI both ask here).
+
+    `system` is never given: it is how a service acts for itself, not a person or a key."""
+    if role == Role.SYSTEM:
         raise InvalidInputError(
-            f"unknown role {role!r}; choose one of: {', '.join(ISSUABLE_ROLES)}"
+            "role 'system' is for the services themselves and is never given to an API key "
+            f"or a user; choose one of: {', '.join(STAFF_ROLES)}"
         )
-    if (role == "operator") != (organisation_kind == "platform"):
+    if role not in STAFF_ROLES:
+        raise InvalidInputError(f"unknown role {role!r}; choose one of: {', '.join(STAFF_ROLES)}")
+    if (role == Role.OPERATOR) != (organisation_kind == "platform"):
         raise InvalidInputError(
             "role 'operator' is only for the organisation 'platform', "
             "and 'platform' keys may only have the role 'operator'"
         )
-    return role
+    return Role(role)
 
 
 async def create_key(

@@ -9,8 +9,10 @@ writes them at run time) and its search runs in a blob: worker; Swagger UI needs
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.templating import Jinja2Templates
+
+from servicekit.auth import public
 
 _CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'{styles}; img-src 'self' data:; "
@@ -45,7 +47,10 @@ async def _redoc(request: Request) -> Response:
     return _page(request, "api_redoc.html", csp=REDOC_CSP)
 
 
+_OPEN = [Depends(public("documentation of the public API; no data, off in production"))]
+
+
 def install(app: FastAPI) -> None:
     """Add `/docs` and `/redoc` (after the UI, whose template environment they use)."""
-    app.add_api_route("/docs", _swagger_ui, include_in_schema=False)
-    app.add_api_route("/redoc", _redoc, include_in_schema=False)
+    app.add_api_route("/docs", _swagger_ui, include_in_schema=False, dependencies=_OPEN)
+    app.add_api_route("/redoc", _redoc, include_in_schema=False, dependencies=_OPEN)

@@ -14,35 +14,18 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
 
+from contracts.api.common import errors
+from contracts.api.intake import ImportDetail, ImportSummary
 from gateway.api import Services
 from gateway.passthrough import pass_on
-from gateway.schemas import PROBLEMS, Problem, json_response
-from gateway.security import require_roles
+from gateway.schemas import PROBLEMS
+from gateway.security import require
 from gateway.settings import GatewaySettings
-from servicekit.auth import Principal
+from servicekit.auth import Permission, Principal
 
 router = APIRouter(prefix="/api/v1", tags=["re-examination import"])
-Importer = Annotated[
-    Principal,
-    Depends(require_roles("behandelaar", "beslisser", "functioneel_beheerder", "operator")),
-]
-_SUMMARY_EXAMPLE = {
-    "import_id": "0b0f4d4e-5b8a-4a47-9d53-3f6f2d6a9c11",
-    "status": "processing",
-    "municipality_code": "0363",
-    "campaign": "Heronderzoek 2027",
-    "filename": "heronderzoek-2027.xlsx",
-    "file_type": "xlsx",
-    "rows_total": 0,
-    "rows_imported": 0,
-    "rows_rejected": 0,
-    "rows_duplicate": 0,
-    "last_line": 1,
-    "created_at": "2027-01-10T09:00:00Z",
-    "finished_at": None,
-    "error": None,
-}
-_NOT_FOUND = {"model": Problem, "description": "no such import within your organisation"}
+Importer = Annotated[Principal, Depends(require(Permission.IMPORTS_CREATE))]
+_NOT_FOUND = "no such import within your organisation"
 
 
 class _TooLargeError(Exception):
@@ -93,12 +76,19 @@ async def _limited(request: Request, limit: int) -> AsyncIterator[bytes]:
             },
         }
     },
+    status_code=status.HTTP_202_ACCEPTED,
     responses={
-        202: json_response("accepted; processing", _SUMMARY_EXAMPLE),
-        404: {"model": Problem, "description": "municipality not within your organisation"},
-        413: {"model": Problem, "description": "file too large"},
-        415: {"model": Problem, "description": "not an XLSX or CSV file"},
-        422: {"model": Problem, "description": "empty, no rows, or missing columns"},
+        202: {"model": ImportSummary, "description": "accepted; processing"},
+        **errors(
+            403,
+            404,
+            413,
+            415,
+            422,
+            e404="municipality not within your organisation",
+            e415="not an XLSX or CSV file",
+            e422="empty, no rows, missing columns, or bad form fields",
+        ),
         **PROBLEMS,
     },
 )
@@ -134,16 +124,8 @@ async def upload_re_examinations(
     summary="An import's status, counts and per-row report (paged; `outcome` filters)",
     response_model=None,
     responses={
-        200: json_response(
-            "the import",
-            {
-                **_SUMMARY_EXAMPLE,
-                "status": "completed",
-                "rows": [{"line": 4, "outcome": "rejected", "reason": "bsn: geen geldig BSN"}],
-                "next_cursor": None,
-            },
-        ),
-        404: _NOT_FOUND,
+        200: {"model": ImportDetail, "description": "the import and one page of its report"},
+        **errors(400, 403, 404, 422, e404=_NOT_FOUND),
         **PROBLEMS,
     },
 )
@@ -157,7 +139,11 @@ async def get_import(
     "/imports/{import_id}/report.csv",
     summary="The per-row report as CSV (`;`, UTF-8 with BOM) for Excel",
     response_model=None,
-    responses={200: {"content": {"text/csv": {}}}, 404: _NOT_FOUND, **PROBLEMS},
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "line;outcome;reason"},
+        **errors(403, 404, 422, e404=_NOT_FOUND),
+        **PROBLEMS,
+    },
 )
 async def get_import_report(
     request: Request, principal: Importer, services: Services, import_id: uuid.UUID

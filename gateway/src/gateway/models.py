@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from servicekit.auth import ISSUABLE_ROLES
+from servicekit.auth import STAFF_ROLES
 
 PLATFORM = "platform"
-_ROLE_LIST = ", ".join(f"'{role}'" for role in ISSUABLE_ROLES)
+_ROLE_LIST = ", ".join(f"'{role}'" for role in STAFF_ROLES)
 
 
 class Base(DeclarativeBase):

@@ -1,141 +1,51 @@
 """The public API of case handling (`/api/v1/cases/{id}/...`), forwarded to the cases service.
 
-The cases service checks the role, the municipality scope and the workflow itself; the gateway
-authenticates, passes the body on unchanged and answers with what the service answered. The
-models below document the bodies; they are not enforced here, so the rules live in one place.
+The bodies and answers are the cases service's own models (`contracts.api.cases`, one source):
+the gateway documents them and checks a body against them before it forwards the body as it
+came; the cases service checks the role, the municipality scope and the workflow itself.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response, status
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
+from contracts.api.cases import (
+    AssigneeRequest,
+    CaseHandling,
+    HistoryEntry,
+    HoldRequest,
+    Memo,
+    MemoRequest,
+    Reason,
+    TransitionRequest,
+)
+from contracts.api.common import errors
 from gateway.api import Services
 from gateway.passthrough import content_type, pass_on, read_body
-from gateway.schemas import PROBLEMS, Problem, json_response
-from gateway.security import Authenticated
+from gateway.schemas import PROBLEMS
+from gateway.security import require
+from servicekit.auth import Permission, Principal
 
 router = APIRouter(prefix="/api/v1", tags=["case handling"])
+Reader = Annotated[Principal, Depends(require(Permission.CASES_READ))]
+Handler = Annotated[Principal, Depends(require(Permission.CASES_HANDLE))]
+MemoWriter = Annotated[Principal, Depends(require(Permission.MEMOS_WRITE))]
 
 MAX_BODY_BYTES = 64 * 1024
-_CASE_ID = "0f8e2a4c-9d6b-4c1e-8a53-2b7d9e4f1a60"
-_MEMO_ID = "0b7e3c1a-5d2f-4a8e-9c6b-1e2d3f4a5b6c"
-
-
-class TransitionBody(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {"to": "decided_granted", "reason": "Inkomen en vermogen binnen de normen."}
-            ]
-        }
-    )
-
-    to: str = Field(description="the new status, e.g. `awaiting_data`, `decided_granted`")
-    reason: str = Field(min_length=1, max_length=2000, description="why, for the history")
-
-
-class HoldBody(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"reason": "Wacht op loonstroken van de partner", "until": "2026-12-15"}]
-        }
-    )
-
-    reason: str = Field(min_length=1, max_length=2000)
-    until: date | None = Field(None, description="last day on hold; lifted automatically after it")
-
-
-class AssigneeBody(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"assignee": "me"}]})
-
-    assignee: str | None = Field(description="a staff member's id, `me`, or null for nobody")
-
-
-class MemoBody(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {"text": "Aanvrager belde: loonstroken volgen per post.", "corrects": None}
-            ]
-        }
-    )
-
-    text: str = Field(min_length=1, max_length=5000)
-    corrects: uuid.UUID | None = Field(None, description="the memo this one corrects")
-
-
-HANDLING_EXAMPLE: dict[str, Any] = {
-    "id": _CASE_ID,
-    "application_number": "GV-2025-000123",
-    "kind": "application",
-    "status": "decided_granted",
-    "municipality_code": "0363",
-    "adults": 2,
-    "persons": 4,
-    "submitted_at": "2025-01-06T09:12:44Z",
-    "status_changed_at": "2025-01-20T14:02:10Z",
-    "assigned_to": "staff-1",
-    "campaign": None,
-    "decision": "granted",
-    "hold": None,
-    "seconds_on_hold": 86400,
-    "handling_seconds": 1140000,
-    "handling_ended_at": "2025-01-20T14:02:10Z",
-    "allowed_transitions": ["closed"],
-}
-MEMO_EXAMPLE: dict[str, Any] = {
-    "id": _MEMO_ID,
-    "created_at": "2025-01-07T10:04:00Z",
-    "author": "staff-1",
-    "organisation": "gemeente-amsterdam",
-    "text": "Aanvrager belde: loonstroken volgen per post.",
-    "corrects": None,
-    "corrected_by": [],
-}
-HISTORY_EXAMPLE: dict[str, Any] = {
-    "occurred_at": "2025-01-20T14:02:10Z",
-    "action": "decided",
-    "actor": "staff-2",
-    "from_status": "advice_ready",
-    "to_status": "decided_granted",
-    "reason": "Inkomen en vermogen binnen de normen.",
-    "details": {},
-}
-
-_HANDLING_STATE = json_response("the case's handling state", HANDLING_EXAMPLE)
-_REFUSED: dict[int | str, dict[str, Any]] = {
-    403: {"model": Problem, "description": "your role may not do this (Dutch message)"},
-    404: {"model": Problem, "description": "no such case within your organisation"},
-}
-_CONFLICT: dict[int | str, dict[str, Any]] = {
-    409: {
-        "model": Problem,
-        "description": "the case's status does not allow this, e.g. "
-        "'Een aanvraag met status Ontvangen kan niet direct worden toegekend.'",
-    }
-}
-_INVALID: dict[int | str, dict[str, Any]] = {
-    422: {"model": Problem, "description": "the body is not valid"}
-}
-
-
-def _body_of(model: type[BaseModel]) -> dict[str, Any]:
-    """Document a JSON request body that is forwarded as is."""
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": model.model_json_schema()}},
-        }
-    }
+_REFUSED = errors(403, 404, 422)
+_BODY = errors(400, 413, e400="the body is not JSON (or not UTF-8)")
+_CONFLICT = errors(
+    409,
+    e409="The case's status does not allow this, e.g. 'Een aanvraag met "
+    "status Ontvangen kan niet direct worden toegekend.'",
+)
 
 
 async def _forward(
-    request: Request, services: Services, principal: Authenticated, method: str, path: str
+    request: Request, services: Services, principal: Principal, method: str, path: str
 ) -> Response:
     """Pass the request on to the cases service, with its body when it has one."""
     if method not in {"POST", "PUT"}:
@@ -151,17 +61,26 @@ async def _forward(
     )
 
 
+_STATE: dict[int | str, dict[str, Any]] = {
+    200: {"model": CaseHandling, "description": "the case's handling state"}
+}
+
+
 @router.post(
     "/cases/{case_id}/transitions",
     summary="Move a case to another status",
     description="Allowed steps depend on the status and your role; every step is recorded in "
     "the case history with your reason.",
     response_model=None,
-    openapi_extra=_body_of(TransitionBody),
-    responses={200: _HANDLING_STATE, **_REFUSED, **_CONFLICT, **_INVALID, **PROBLEMS},
+    max_body_size=MAX_BODY_BYTES,
+    responses={**_STATE, **_REFUSED, **_BODY, **_CONFLICT, **PROBLEMS},
 )
 async def transition(
-    request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
+    request: Request,
+    principal: Handler,
+    services: Services,
+    case_id: uuid.UUID,
+    body: TransitionRequest,
 ) -> Response:
     return await _forward(request, services, principal, "POST", f"/cases/{case_id}/transitions")
 
@@ -169,24 +88,30 @@ async def transition(
 @router.put(
     "/cases/{case_id}/hold",
     summary="Put a case on hold (in afwachting), or change its hold",
+    description="The handling clock stops while on hold; after `until` (a date in the "
+    "Netherlands) the hold is lifted automatically.",
     response_model=None,
-    openapi_extra=_body_of(HoldBody),
-    responses={200: _HANDLING_STATE, **_REFUSED, **_CONFLICT, **_INVALID, **PROBLEMS},
+    max_body_size=MAX_BODY_BYTES,
+    responses={**_STATE, **_REFUSED, **_BODY, **_CONFLICT, **PROBLEMS},
 )
 async def put_on_hold(
-    request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
+    request: Request, principal: Handler, services: Services, case_id: uuid.UUID, body: HoldRequest
 ) -> Response:
     return await _forward(request, services, principal, "PUT", f"/cases/{case_id}/hold")
 
 
 @router.delete(
     "/cases/{case_id}/hold",
-    summary="Lift a case's hold (optional query parameter `reason`)",
+    summary="Lift a case's hold: back to the status it was put on hold from",
     response_model=None,
-    responses={200: _HANDLING_STATE, **_REFUSED, **_CONFLICT, **PROBLEMS},
+    responses={**_STATE, **_REFUSED, **_CONFLICT, **PROBLEMS},
 )
 async def lift_hold(
-    request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
+    request: Request,
+    principal: Handler,
+    services: Services,
+    case_id: uuid.UUID,
+    reason: Annotated[Reason | None, Query(description="why, for the history")] = None,
 ) -> Response:
     return await _forward(request, services, principal, "DELETE", f"/cases/{case_id}/hold")
 
@@ -195,10 +120,10 @@ async def lift_hold(
     "/cases/{case_id}/memos",
     summary="A case's memos, newest first",
     response_model=None,
-    responses={200: json_response("the memos", [MEMO_EXAMPLE]), **_REFUSED, **PROBLEMS},
+    responses={200: {"model": list[Memo], "description": "the memos"}, **_REFUSED, **PROBLEMS},
 )
 async def list_memos(
-    request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
+    request: Request, principal: Reader, services: Services, case_id: uuid.UUID
 ) -> Response:
     return await _forward(request, services, principal, "GET", f"/cases/{case_id}/memos")
 
@@ -208,16 +133,20 @@ async def list_memos(
     summary="Add a memo, or a correction of an earlier one (memos never change)",
     response_model=None,
     status_code=status.HTTP_201_CREATED,
-    openapi_extra=_body_of(MemoBody),
+    max_body_size=MAX_BODY_BYTES,
     responses={
-        201: json_response("the new memo", MEMO_EXAMPLE),
+        201: {"model": Memo, "description": "the new memo"},
         **_REFUSED,
-        **_INVALID,
+        **_BODY,
         **PROBLEMS,
     },
 )
 async def add_memo(
-    request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
+    request: Request,
+    principal: MemoWriter,
+    services: Services,
+    case_id: uuid.UUID,
+    body: MemoRequest,
 ) -> Response:
     return await _forward(request, services, principal, "POST", f"/cases/{case_id}/memos")
 
@@ -226,11 +155,15 @@ async def add_memo(
     "/cases/{case_id}/assignee",
     summary="Assign a case (`me` for yourself, null for nobody)",
     response_model=None,
-    openapi_extra=_body_of(AssigneeBody),
-    responses={200: _HANDLING_STATE, **_REFUSED, **_INVALID, **PROBLEMS},
+    max_body_size=MAX_BODY_BYTES,
+    responses={**_STATE, **_REFUSED, **_BODY, **PROBLEMS},
 )
 async def put_assignee(
-    request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
+    request: Request,
+    principal: Handler,
+    services: Services,
+    case_id: uuid.UUID,
+    body: AssigneeRequest,
 ) -> Response:
     return await _forward(request, services, principal, "PUT", f"/cases/{case_id}/assignee")
 
@@ -239,10 +172,14 @@ async def put_assignee(
     "/cases/{case_id}/history",
     summary="What happened to a case, by whom and why, oldest first",
     response_model=None,
-    responses={200: json_response("the history", [HISTORY_EXAMPLE]), **_REFUSED, **PROBLEMS},
+    responses={
+        200: {"model": list[HistoryEntry], "description": "the history"},
+        **_REFUSED,
+        **PROBLEMS,
+    },
 )
 async def get_history(
-    request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
+    request: Request, principal: Reader, services: Services, case_id: uuid.UUID
 ) -> Response:
     return await _forward(request, services, principal, "GET", f"/cases/{case_id}/history")
 
@@ -251,9 +188,9 @@ async def get_history(
     "/cases/{case_id}/handling",
     summary="A case's handling state: hold, handling time without time on hold, next steps",
     response_model=None,
-    responses={200: json_response("the handling state", HANDLING_EXAMPLE), **_REFUSED, **PROBLEMS},
+    responses={**_STATE, **_REFUSED, **PROBLEMS},
 )
 async def get_handling(
-    request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
+    request: Request, principal: Reader, services: Services, case_id: uuid.UUID
 ) -> Response:
     return await _forward(request, services, principal, "GET", f"/cases/{case_id}/handling")

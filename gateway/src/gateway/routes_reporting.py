@@ -16,21 +16,24 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response,
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
+from contracts.api.cases import AuditPage
+from contracts.api.common import errors
 from gateway import scope
 from gateway.api import Services
 from gateway.passthrough import pass_on
 from gateway.proxy import Downstream
-from gateway.schemas import PROBLEMS, Page, Problem
-from gateway.security import Authenticated, require_roles
+from gateway.schemas import PROBLEMS
+from gateway.security import require
 from gateway.settings import GatewaySettings
-from servicekit.auth import TOKEN_HEADER, Principal, issue_token
+from servicekit.auth import TOKEN_HEADER, Permission, Principal, issue_token
 from servicekit.http import CORRELATION_HEADER, correlation_id_of
 
 log = structlog.get_logger(__name__)
 
 router = APIRouter(prefix="/api/v1")
 
-Auditor = Annotated[Principal, Depends(require_roles("auditor"))]
+Auditor = Annotated[Principal, Depends(require(Permission.AUDIT_READ))]
+Exporter = Annotated[Principal, Depends(require(Permission.CASES_EXPORT))]
 _NOT_FOUND = "gemeente of ISD niet gevonden (of niet binnen uw organisatie)"
 _STREAMED_HEADERS = ("content-type", "content-disposition", "cache-control", "retry-after")
 _EXPORT_DESCRIPTION = (
@@ -39,9 +42,7 @@ _EXPORT_DESCRIPTION = (
     "functioneel_beheerder. Every export is recorded in the access log."
 )
 _EXPORT_RESPONSES: dict[int | str, dict[str, object]] = {
-    403: {"model": Problem, "description": "your role may not export"},
-    404: {"model": Problem, "description": "municipality not within your organisation"},
-    422: {"model": Problem, "description": "a filter has the wrong form"},
+    **errors(403, 404, 422),
     **PROBLEMS,
 }
 
@@ -149,7 +150,7 @@ Municipalities = Annotated[list[str] | None, Query(description="CBS code(s); rep
 )
 async def export_csv(
     request: Request,
-    principal: Authenticated,
+    principal: Exporter,
     services: Services,
     municipality: Municipalities = None,
 ) -> Response:
@@ -169,7 +170,7 @@ async def export_csv(
 )
 async def export_xlsx(
     request: Request,
-    principal: Authenticated,
+    principal: Exporter,
     services: Services,
     municipality: Municipalities = None,
 ) -> Response:
@@ -186,9 +187,8 @@ async def export_xlsx(
     ),
     response_model=None,
     responses={
-        200: {"model": Page, "description": "entries, newest first"},
-        400: {"model": Problem, "description": "the cursor is not valid"},
-        403: {"model": Problem, "description": "only for the role auditor"},
+        200: {"model": AuditPage, "description": "entries, newest first"},
+        **errors(400, 403, 422),
         **PROBLEMS,
     },
 )

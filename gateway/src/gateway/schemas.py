@@ -1,71 +1,13 @@
-"""Models and examples that document the public API (responses are passed through as is)."""
+"""What documents the public API besides the services' own models (`contracts.api`): the
+website's fixed application schema, and the errors every forwarded route can answer."""
 
 from __future__ import annotations
 
 import copy
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from contracts.api.common import errors
 from contracts.gezondverzekerd import SCHEMA
-
-
-class Problem(BaseModel):
-    detail: str = Field(examples=["API-sleutel ontbreekt, is ongeldig of ingetrokken"])
-
-
-class Counts(BaseModel):
-    applications: int = Field(description="number of cases (applications or re-examinations)")
-    adults: int = Field(description="applicants plus partners")
-    persons: int = Field(description="adults plus children")
-
-
-class CategoryCounts(Counts):
-    category: str = Field(description="status category, e.g. `received` or `advice_ready`")
-
-
-class Overview(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "categories": [
-                        {"category": "received", "applications": 12, "adults": 17, "persons": 31},
-                        {"category": "advice_ready", "applications": 4, "adults": 5, "persons": 9},
-                    ],
-                    "total": {"applications": 16, "adults": 22, "persons": 40},
-                }
-            ]
-        }
-    )
-
-    categories: list[CategoryCounts]
-    total: Counts
-
-
-class Page(BaseModel):
-    """One page of a list; pass `next_cursor` as `cursor` for the next page."""
-
-    items: list[dict[str, Any]]
-    next_cursor: str | None = None
-
-
-CASE_EXAMPLE: dict[str, Any] = {
-    "id": "0f8e2a4c-9d6b-4c1e-8a53-2b7d9e4f1a60",
-    "kind": "application",
-    "application_number": "GV-2025-000123",
-    "municipality_code": "0363",
-    "status": "received",
-    "adults": 2,
-    "persons": 4,
-    "submitted_at": "2025-01-06T09:12:44Z",
-}
-
-QUARANTINE_EXAMPLE: dict[str, Any] = {
-    "id": "7c1d3b9e-4f2a-4e8b-9a61-3d5c8e2f7b14",
-    "reason": "municipality 9999 is not a customer",
-    "received_at": "2025-01-06T09:12:44Z",
-}
 
 
 def _inline_refs(node: Any, definitions: dict[str, Any]) -> Any:
@@ -90,11 +32,10 @@ def application_request_schema() -> dict[str, Any]:
 
 
 def json_response(description: str, example: Any) -> dict[str, Any]:
+    """A documented JSON answer with an example (for routes that pass a service's body on)."""
     return {"description": description, "content": {"application/json": {"example": example}}}
 
 
-PROBLEMS: dict[int | str, dict[str, Any]] = {
-    401: {"model": Problem, "description": "API key missing, invalid or revoked"},
-    503: {"model": Problem, "description": "the backend service is not reachable"},
-    504: {"model": Problem, "description": "the backend service did not answer in time"},
-}
+PROBLEMS: dict[int | str, dict[str, Any]] = errors(401, 503, 504)
+"""What any forwarded route may answer besides its own: no valid API key, or the service
+behind is not reachable or too slow."""

@@ -12,8 +12,9 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from contracts.permissions import allows
 from gateway import apikeys
-from servicekit.auth import Principal, Role
+from servicekit.auth import Permission, Principal, forbidden, mark
 from servicekit.runtime import ServiceRuntime
 
 _bearer = HTTPBearer(
@@ -49,12 +50,15 @@ async def _authenticated(
 Authenticated = Annotated[Principal, Depends(_authenticated)]
 
 
-def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
-    """A dependency that admits only the given roles (403 for the others)."""
+def require(permission: Permission) -> Callable[[Principal], Principal]:
+    """The public API's declaration of a route's permission: the API key's role must hold it
+    (403 otherwise, before anything is forwarded); the service behind checks it again."""
 
     def check(principal: Authenticated) -> Principal:
-        if principal.role not in roles:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "uw rol staat dit niet toe")
+        if not allows(principal.role, permission):
+            raise forbidden(principal.role, permission)
         return principal
 
+    check.__name__ = f"api_key_{permission.value.replace('.', '_')}"
+    mark(check, permission)
     return check

@@ -89,6 +89,8 @@ async def test_a_rename_publishes_and_a_repeat_does_not(
         (["api-key", "create", "--org", "isd-nowhere", "--role", "behandelaar"], "unknown ISD"),
         (["api-key", "create", "--org", "0363", "--role", "admin"], "unknown role 'admin'"),
         (["api-key", "create", "--org", "0363", "--role", "operator"], "only for the organisation"),
+        (["api-key", "create", "--org", "platform", "--role", "system"], "role 'system' is for"),
+        (["api-key", "create", "--org", "0363", "--role", "system"], "never given to an API key"),
         (
             ["api-key", "create", "--org", "platform", "--role", "behandelaar"],
             "only for the organisation",

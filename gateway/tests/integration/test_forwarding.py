@@ -86,13 +86,13 @@ async def test_a_website_application_is_sent_on_byte_for_byte(
     assert seen["headers"]["x-signature"] == signature
     assert seen["headers"]["content-type"] == "application/json"
     assert seen["principal"] == {
-        "subject": "gezondverzekerd-website",
+        "subject": "service:gateway",
         "organisation": "platform",
-        "role": "operator",
+        "role": "system",
         "municipalities": [],
         "all_municipalities": True,
         "purpose": "intake",
-    }
+    }, "the gateway hands it on as itself: only role system may submit applications"
 
 
 @pytest.mark.parametrize(

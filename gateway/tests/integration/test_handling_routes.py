@@ -4,6 +4,8 @@ test_forwarding.py; the whole flow through the running system: tests/test_case_h
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 
 from .conftest import MakeKey, bearer
@@ -54,6 +56,36 @@ async def test_the_schema_documents_the_handling_routes(client: httpx.AsyncClien
     schema = (await client.get("/openapi.json")).json()
     operation = schema["paths"]["/api/v1/cases/{case_id}/transitions"]["post"]
     body = operation["requestBody"]["content"]["application/json"]["schema"]
+    components = schema["components"]["schemas"]
 
-    assert set(body["properties"]) == {"to", "reason"}
+    assert body == {"$ref": "#/components/schemas/TransitionRequest"}, "the service's own model"
+    request = components["TransitionRequest"]
+    assert set(request["properties"]) == {"to", "reason"}
+    assert request["additionalProperties"] is False
+    assert request["properties"]["to"] == {"$ref": "#/components/schemas/CaseStatus"}
+    assert "decided_granted" in components["CaseStatus"]["enum"]
     assert "409" in operation["responses"]
+    unprocessable = operation["responses"]["422"]["content"]["application/json"]["schema"]
+    assert unprocessable == {"$ref": "#/components/schemas/Unprocessable"}
+    shapes = components["Unprocessable"]["anyOf"]
+    assert {"$ref": "#/components/schemas/ValidationProblems"} in shapes
+    assert {"$ref": "#/components/schemas/Problem"} in shapes
+
+
+async def test_a_body_the_service_would_refuse_is_refused_at_the_gateway_with_its_shape(
+    client: httpx.AsyncClient, make_key: MakeKey
+) -> None:
+    key = await make_key("0363", "behandelaar")
+    url = f"/api/v1/cases/{uuid.uuid4()}/transitions"
+
+    unknown_status = await client.post(url, json={"to": "done", "reason": "x"}, headers=bearer(key))
+    extra = await client.post(
+        url, json={"to": "closed", "reason": "x", "by": "me"}, headers=bearer(key)
+    )
+
+    for answer in (unknown_status, extra):
+        assert answer.status_code == 422
+        detail = answer.json()["detail"]
+        assert isinstance(detail, list), "validation errors are a list, as documented"
+        assert {"loc", "msg", "type"} <= set(detail[0])
+    assert extra.json()["detail"][0]["loc"] == ["body", "by"]

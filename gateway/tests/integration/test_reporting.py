@@ -103,7 +103,7 @@ def _slow_exporter() -> FastAPI:
         return StreamingResponse(
             body(),
             media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="zaken.csv"'},
+            headers={"Content-Disposition": 'attachment; filename="cases.csv"'},
         )
 
     @app.get("/cases")
@@ -148,5 +148,5 @@ async def test_a_long_export_streams_past_the_ordinary_timeout(
         response = await client.get("/api/v1/cases/export.csv", headers=bearer(token))
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
-    assert response.headers["content-disposition"] == 'attachment; filename="zaken.csv"'
+    assert response.headers["content-disposition"] == 'attachment; filename="cases.csv"'
     assert len(response.content) == len(CHUNK) * CHUNKS

@@ -74,6 +74,9 @@ def test_allowed_roles(role: str, kind: str) -> None:
         ("operator", "isd", "only for the organisation 'platform'"),
         ("beslisser", "platform", "only for the organisation 'platform'"),
         ("admin", "municipality", "unknown role"),
+        ("system", "platform", "role 'system' is for the services themselves"),
+        ("system", "municipality", "never given to an API key or a user"),
+        ("system", "isd", "never given to an API key or a user"),
     ],
 )
 def test_refused_roles(role: str, kind: str, message: str) -> None:

@@ -12,18 +12,27 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Request, Response, status
 from fastapi.responses import JSONResponse
 
+from contracts.api.common import Problem
 from contracts.ockto import SIGNATURE_HEADER
 from gateway.api import Services
 from gateway.passthrough import content_type, pass_on, read_body
-from gateway.schemas import PROBLEMS, Problem, json_response
-from gateway.security import Authenticated
+from gateway.schemas import PROBLEMS, json_response
+from gateway.security import require
 from gateway.settings import GatewaySettings
-from servicekit.auth import Principal
+from servicekit.auth import Permission, Principal, public
 
 router = APIRouter(prefix="/api/v1")
+
+_AssessmentPrepare = Annotated[Principal, Depends(require(Permission.ASSESSMENT_PREPARE))]
+_AssessmentRead = Annotated[Principal, Depends(require(Permission.ASSESSMENT_READ))]
+_CasesDecide = Annotated[Principal, Depends(require(Permission.CASES_DECIDE))]
+_DeliveriesMonitor = Annotated[Principal, Depends(require(Permission.DELIVERIES_MONITOR))]
+_FileCheckManage = Annotated[Principal, Depends(require(Permission.FILE_CHECK_MANAGE))]
+_ParametersManage = Annotated[Principal, Depends(require(Permission.PARAMETERS_MANAGE))]
+_ParametersRead = Annotated[Principal, Depends(require(Permission.PARAMETERS_READ))]
 OCKTO = Principal(
     subject="ockto",
     organisation="platform",
@@ -79,7 +88,7 @@ async def _json(request: Request) -> bytes:
     responses={404: _NOT_FOUND, **PROBLEMS},
 )
 async def list_parameters(
-    request: Request, principal: Authenticated, services: Services, code: Code
+    request: Request, principal: _ParametersRead, services: Services, code: Code
 ) -> Response:
     return await pass_on(
         request, services.assessment, principal, path=f"/municipalities/{code}/parameters"
@@ -95,7 +104,7 @@ async def list_parameters(
     responses={403: {"model": Problem}, 404: _NOT_FOUND, 422: _REFUSED, **PROBLEMS},
 )
 async def add_parameters(
-    request: Request, principal: Authenticated, services: Services, code: Code
+    request: Request, principal: _ParametersManage, services: Services, code: Code
 ) -> Response:
     return await pass_on(
         request,
@@ -117,7 +126,7 @@ async def add_parameters(
     responses={404: _NOT_FOUND, **PROBLEMS},
 )
 async def parameter_audit(
-    request: Request, principal: Authenticated, services: Services, code: Code
+    request: Request, principal: _ParametersRead, services: Services, code: Code
 ) -> Response:
     return await pass_on(
         request, services.assessment, principal, path=f"/municipalities/{code}/parameters/audit"
@@ -137,7 +146,7 @@ async def parameter_audit(
     },
 )
 async def get_assessment(
-    request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
+    request: Request, principal: _AssessmentRead, services: Services, case_id: uuid.UUID
 ) -> Response:
     return await pass_on(
         request, services.assessment, principal, path=f"/cases/{case_id}/assessment", query=False
@@ -153,7 +162,7 @@ async def get_assessment(
     responses={404: _NOT_FOUND, 409: {"model": Problem}, **PROBLEMS},
 )
 async def start_data_session(
-    request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
+    request: Request, principal: _AssessmentPrepare, services: Services, case_id: uuid.UUID
 ) -> Response:
     return await pass_on(
         request,
@@ -174,7 +183,7 @@ async def start_data_session(
 )
 async def data_session_qr(
     request: Request,
-    principal: Authenticated,
+    principal: _AssessmentRead,
     services: Services,
     case_id: uuid.UUID,
     session_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{16,64}$")],
@@ -191,7 +200,7 @@ async def data_session_qr(
     responses={404: _NOT_FOUND, 422: _REFUSED, **PROBLEMS},
 )
 async def manual_data(
-    request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
+    request: Request, principal: _AssessmentPrepare, services: Services, case_id: uuid.UUID
 ) -> Response:
     return await pass_on(
         request,
@@ -213,7 +222,7 @@ async def manual_data(
     responses={404: _NOT_FOUND, 409: {"model": Problem}, **PROBLEMS},
 )
 async def recompute_advice(
-    request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
+    request: Request, principal: _AssessmentPrepare, services: Services, case_id: uuid.UUID
 ) -> Response:
     return await pass_on(
         request,
@@ -240,7 +249,7 @@ async def recompute_advice(
     },
 )
 async def decide(
-    request: Request, principal: Authenticated, services: Services, case_id: uuid.UUID
+    request: Request, principal: _CasesDecide, services: Services, case_id: uuid.UUID
 ) -> Response:
     return await pass_on(
         request,
@@ -331,7 +340,7 @@ async def _stream_on(
     },
 )
 async def upload_file_check(
-    request: Request, principal: Authenticated, services: Services, code: Code
+    request: Request, principal: _FileCheckManage, services: Services, code: Code
 ) -> Response:
     limit = _settings(request).max_file_check_body_bytes
     return await _stream_on(
@@ -352,7 +361,7 @@ async def upload_file_check(
     responses={404: _NOT_FOUND, **PROBLEMS},
 )
 async def current_file_check(
-    request: Request, principal: Authenticated, services: Services, code: Code
+    request: Request, principal: _FileCheckManage, services: Services, code: Code
 ) -> Response:
     return await pass_on(
         request,
@@ -371,7 +380,7 @@ async def current_file_check(
     responses={200: {"content": {"text/csv": {}}}, 404: _NOT_FOUND, **PROBLEMS},
 )
 async def file_check_report(
-    request: Request, principal: Authenticated, services: Services, code: Code
+    request: Request, principal: _FileCheckManage, services: Services, code: Code
 ) -> Response:
     path = f"/municipalities/{code}/file-check/report.csv"
     return await pass_on(request, services.assessment, principal, path=path, query=False)
@@ -379,6 +388,7 @@ async def file_check_report(
 
 @router.post(
     "/ockto/deliveries",
+    dependencies=[Depends(public("Ockto signs the body (HMAC); the assessment service checks it"))],
     tags=["ockto"],
     summary="Ockto's signed data delivery (no API key; `X-Ockto-Signature`)",
     description=(
@@ -423,6 +433,6 @@ async def ockto_delivery(request: Request, services: Services) -> Response:
     responses={403: {"model": Problem}, **PROBLEMS},
 )
 async def refused_deliveries(
-    request: Request, principal: Authenticated, services: Services
+    request: Request, principal: _DeliveriesMonitor, services: Services
 ) -> Response:
     return await pass_on(request, services.assessment, principal, path="/ockto/refused-deliveries")

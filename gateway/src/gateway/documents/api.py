@@ -7,21 +7,26 @@ checks the role, the scope (404 outside it), the file and its checksum.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
 
+from contracts.api.common import Problem
 from gateway.api import Services
 from gateway.documents.streaming import BodyTooLargeError, body_headers, limited, relay
 from gateway.passthrough import content_type, pass_on, read_body
-from gateway.schemas import PROBLEMS, Problem, json_response
-from gateway.security import Authenticated
+from gateway.schemas import PROBLEMS, json_response
+from gateway.security import require
 from gateway.settings import GatewaySettings
-from servicekit.auth import Principal
+from servicekit.auth import Permission, Principal
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])
+
+_DocumentsAdd = Annotated[Principal, Depends(require(Permission.DOCUMENTS_ADD))]
+_DocumentsRead = Annotated[Principal, Depends(require(Permission.DOCUMENTS_READ))]
+_UploadLinksManage = Annotated[Principal, Depends(require(Permission.UPLOAD_LINKS_MANAGE))]
 
 DOCUMENT_EXAMPLE: dict[str, Any] = {
     "id": "3d5c8e2f-7b14-4c1d-9b9e-4f2a4e8b9a61",
@@ -135,7 +140,7 @@ def _streamed(request: Request, principal: Principal) -> dict[str, Any]:
     },
 )
 async def list_documents(
-    request: Request, case_id: uuid.UUID, principal: Authenticated, services: Services
+    request: Request, case_id: uuid.UUID, principal: _DocumentsRead, services: Services
 ) -> Response:
     return await pass_on(
         request, services.documents, principal, path=f"/cases/{case_id}/documents", query=False
@@ -167,7 +172,7 @@ async def list_documents(
     },
 )
 async def upload_document(
-    request: Request, case_id: uuid.UUID, principal: Authenticated, services: Services
+    request: Request, case_id: uuid.UUID, principal: _DocumentsAdd, services: Services
 ) -> Response:
     limit = _settings(request).documents_max_body_bytes
     declared = request.headers.get("content-length", "")
@@ -202,7 +207,7 @@ async def upload_document(
     },
 )
 async def get_document(
-    request: Request, document_id: uuid.UUID, principal: Authenticated, services: Services
+    request: Request, document_id: uuid.UUID, principal: _DocumentsRead, services: Services
 ) -> Response:
     return await pass_on(
         request, services.documents, principal, path=f"/documents/{document_id}", query=False
@@ -227,7 +232,7 @@ async def get_document(
     },
 )
 async def download_document(
-    request: Request, document_id: uuid.UUID, principal: Authenticated, services: Services
+    request: Request, document_id: uuid.UUID, principal: _DocumentsRead, services: Services
 ) -> Response:
     return await relay(
         request,
@@ -261,7 +266,7 @@ async def download_document(
     },
 )
 async def create_upload_link(
-    request: Request, case_id: uuid.UUID, principal: Authenticated, services: Services
+    request: Request, case_id: uuid.UUID, principal: _UploadLinksManage, services: Services
 ) -> Response:
     return await pass_on(
         request,
@@ -283,7 +288,7 @@ async def create_upload_link(
     responses={403: _FORBIDDEN, 404: _NOT_FOUND, **PROBLEMS},
 )
 async def withdraw_upload_link(
-    request: Request, link_id: uuid.UUID, principal: Authenticated, services: Services
+    request: Request, link_id: uuid.UUID, principal: _UploadLinksManage, services: Services
 ) -> Response:
     return await pass_on(
         request,

@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import Annotated, Final
 
 import httpx
-from fastapi import APIRouter, Path, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Request, Response, status
 from fastapi.responses import HTMLResponse
 
 from gateway.documents.streaming import BodyTooLargeError, body_headers, limited, relay
 from gateway.settings import GatewaySettings
-from servicekit.auth import Principal
+from servicekit.auth import Principal, public
 
 router = APIRouter(prefix="/inwoner", include_in_schema=False)
 ADDRESS_HEADER: Final = "X-Backoffice-Client-Address"
@@ -66,11 +66,14 @@ async def _forward(request: Request, path: str, method: str) -> Response:
         return HTMLResponse(_TOO_LARGE, status_code=status.HTTP_413_CONTENT_TOO_LARGE)
 
 
-@router.get("/{path:path}")
+_OPEN = "residents have no account: the signed, expiring link in the path is the credential"
+
+
+@router.get("/{path:path}", dependencies=[Depends(public(_OPEN))])
 async def portal_page(request: Request, path: PortalPath) -> Response:
     return await _forward(request, path, "GET")
 
 
-@router.post("/{path:path}")
+@router.post("/{path:path}", dependencies=[Depends(public(_OPEN))])
 async def portal_upload(request: Request, path: PortalPath) -> Response:
     return await _forward(request, path, "POST")

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exception_handlers import (
     http_exception_handler,
     request_validation_exception_handler,
@@ -38,6 +38,7 @@ from gateway.ui.web import (
     make_templates,
     render,
 )
+from servicekit.auth import public
 
 __all__ = ["install"]
 
@@ -118,9 +119,19 @@ def install(app: FastAPI, settings: GatewaySettings) -> None:
     app.state.ui_templates = make_templates()
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_api_route("/", _root, include_in_schema=False)
+    app.add_api_route(
+        "/",
+        _root,
+        include_in_schema=False,
+        dependencies=[Depends(public("a redirect to the staff UI"))],
+    )
+    # Sign-in and one's own account (login, second factor, password, logout): the session
+    # itself is the check, whatever the role; every other screen declares its permission.
+    app.include_router(
+        routes_auth.router,
+        dependencies=[Depends(public("sign-in and the signed-in user's own account"))],
+    )
     for module in (
-        routes_auth,
         routes_cases,
         routes_case,
         routes_imports,

@@ -1,4 +1,10 @@
-"""Dutch words for the values services answer with (statuses, categories, kinds, roles)."""
+"""The UI's Jinja filters: Dutch words for the codes services answer with.
+
+The words of statuses, categories, kinds, advice, roles, history and access-log actions come
+from the ONE vocabulary in `contracts.vocabulary` (the cases service and its exports read the
+same); only what the UI alone shows (sort orders, import and quarantine states, security-log
+actions) is named here.
+"""
 
 from __future__ import annotations
 
@@ -8,45 +14,36 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from contracts.vocabulary import (
+    ACCESS_ACTION_LABEL,
+    ADVICE_LABEL,
+    CATEGORY_LABEL,
+    HISTORY_ACTION_LABEL,
+    KIND_LABEL,
+    ROLE_LABEL,
+    STAFF_ROLES,
+    STATUS_HINT,
+    STATUS_LABEL,
+    STATUSES_OF_CATEGORY,
+)
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
-CATEGORIES = {
-    "received": "Ontvangen",
-    "in_progress": "In behandeling",
-    "under_investigation": "In onderzoek",
-    "decided_granted": "Toegekend",
-    "decided_rejected": "Afgewezen",
-    "not_processed": "Buiten behandeling",
-    "aborted": "Afgebroken",
-    "closed": "Afgesloten",
-}
+CATEGORIES = {category.value: label for category, label in CATEGORY_LABEL.items()}
 STATUSES = {
-    "received": "Ontvangen",
-    "invited": "Uitgenodigd",
-    "awaiting_data": "Wacht op gegevens",
-    "advice_ready": "Advies gereed",
-    "on_hold": "In afwachting",
-    "under_investigation": "In onderzoek (hersteltermijn loopt)",
-    "decided_granted": "Besloten: toegekend",
-    "decided_rejected": "Besloten: afgewezen",
-    "not_processed": "Buiten behandeling",
-    "aborted": "Afgebroken",
-    "closed": "Afgesloten",
+    status.value: f"{label} ({STATUS_HINT[status]})" if status in STATUS_HINT else label
+    for status, label in STATUS_LABEL.items()
 }
+"""The status labels, with the hint that keeps *In onderzoek* (staff) visibly apart from the
+advice *Onderzoeken* (system)."""
 CATEGORY_STATUSES = {
-    "received": ("received",),
-    "in_progress": ("invited", "awaiting_data", "advice_ready", "on_hold"),
-    "under_investigation": ("under_investigation",),
-    "decided_granted": ("decided_granted",),
-    "decided_rejected": ("decided_rejected",),
-    "not_processed": ("not_processed",),
-    "aborted": ("aborted",),
-    "closed": ("closed",),
+    category.value: tuple(status.value for status in statuses)
+    for category, statuses in STATUSES_OF_CATEGORY.items()
 }
-"""The statuses of each overview category (as the cases service maps them): the case list
-filters on statuses, so a click on a count becomes these `status` filters."""
-KINDS = {"application": "Aanvraag", "re_examination": "Heronderzoek"}
-ADVICE = {"grant": "Toekennen", "investigate": "Onderzoeken", "reject": "Afwijzen"}
+"""The statuses of each overview category: the case list filters on statuses, so a click on a
+count becomes these `status` filters."""
+KINDS = {kind.value: label for kind, label in KIND_LABEL.items()}
+ADVICE = {advice.value: label for advice, label in ADVICE_LABEL.items()}
 """The system's advice; kept visibly apart from the status *In onderzoek* set by staff."""
 SORTS = {
     "-submitted_at": "Nieuwste eerst",
@@ -54,33 +51,12 @@ SORTS = {
     "-status_changed_at": "Laatst gewijzigd eerst",
     "application_number": "Aanvraagnummer",
 }
-HISTORY_ACTIONS = {
-    "opened": "Geopend",
-    "corrected": "Gecorrigeerd door de aanvrager",
-    "awaiting_data": "Wacht op gegevens",
-    "advice_ready": "Advies gereed",
-    "investigation_started": "In onderzoek genomen",
-    "decided": "Besloten",
-    "not_processed": "Buiten behandeling gesteld",
-    "closed": "Gesloten",
-    "aborted": "Afgebroken",
-    "restored": "Hersteld",
-    "put_on_hold": "In afwachting gezet",
-    "hold_lifted": "Uit afwachting gehaald",
-    "hold_changed": "Afwachting gewijzigd",
-    "assigned": "Toegewezen",
-    "unassigned": "Toewijzing opgeheven",
-}
+HISTORY_ACTIONS = dict(HISTORY_ACTION_LABEL)
 IMPORT_STATUSES = {"processing": "Bezig", "completed": "Klaar", "failed": "Mislukt"}
 IMPORT_OUTCOMES = {"imported": "Geïmporteerd", "rejected": "Afgekeurd", "duplicate": "Dubbel"}
-ROLES = {
-    "raadpleger": "Raadpleger",
-    "behandelaar": "Behandelaar",
-    "beslisser": "Beslisser",
-    "functioneel_beheerder": "Functioneel beheerder",
-    "auditor": "Auditor",
-    "operator": "Operator",
-}
+ROLES = {role.value: ROLE_LABEL[role] for role in STAFF_ROLES}
+"""The roles a staff account can hold (never `system`)."""
+_ALL_ROLES = {role.value: label for role, label in ROLE_LABEL.items()}
 QUARANTINE_STATUSES = {
     "quarantined": "In quarantaine",
     "reprocessed": "Opnieuw verwerkt",
@@ -102,12 +78,7 @@ SECURITY_ACTIONS = {
     "user.create": "Gebruiker aangemaakt",
     "role.change": "Rol gewijzigd",
 }
-ACCESS_ACTIONS = {
-    "case.viewed": "Case bekeken",
-    "cases.exported": "Caselijst geëxporteerd",
-    "cases.searched_by_bsn": "Gezocht op BSN",
-    "case.memos_viewed": "Notities bekeken",
-}
+ACCESS_ACTIONS = dict(ACCESS_ACTION_LABEL)
 PURPOSES = {"case_handling": "Behandelen van aanvragen en heronderzoeken"}
 _RESULTS = (
     ("refused: address throttled", "Geweigerd: te veel mislukte pogingen vanaf dit adres"),
@@ -176,7 +147,7 @@ FILTERS: dict[str, Callable[[Any], str]] = {
     "category": _lookup(CATEGORIES),
     "status": _lookup(STATUSES),
     "kind": _lookup(KINDS),
-    "role": _lookup(ROLES),
+    "role": _lookup(_ALL_ROLES),
     "quarantine_status": _lookup(QUARANTINE_STATUSES),
     "advice": _lookup(ADVICE),
     "history_action": _lookup(HISTORY_ACTIONS),

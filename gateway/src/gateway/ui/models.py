@@ -25,9 +25,9 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.models import PLATFORM, Base
-from servicekit.auth import ISSUABLE_ROLES
+from servicekit.auth import STAFF_ROLES
 
-_ROLE_LIST = ", ".join(f"'{role}'" for role in ISSUABLE_ROLES)
+_ROLE_LIST = ", ".join(f"'{role}'" for role in STAFF_ROLES)
 
 
 class User(Base):

@@ -11,15 +11,13 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from gateway.ui.backend import Answer, call
-from gateway.ui.web import PageNotFoundError, SignedIn, Staff, render
+from gateway.ui.web import CaseHandler, CaseReader, MemoWriter, PageNotFoundError, Staff, render
+from servicekit.auth import Permission
 
 router = APIRouter(prefix="/ui/cases", include_in_schema=False)
 
 MAX_MEMO_LENGTH = 4000
 MAX_REASON_LENGTH = 500
-HANDLERS = ("behandelaar", "beslisser")
-"""Who may change status, hold and assignment (the cases service's workflow says the same)."""
-MEMO_WRITERS = ("behandelaar", "beslisser", "functioneel_beheerder")
 _DONE = {
     "memo": "De memo is toegevoegd.",
     "afwachting": "De case staat nu in afwachting.",
@@ -109,8 +107,8 @@ async def _detail_page(
         history=history_items,
         history_error=history_error,
         transitions=_transitions(handling),
-        may_handle=staff.role in HANDLERS,
-        may_write_memos=staff.role in MEMO_WRITERS,
+        may_handle=staff.may(Permission.CASES_HANDLE),
+        may_write_memos=staff.may(Permission.MEMOS_WRITE),
         me=staff.principal.subject,
         errors=errors or {},
         failure=failure,
@@ -120,7 +118,7 @@ async def _detail_page(
 
 
 @router.get("/{case_id}")
-async def case_detail(request: Request, staff: SignedIn, case_id: uuid.UUID) -> Response:
+async def case_detail(request: Request, staff: CaseReader, case_id: uuid.UUID) -> Response:
     return await _detail_page(request, staff, case_id)
 
 
@@ -135,17 +133,8 @@ async def _act(
     done: str,
     values: dict[str, str] | None = None,
     params: list[tuple[str, str]] | None = None,
-    roles: tuple[str, ...] = HANDLERS,
 ) -> Response:
     """Call the service; back to the case with a message, or the case with what went wrong."""
-    if staff.role not in roles:
-        return await _detail_page(
-            request,
-            staff,
-            case_id,
-            status_code=403,
-            failure="Uw rol staat deze handeling niet toe.",
-        )
     answer = await call(
         request, staff, "cases", method, f"/cases/{case_id}{path}", body=body, params=params or []
     )
@@ -164,7 +153,7 @@ async def _act(
 @router.post("/{case_id}/memos")
 async def add_memo(
     request: Request,
-    staff: SignedIn,
+    staff: MemoWriter,
     case_id: uuid.UUID,
     text: Annotated[str, Form(max_length=MAX_MEMO_LENGTH * 2)] = "",
 ) -> Response:
@@ -192,14 +181,13 @@ async def add_memo(
         body={"text": cleaned, "corrects": None},
         done="memo",
         values={"text": text},
-        roles=MEMO_WRITERS,
     )
 
 
 @router.post("/{case_id}/afwachting")
 async def put_on_hold(
     request: Request,
-    staff: SignedIn,
+    staff: CaseHandler,
     case_id: uuid.UUID,
     reason: Annotated[str, Form(max_length=MAX_REASON_LENGTH * 2)] = "",
     until: Annotated[str, Form(max_length=20)] = "",
@@ -239,7 +227,7 @@ async def put_on_hold(
 @router.post("/{case_id}/afwachting/opheffen")
 async def resume(
     request: Request,
-    staff: SignedIn,
+    staff: CaseHandler,
     case_id: uuid.UUID,
     reason: Annotated[str, Form(max_length=MAX_REASON_LENGTH * 2)] = "",
 ) -> Response:
@@ -267,7 +255,7 @@ async def resume(
 
 
 @router.post("/{case_id}/toewijzen")
-async def assign_to_me(request: Request, staff: SignedIn, case_id: uuid.UUID) -> Response:
+async def assign_to_me(request: Request, staff: CaseHandler, case_id: uuid.UUID) -> Response:
     return await _act(
         request,
         staff,
@@ -280,7 +268,7 @@ async def assign_to_me(request: Request, staff: SignedIn, case_id: uuid.UUID) ->
 
 
 @router.post("/{case_id}/vrijgeven")
-async def unassign(request: Request, staff: SignedIn, case_id: uuid.UUID) -> Response:
+async def unassign(request: Request, staff: CaseHandler, case_id: uuid.UUID) -> Response:
     return await _act(
         request,
         staff,
@@ -295,7 +283,7 @@ async def unassign(request: Request, staff: SignedIn, case_id: uuid.UUID) -> Res
 @router.post("/{case_id}/status")
 async def change_status(
     request: Request,
-    staff: SignedIn,
+    staff: CaseHandler,
     case_id: uuid.UUID,
     to_status: Annotated[str, Form(max_length=64)] = "",
     reason: Annotated[str, Form(max_length=MAX_REASON_LENGTH * 2)] = "",

@@ -7,14 +7,23 @@ from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from gateway import scope
 from gateway.organisations import list_organisations
 from gateway.ui.backend import call
 from gateway.ui.labels import ADVICE, CATEGORIES, CATEGORY_STATUSES, KINDS, SORTS, STATUSES
-from gateway.ui.web import PageNotFoundError, SignedIn, Staff, render, runtime
+from gateway.ui.web import (
+    CaseReader,
+    Exporter,
+    OverviewStaff,
+    PageNotFoundError,
+    Staff,
+    render,
+    runtime,
+)
+from servicekit.auth import Permission, public
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 
@@ -33,8 +42,6 @@ LIST_FILTERS = (
     "sort",
 )
 PAGE_SIZE = "25"
-EXPORT_ROLES = ("raadpleger", "behandelaar", "beslisser", "functioneel_beheerder")
-"""Who may export the case list (the cases service refuses the others)."""
 _BSN = re.compile(r"^[0-9]{9}$")
 
 
@@ -81,7 +88,7 @@ def _filters(request: Request, names: tuple[str, ...]) -> list[tuple[str, str]]:
     ]
 
 
-@router.get("")
+@router.get("", dependencies=[Depends(public("a redirect to the overview, which checks"))])
 async def home() -> Response:
     return RedirectResponse("/ui/", status_code=303)
 
@@ -89,7 +96,7 @@ async def home() -> Response:
 @router.get("/")
 async def overview(
     request: Request,
-    staff: SignedIn,
+    staff: OverviewStaff,
     weergave: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
     options = await _scope_options(request, staff)
@@ -166,7 +173,7 @@ def _service_params(params: list[tuple[str, str]]) -> list[tuple[str, str]]:
 @router.get("/cases")
 async def case_list(
     request: Request,
-    staff: SignedIn,
+    staff: CaseReader,
     cursor: Annotated[str | None, Query(max_length=1000)] = None,
 ) -> Response:
     params = _list_params(request, staff)
@@ -198,7 +205,7 @@ async def case_list(
         kinds=KINDS,
         advices=ADVICE,
         sorts=SORTS,
-        may_export=staff.role in EXPORT_ROLES,
+        may_export=staff.may(Permission.CASES_EXPORT),
         query=urlencode(params),
         next_query=urlencode([*params, ("cursor", next_cursor)]) if next_cursor else "",
         first_page=cursor is None,
@@ -222,16 +229,16 @@ async def _export(request: Request, staff: Staff, extension: str) -> Response:
         media_type=answer.content_type or "application/octet-stream",
         headers={
             "Content-Disposition": answer.content_disposition
-            or f'attachment; filename="zaken.{extension}"'
+            or f'attachment; filename="cases.{extension}"'
         },
     )
 
 
 @router.get("/cases/export.csv")
-async def export_csv(request: Request, staff: SignedIn) -> Response:
+async def export_csv(request: Request, staff: Exporter) -> Response:
     return await _export(request, staff, "csv")
 
 
 @router.get("/cases/export.xlsx")
-async def export_xlsx(request: Request, staff: SignedIn) -> Response:
+async def export_xlsx(request: Request, staff: Exporter) -> Response:
     return await _export(request, staff, "xlsx")

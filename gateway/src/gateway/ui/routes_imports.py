@@ -14,20 +14,16 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData, UploadFile
 
 from gateway.organisations import list_organisations
 from gateway.settings import GatewaySettings
 from gateway.ui.backend import Answer, call
-from gateway.ui.web import PageNotFoundError, Staff, render, require_roles, runtime
+from gateway.ui.web import ImportStaff, PageNotFoundError, Staff, render, runtime
 
 router = APIRouter(prefix="/ui/heronderzoek", include_in_schema=False)
-ImportStaff = Annotated[
-    Staff,
-    Depends(require_roles("behandelaar", "beslisser", "functioneel_beheerder", "operator")),
-]
 REPORT_PAGE = 200
 _CAMPAIGN = re.compile(r"^[^\x00-\x1f=+\-@][^\x00-\x1f]{2,99}$")
 _CHUNK = 256 * 1024

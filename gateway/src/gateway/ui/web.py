@@ -14,13 +14,14 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from contracts.permissions import allows
 from gateway.organisations import find_organisation
 from gateway.scope import principal_for
 from gateway.ui import sessions
 from gateway.ui.labels import FILTERS
 from gateway.ui.settings import UiSettings
 from gateway.ui.totp import SecretBox
-from servicekit.auth import Principal, Role
+from servicekit.auth import Permission, Principal, Role, mark
 from servicekit.runtime import ServiceRuntime
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -174,6 +175,10 @@ class Staff:
     def role(self) -> str:
         return self.principal.role
 
+    def may(self, permission: Permission | str) -> bool:
+        """Whether the staff member's role holds the permission (screens hide the rest)."""
+        return allows(self.principal.role, Permission(permission))
+
 
 async def _resolve(request: Request, *, mfa_passed: bool) -> sessions.Current:
     async with runtime(request).database.transaction() as session:
@@ -227,19 +232,30 @@ PendingLogin = Annotated[sessions.Current, Depends(_pending)]
 SignedIn = Annotated[Staff, Depends(_staff)]
 
 
-def require_roles(*roles: Role) -> Callable[[Staff], Staff]:
+def require(permission: Permission) -> Callable[[Staff], Staff]:
+    """A screen's declaration of its permission: the signed-in staff member's role must hold
+    it (the 403 page otherwise). The permission table is `contracts.permissions`."""
+
     def check(staff: SignedIn) -> Staff:
-        if staff.role not in roles:
+        if not staff.may(permission):
             raise ForbiddenError
         return staff
 
+    check.__name__ = f"staff_{permission.value.replace('.', '_')}"
+    mark(check, permission)
     return check
 
 
-QuarantineStaff = Annotated[Staff, Depends(require_roles("functioneel_beheerder", "operator"))]
-UserManager = Annotated[Staff, Depends(require_roles("functioneel_beheerder"))]
+OverviewStaff = Annotated[Staff, Depends(require(Permission.OVERVIEW_READ))]
+CaseReader = Annotated[Staff, Depends(require(Permission.CASES_READ))]
+CaseHandler = Annotated[Staff, Depends(require(Permission.CASES_HANDLE))]
+MemoWriter = Annotated[Staff, Depends(require(Permission.MEMOS_WRITE))]
+Exporter = Annotated[Staff, Depends(require(Permission.CASES_EXPORT))]
+ImportStaff = Annotated[Staff, Depends(require(Permission.IMPORTS_CREATE))]
+QuarantineStaff = Annotated[Staff, Depends(require(Permission.QUARANTINE_MANAGE))]
+UserManager = Annotated[Staff, Depends(require(Permission.USERS_MANAGE))]
 """A beheerder manages the accounts of their own organisation (operators use the CLI)."""
-AuditReader = Annotated[Staff, Depends(require_roles("auditor"))]
+AuditReader = Annotated[Staff, Depends(require(Permission.AUDIT_READ))]
 
 
 def new_login_csrf() -> str:

@@ -75,6 +75,8 @@ async def test_an_initial_password_is_changed_at_first_login_unless_told_otherwi
     ("argv", "message"),
     [
         (["--org", "0363", "--role", "operator"], "role 'operator'"),
+        (["--org", "platform", "--role", "system"], "role 'system' is for the services"),
+        (["--org", "0363", "--role", "system"], "never given to an API key or a user"),
         (["--org", "0363", "--role", "behandelaar", "--password", "welkom01"], "password refused"),
         (["--org", "9999", "--role", "behandelaar"], "unknown municipality"),
         (["--org", "0363", "--role", "koning"], "unknown role"),

@@ -253,7 +253,7 @@ async def test_a_category_becomes_its_statuses_and_nine_digits_a_bsn(
     assert waiting.application_number in in_progress.text
     assert received.application_number not in in_progress.text
     assert export.status_code == 200
-    assert export.headers["content-disposition"].startswith('attachment; filename="zaken-')
+    assert export.headers["content-disposition"].startswith('attachment; filename="cases-')
     lines = export.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("aanvraagnummer;")
     assert [line.split(";")[0] for line in lines[1:]] == [received.application_number]

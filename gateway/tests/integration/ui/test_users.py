@@ -120,6 +120,17 @@ async def test_the_form_names_each_problem_next_to_its_field(
     assert duplicate.status_code == 400
     assert "al in gebruik" in duplicate.text
     assert "Kies een rol." in duplicate.text, "a beheerder cannot make an operator"
+    system = await ui.http.post(
+        "/ui/gebruikers/nieuw",
+        data={
+            "csrf_token": csrf_of(form),
+            "username": "s.ysteem@amsterdam",
+            "display_name": "Systeem",
+            "role": "system",
+        },
+    )
+    assert system.status_code == 400
+    assert "Kies een rol." in system.text, "nor an account with the role system"
     async with ui.database.sessions() as session:
         count = await session.execute(text("SELECT count(*) FROM users WHERE username LIKE 'j%'"))
     assert count.scalar_one() == 0

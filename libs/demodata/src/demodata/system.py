@@ -162,6 +162,7 @@ class LocalSystem:
         process.wait(timeout=30)
 
     def wait_ready(self, *services: str, seconds: float = 180.0) -> None:
+        """Until every (given) process answers ready; generous, for a busy 2-core machine."""
         deadline = time.monotonic() + seconds
         for service in services or tuple(self.processes):
             while True:
@@ -178,16 +179,11 @@ class LocalSystem:
                 time.sleep(0.1)
 
     def internal_headers(self) -> dict[str, str]:
-        """Headers a service accepts, as if the gateway sent them for the platform operator."""
-        from servicekit.auth import TOKEN_HEADER, Principal, issue_token
+        """Headers a service accepts from this launcher, acting as a service itself (`system`)."""
+        from servicekit.auth import TOKEN_HEADER, issue_token, system_principal
 
-        operator = Principal(
-            subject="local-system",
-            organisation="platform",
-            role="operator",
-            all_municipalities=True,
-        )
-        return {TOKEN_HEADER: issue_token(operator, secret=self.internal_secret)}
+        launcher = system_principal("local-system")
+        return {TOKEN_HEADER: issue_token(launcher, secret=self.internal_secret)}
 
     def wait_until_municipalities_known(self, codes: tuple[str, ...], seconds: float = 30) -> None:
         """Intake learns customer municipalities from the gateway's events; wait for that."""

@@ -1,46 +1,85 @@
-"""The short-lived internal token the gateway signs and every service checks again itself.
+"""The short-lived internal token, and how every route says who may call it.
 
 The token says who acts (subject), for which organisation, in which role, and which
-municipalities that organisation covers. Services enforce the scope in their own queries,
-so a bug in the gateway cannot leak another municipality's case.
+municipalities that organisation covers. The gateway signs it for staff and API keys; a
+service signs one for itself (`system_principal`, role `system`) to call another service
+(`servicekit.peers.Peer`). Every service checks the token again itself and enforces the scope
+in its own queries, so a bug in the gateway cannot leak another municipality's case. Its
+claims are validated strictly (`Claims`): an unknown role, a string where a boolean belongs or
+a malformed municipality code make the token invalid (401).
+
+Every route declares its access in one of two ways, so a test can tell "forgotten" from "open":
+
+    Reader = Annotated[Principal, Depends(require(Permission.CASES_READ))]
+
+    @router.get("/cases/{case_id}")
+    async def get_case(case_id: uuid.UUID, principal: Reader) -> CaseDetail: ...
+
+    @router.get("/health/live", dependencies=[Depends(public("liveness probe"))])
+
+`require` answers 403 with a Dutch sentence to a role the permission table
+(`contracts.permissions.ROLES_OF`) does not allow; `route_access(route)` reads what a route
+declared (see `gateway/tests/integration/test_authorization_table.py`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Final
 
 import jwt
-from fastapi import Depends, Header, HTTPException, Request, status
-from pydantic import BaseModel, ConfigDict, Field
-
-Role = Literal[
-    "raadpleger",
-    "behandelaar",
-    "beslisser",
-    "functioneel_beheerder",
-    "auditor",
-    "operator",
-    "system",
-]
-ROLES: tuple[Role, ...] = (
-    "raadpleger",
-    "behandelaar",
-    "beslisser",
-    "functioneel_beheerder",
-    "auditor",
-    "operator",
-    "system",
+from fastapi import Depends, FastAPI, Header, HTTPException, Request, status
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute, iter_route_contexts
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictStr,
+    StringConstraints,
+    ValidationError,
 )
-"""`system` is a service calling another service (`system_principal`); the gateway never gives
-it to an API key or a staff user."""
-ISSUABLE_ROLES: tuple[Role, ...] = tuple(role for role in ROLES if role != "system")
-"""The roles of API keys and staff users."""
+
+from contracts.permissions import REFUSAL, Permission, allows
+from contracts.vocabulary import ROLE_LABEL, STAFF_ROLES, Role
+
+__all__ = [
+    "ROLES",
+    "STAFF_ROLES",
+    "TOKEN_HEADER",
+    "Claims",
+    "CurrentPrincipal",
+    "DeclaredRoute",
+    "InvalidTokenError",
+    "Permission",
+    "Principal",
+    "Public",
+    "Role",
+    "api_routes",
+    "forbidden",
+    "issue_token",
+    "public",
+    "read_token",
+    "require",
+    "route_access",
+    "system_principal",
+]
+
+ROLES: Final[tuple[Role, ...]] = tuple(Role)
+"""Every role a token may carry, `system` included (people and API keys: `STAFF_ROLES`)."""
 TOKEN_HEADER = "X-Internal-Token"  # noqa: S105 - a header name
+PLATFORM: Final = "platform"
 _AUDIENCE = "backoffice-services"
 _ISSUER = "backoffice-gateway"
 _ALGORITHM = "HS256"
+_SERVICE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
+
+MunicipalityCode = Annotated[StrictStr, StringConstraints(pattern=r"^[0-9]{4}$")]
+Text = Annotated[StrictStr, StringConstraints(min_length=1, max_length=200)]
 
 
 class Principal(BaseModel):
@@ -65,15 +104,41 @@ class Principal(BaseModel):
         return tuple(code for code in requested if self.may_see(code))
 
 
-def system_principal(service_name: str, *, purpose: str = "case_handling") -> Principal:
-    """Who a service is when it calls another service's internal API itself."""
+def system_principal(service_name: str, *, purpose: str = "system") -> Principal:
+    """A service acting for itself (role `system`, every municipality): for its calls to
+    another service. Only routes whose permission grants `system` admit it."""
+    if not _SERVICE_NAME.fullmatch(service_name):
+        raise ValueError(f"not a service name: {service_name!r}")
     return Principal(
         subject=f"service:{service_name}",
-        organisation="platform",
-        role="system",
+        organisation=PLATFORM,
+        role=Role.SYSTEM,
         all_municipalities=True,
         purpose=purpose,
     )
+
+
+class Claims(BaseModel):
+    """The token's own claims, strictly typed: anything else makes the token invalid."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    sub: Text
+    org: Text
+    role: Role
+    mun: tuple[MunicipalityCode, ...]
+    all: StrictBool
+    pur: Text
+
+    def principal(self) -> Principal:
+        return Principal(
+            subject=self.sub,
+            organisation=self.org,
+            role=self.role,
+            municipalities=self.mun,
+            all_municipalities=self.all,
+            purpose=self.pur,
+        )
 
 
 def issue_token(principal: Principal, *, secret: str, ttl_seconds: int = 60) -> str:
@@ -85,7 +150,7 @@ def issue_token(principal: Principal, *, secret: str, ttl_seconds: int = 60) -> 
         "exp": now + timedelta(seconds=ttl_seconds),
         "sub": principal.subject,
         "org": principal.organisation,
-        "role": principal.role,
+        "role": principal.role.value,
         "mun": list(principal.municipalities),
         "all": principal.all_municipalities,
         "pur": principal.purpose,
@@ -98,6 +163,8 @@ class InvalidTokenError(Exception):
 
 
 def read_token(token: str, *, secret: str) -> Principal:
+    """The Principal of a valid token; InvalidTokenError for a bad signature, an expired
+    token, or claims of the wrong type or value."""
     try:
         claims = jwt.decode(
             token,
@@ -107,15 +174,8 @@ def read_token(token: str, *, secret: str) -> Principal:
             issuer=_ISSUER,
             options={"require": ["exp", "iat", "sub", "aud", "iss"]},
         )
-        return Principal(
-            subject=claims["sub"],
-            organisation=claims["org"],
-            role=claims["role"],
-            municipalities=tuple(claims.get("mun", ())),
-            all_municipalities=bool(claims.get("all", False)),
-            purpose=claims.get("pur", "case_handling"),
-        )
-    except (jwt.PyJWTError, KeyError, ValueError) as error:
+        return Claims.model_validate(claims).principal()
+    except (jwt.PyJWTError, ValidationError) as error:
         raise InvalidTokenError(str(error)) from error
 
 
@@ -134,14 +194,102 @@ def _principal(
 
 
 CurrentPrincipal = Annotated[Principal, Depends(_principal)]
+"""Any valid token, whatever its role: for `require` and the like, not for routes themselves."""
+
+# ---- what a route declares -------------------------------------------------------------
+
+ACCESS_MARK: Final = "__backoffice_access__"
+"""The attribute by which `require`/`public` (and the gateway's own variants) mark the
+dependency they return; `route_access` finds it in a route's dependency tree."""
 
 
-def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
-    """A dependency that admits only the given roles (403 for the others)."""
+class Public(str):
+    """The reason a route is deliberately open to any caller (no role is checked)."""
+
+    __slots__ = ()
+
+
+def refusal(role: Role | str, permission: Permission) -> str:
+    """The 403 sentence, e.g. 'Uw rol auditor mag geen cases behandelen.'"""
+    try:
+        label = ROLE_LABEL[Role(role)].lower()
+    except ValueError:
+        label = str(role)
+    return f"Uw rol {label} mag {REFUSAL[permission]}."
+
+
+def forbidden(role: Role | str, permission: Permission) -> HTTPException:
+    return HTTPException(status.HTTP_403_FORBIDDEN, refusal(role, permission))
+
+
+def mark(dependency: Callable[..., Any], access: Permission | Public) -> None:
+    """Mark a dependency as a route's access declaration (for `route_access`)."""
+    setattr(dependency, ACCESS_MARK, access)
+
+
+def require(permission: Permission) -> Callable[[Principal], Principal]:
+    """The dependency that admits the roles holding `permission` (403 for the others) and
+    returns the caller's Principal."""
 
     def check(principal: CurrentPrincipal) -> Principal:
-        if principal.role not in roles:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "your role does not allow this")
+        if not allows(principal.role, permission):
+            raise forbidden(principal.role, permission)
         return principal
 
+    check.__name__ = f"require_{permission.value.replace('.', '_')}"
+    mark(check, permission)
     return check
+
+
+def public(reason: str) -> Callable[[], None]:
+    """The dependency that declares a route open on purpose, and why (health probes, the
+    website's HMAC-signed intake); use as `dependencies=[Depends(public("..."))]`."""
+    if not reason.strip():
+        raise ValueError("say why the route is open")
+
+    def open_route() -> None:
+        return None
+
+    mark(open_route, Public(reason))
+    return open_route
+
+
+def _marks(dependant: Dependant) -> list[Permission | Public]:
+    found: list[Permission | Public] = []
+    access = getattr(dependant.call, ACCESS_MARK, None)
+    if isinstance(access, Permission | Public):
+        found.append(access)
+    for sub in dependant.dependencies:
+        found.extend(_marks(sub))
+    return found
+
+
+def route_access(route: Any) -> list[Permission | Public]:
+    """What the route (an APIRoute, or one of `api_routes`) declared: one permission or one
+    public reason; more than one, or none, is a mistake the authorisation test reports."""
+    dependant: Dependant | None = getattr(route, "dependant", None)
+    return [] if dependant is None else list(dict.fromkeys(_marks(dependant)))
+
+
+@dataclass(frozen=True)
+class DeclaredRoute:
+    """One API route of an app as it is served (router prefixes and dependencies applied)."""
+
+    method: str
+    path: str
+    access: tuple[Permission | Public, ...]
+
+
+def api_routes(app: FastAPI) -> list[DeclaredRoute]:
+    """Every (method, path) of the app's API routes, with what each declared; FastAPI's own
+    documentation pages (`/docs`, `/openapi.json`) are plain routes and not listed."""
+    found: list[DeclaredRoute] = []
+    for context in iter_route_contexts(app.routes):
+        if not isinstance(context.original_route, APIRoute):
+            continue
+        access = tuple(route_access(context))
+        found.extend(
+            DeclaredRoute(method, str(context.path), access)
+            for method in sorted(context.methods or ())
+        )
+    return found

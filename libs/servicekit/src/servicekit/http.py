@@ -10,10 +10,12 @@ from typing import Annotated, Any
 import structlog
 from fastapi import Depends, FastAPI, HTTPException, Request, Response, status
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from servicekit.auth import public
 from servicekit.cursors import InvalidCursorError
 from servicekit.logs import correlation, new_correlation_id
 from servicekit.runtime import ServiceRuntime
@@ -57,6 +59,15 @@ def create_service_app(
         response.headers[CORRELATION_HEADER] = correlation_id
         return response
 
+    @app.exception_handler(405)
+    async def method_not_allowed(request: Request, _: Exception) -> JSONResponse:
+        allowed = allowed_methods(request.app, request.url.path)
+        return JSONResponse(
+            {"detail": "Method Not Allowed"},
+            status_code=405,
+            headers={"Allow": ", ".join(allowed)},
+        )
+
     @app.exception_handler(InvalidCursorError)
     async def invalid_cursor(_: Request, error: InvalidCursorError) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=400)
@@ -68,11 +79,13 @@ def create_service_app(
             status_code=403,
         )
 
-    @app.get("/health/live", tags=["operations"])
+    probe = [Depends(public("health probe of the orchestrator; says nothing about data"))]
+
+    @app.get("/health/live", tags=["operations"], dependencies=probe)
     async def live() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/health/ready", tags=["operations"])
+    @app.get("/health/ready", tags=["operations"], dependencies=probe)
     async def ready(request: Request) -> JSONResponse:
         runtime: ServiceRuntime = request.app.state.runtime
         checks = await runtime.ready()
@@ -82,7 +95,12 @@ def create_service_app(
             body["info"] = await readiness_info(request)
         return JSONResponse(body, status_code=200 if ok else 503)
 
-    @app.put("/testing/clock", tags=["operations"], include_in_schema=False)
+    @app.put(
+        "/testing/clock",
+        tags=["operations"],
+        include_in_schema=False,
+        dependencies=[Depends(public("tests only: 404 outside BACKOFFICE_ENVIRONMENT=test"))],
+    )
     async def move_clock(request: Request, body: ClockOffset) -> dict[str, float]:
         """Tests only: move this process's clock (404 outside `BACKOFFICE_ENVIRONMENT=test`)."""
         runtime: ServiceRuntime = request.app.state.runtime
@@ -91,7 +109,12 @@ def create_service_app(
         runtime.clock.set_offset(timedelta(seconds=body.offset_seconds))
         return {"offset_seconds": runtime.clock.offset.total_seconds()}
 
-    @app.get("/metrics", tags=["operations"], include_in_schema=False)
+    @app.get(
+        "/metrics",
+        tags=["operations"],
+        include_in_schema=False,
+        dependencies=[Depends(public("Prometheus scrape; counters only, no personal data"))],
+    )
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
@@ -102,6 +125,17 @@ class ClockOffset(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     offset_seconds: float = Field(ge=0, le=10 * 365 * 86400)
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method the app serves at `path` (RFC 9110's `Allow`): Starlette names only the
+    first route that matched the path, not the others at the same path."""
+    methods: set[str] = set()
+    for context in iter_route_contexts(app.routes):
+        pattern = getattr(context, "path_regex", None)
+        if pattern is not None and pattern.match(path):
+            methods |= set(getattr(context, "methods", None) or ())
+    return sorted(methods)
 
 
 def correlation_id_of(request: Request) -> str:

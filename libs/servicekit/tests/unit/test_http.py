@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 
 from servicekit.http import create_service_app
 
@@ -84,3 +84,31 @@ async def test_only_a_test_environment_lets_the_clock_be_moved(
     assert response.status_code == status
     moved = runtime.clock.offset.total_seconds()
     assert moved == (86400 * 15 if status == 200 else 0)
+
+
+async def test_a_wrong_method_is_405_with_every_method_of_the_path_in_allow() -> None:
+    """Starlette names only the first route that matched the path; `Allow` must list all
+    (RFC 9110), across routers, and OPTIONS is answered the same way."""
+    app = _app({"database": True})
+    holds = APIRouter()
+
+    @holds.put("/cases/{case_id}/hold")
+    async def put_hold(case_id: str) -> dict[str, str]:
+        return {}
+
+    @app.delete("/cases/{case_id}/hold")
+    async def lift_hold(case_id: str) -> dict[str, str]:
+        return {}
+
+    app.include_router(holds)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as client:
+        answers = [await client.request(method, "/cases/c-1/hold") for method in ("GET", "OPTIONS")]
+        live = await client.post("/health/live")
+
+    for answer in answers:
+        assert answer.status_code == 405
+        assert answer.headers["allow"] == "DELETE, PUT"
+        assert answer.json() == {"detail": "Method Not Allowed"}
+    assert live.headers["allow"] == "GET"

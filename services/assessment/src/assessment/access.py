@@ -14,26 +14,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.casefile import repository as cases
 from assessment.casefile.models import KnownCase
-from servicekit.auth import Principal, Role, require_roles
+from servicekit.auth import Permission, Principal, require
 
-CASE_READERS: tuple[Role, ...] = ("raadpleger", "behandelaar", "beslisser", "functioneel_beheerder")
-CASE_HANDLERS: tuple[Role, ...] = ("behandelaar", "beslisser")
-DECIDERS: tuple[Role, ...] = ("beslisser",)
-PARAMETER_READERS: tuple[Role, ...] = CASE_READERS
-PARAMETER_EDITORS: tuple[Role, ...] = ("functioneel_beheerder",)
-FILE_CHECKERS: tuple[Role, ...] = ("functioneel_beheerder",)
-DELIVERY_WATCHERS: tuple[Role, ...] = ("functioneel_beheerder", "operator")
-OCKTO: tuple[Role, ...] = ("system",)
+CaseReader = Annotated[Principal, Depends(require(Permission.ASSESSMENT_READ))]
+CaseHandler = Annotated[Principal, Depends(require(Permission.ASSESSMENT_PREPARE))]
+Decider = Annotated[Principal, Depends(require(Permission.CASES_DECIDE))]
+ParameterReader = Annotated[Principal, Depends(require(Permission.PARAMETERS_READ))]
+ParameterEditor = Annotated[Principal, Depends(require(Permission.PARAMETERS_MANAGE))]
+FileChecker = Annotated[Principal, Depends(require(Permission.FILE_CHECK_MANAGE))]
+DeliveryWatcher = Annotated[Principal, Depends(require(Permission.DELIVERIES_MONITOR))]
+OcktoCaller = Annotated[Principal, Depends(require(Permission.OCKTO_DELIVER))]
 """The gateway passes Ockto's callback on as the system principal `ockto`."""
-
-CaseReader = Annotated[Principal, Depends(require_roles(*CASE_READERS))]
-CaseHandler = Annotated[Principal, Depends(require_roles(*CASE_HANDLERS))]
-Decider = Annotated[Principal, Depends(require_roles(*DECIDERS))]
-ParameterReader = Annotated[Principal, Depends(require_roles(*PARAMETER_READERS))]
-ParameterEditor = Annotated[Principal, Depends(require_roles(*PARAMETER_EDITORS))]
-FileChecker = Annotated[Principal, Depends(require_roles(*FILE_CHECKERS))]
-DeliveryWatcher = Annotated[Principal, Depends(require_roles(*DELIVERY_WATCHERS))]
-OcktoCaller = Annotated[Principal, Depends(require_roles(*OCKTO))]
 
 CASE_NOT_FOUND = "zaak niet gevonden (of niet binnen uw organisatie)"
 MUNICIPALITY_NOT_FOUND = "gemeente niet gevonden (of niet binnen uw organisatie)"

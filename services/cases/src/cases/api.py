@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 
 from cases import audit, service
 from cases.filters import (
@@ -25,19 +25,19 @@ from cases.schemas import (
     CategoryCounts,
     Counts,
     HistoryEntry,
-    Household,
     Overview,
     Revision,
+    household_of,
 )
 from cases.search import sort_key
 from cases.statuses import CaseKind, category_of
-from servicekit.auth import CurrentPrincipal
+from contracts.api.common import errors
+from servicekit.auth import Permission, Principal, require
 from servicekit.http import DbSession, correlation_id_of
 
 router = APIRouter(tags=["cases"])
-
-_NOT_FOUND = {"description": "Not found, or outside the caller's municipalities"}
-_UNAUTHORIZED = {"description": "Internal token missing, invalid or expired"}
+Reader = Annotated[Principal, Depends(require(Permission.CASES_READ))]
+OverviewReader = Annotated[Principal, Depends(require(Permission.OVERVIEW_READ))]
 
 
 def _secret(request: Request, name: str) -> str:
@@ -49,15 +49,11 @@ def _secret(request: Request, name: str) -> str:
     "/cases",
     response_model=CasePage,
     summary="List, search and filter cases (newest first unless sorted otherwise)",
-    responses={
-        400: {"description": "Cursor invalid or tampered with"},
-        401: _UNAUTHORIZED,
-        404: _NOT_FOUND,
-    },
+    responses=errors(400, 401, 403, 404, 422),
 )
 async def list_cases(
     request: Request,
-    principal: CurrentPrincipal,
+    principal: Reader,
     session: DbSession,
     case_filter: ListFilters,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -95,10 +91,10 @@ async def list_cases(
     "/cases/{case_id}",
     response_model=CaseDetail,
     summary="One case with its household, revisions and history",
-    responses={401: _UNAUTHORIZED, 404: _NOT_FOUND},
+    responses=errors(401, 403, 404, 422),
 )
 async def get_case(
-    request: Request, case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+    request: Request, case_id: uuid.UUID, principal: Reader, session: DbSession
 ) -> CaseDetail:
     case = await service.get_case(
         session=session, case_id=case_id, scope=requested_scope(principal, None)
@@ -123,7 +119,7 @@ async def get_case(
         corrected=case.corrected,
         created_at=case.created_at,
         updated_at=case.updated_at,
-        household=Household.from_persons(case.household),
+        household=household_of(case.household),
         revisions=[Revision.model_validate(revision) for revision in case.revisions],
         history=[HistoryEntry.model_validate(entry) for entry in case.history],
     )
@@ -133,10 +129,10 @@ async def get_case(
     "/overview",
     response_model=Overview,
     summary="Applications, adults and persons per status category",
-    responses={401: _UNAUTHORIZED, 404: _NOT_FOUND},
+    responses=errors(401, 403, 404, 422),
 )
 async def overview(
-    principal: CurrentPrincipal,
+    principal: OverviewReader,
     session: DbSession,
     municipality: Annotated[
         list[MunicipalityCode],

@@ -14,7 +14,7 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import IO, Any, Final
 
 from openpyxl import Workbook
@@ -23,15 +23,14 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from cases import search
 from cases.filters import CaseFilter
-from servicekit.auth import Role
+from contracts.permissions import Permission, roles_with
+from contracts.vocabulary import ADVICE_LABEL, DECISION_LABEL, KIND_LABEL, STATUS_LABEL, Role
 from servicekit.db import Database
 
-BSN_ROLES: Final[frozenset[Role]] = frozenset({"behandelaar", "beslisser", "functioneel_beheerder"})
-"""Roles whose exports include the applicant's BSN: those who handle or decide cases, and the
-functional administrator who answers for the municipality's data. A raadpleger (read only)
-gets the list without it: a BSN in a spreadsheet is easily copied beyond the case file."""
-EXPORT_ROLES: Final[frozenset[Role]] = BSN_ROLES | {"raadpleger"}
-"""Roles that may export at all; auditors and operators have no business with case lists."""
+BSN_ROLES: Final[frozenset[Role]] = roles_with(Permission.CASES_EXPORT_BSN)
+"""Roles whose exports include the applicant's BSN (the permission table says why)."""
+EXPORT_ROLES: Final[frozenset[Role]] = roles_with(Permission.CASES_EXPORT)
+"""Roles that may export at all."""
 
 HEADERS: Final = (
     "aanvraagnummer",
@@ -47,26 +46,13 @@ HEADERS: Final = (
 )
 BSN_HEADER: Final = "bsn aanvrager"
 
-KIND_LABELS: Final = {"application": "aanvraag", "re_examination": "heronderzoek"}
-STATUS_LABELS: Final = {
-    "received": "ontvangen",
-    "invited": "uitgenodigd",
-    "awaiting_data": "wacht op gegevens",
-    "advice_ready": "advies gereed",
-    "on_hold": "in afwachting",
-    "under_investigation": "in onderzoek",
-    "decided_granted": "toegekend",
-    "decided_rejected": "afgewezen",
-    "not_processed": "buiten behandeling",
-    "aborted": "afgebroken",
-    "closed": "afgesloten",
+_LABELS: Final[dict[str, Mapping[Any, str]]] = {
+    "kind": KIND_LABEL,
+    "status": STATUS_LABEL,
+    "advice": ADVICE_LABEL,
+    "decision": DECISION_LABEL,
 }
-ADVICE_LABELS: Final = {"grant": "Toekennen", "investigate": "Onderzoeken", "reject": "Afwijzen"}
-DECISION_LABELS: Final = {
-    "granted": "toegekend",
-    "rejected": "afgewezen",
-    "not_processed": "buiten behandeling",
-}
+"""The Dutch words of the coded columns: the one vocabulary, as on screen."""
 _FORMULA_STARTS: Final = frozenset("=+-@\t\r")
 _CSV_BOM: Final = "\ufeff"
 _FILE_CHUNK: Final = 64 * 1024
@@ -77,10 +63,10 @@ def neutralised(text: str) -> str:
     return "'" + text if text and text[0] in _FORMULA_STARTS else text
 
 
-def _label(labels: dict[str, str], code: str | None) -> str | None:
+def _label(column: str, code: str | None) -> str | None:
     if code is None:
         return None
-    return labels.get(code) or neutralised(code)
+    return _LABELS[column].get(code) or neutralised(code)
 
 
 def headers(*, with_bsn: bool) -> list[str]:
@@ -93,10 +79,10 @@ def cells(row: tuple[Any, ...]) -> list[Any]:
     number, kind, status, advice, decision, submitted, changed, adults, persons, *rest = row
     return [
         neutralised(number),
-        _label(KIND_LABELS, kind),
-        _label(STATUS_LABELS, status),
-        _label(ADVICE_LABELS, advice),
-        _label(DECISION_LABELS, decision),
+        _label("kind", kind),
+        _label("status", status),
+        _label("advice", advice),
+        _label("decision", decision),
         submitted,
         changed,
         adults,
@@ -139,9 +125,9 @@ def _append(sheet: WriteOnlyWorksheet, batch: Sequence[tuple[Any, ...]]) -> None
 async def xlsx_stream(
     database: Database, *, case_filter: CaseFilter, with_bsn: bool
 ) -> AsyncIterator[bytes]:
-    """One sheet `Zaken`; written in a worker thread batch by batch, then sent in chunks."""
+    """One sheet `Cases`; written in a worker thread batch by batch, then sent in chunks."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Zaken")
+    sheet = workbook.create_sheet("Cases")
     sheet.append(headers(with_bsn=with_bsn))
     try:
         async with database.transaction() as session:

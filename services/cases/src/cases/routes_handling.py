@@ -12,16 +12,17 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases import assignment, audit, handling, holds, memos
-from cases.handling import CaseNotFoundError, InvalidRequestError, RoleRefusedError
+from cases.handling import CaseNotFoundError, InvalidRequestError
 from cases.models import Case, CaseMemo
-from cases.schemas import CaseSummary, HistoryEntry
-from cases.schemas_handling import (
+from cases.schemas import (
     AssigneeRequest,
     CaseHandling,
+    CaseSummary,
+    HistoryEntry,
     Hold,
     HoldRequest,
     Memo,
@@ -31,35 +32,25 @@ from cases.schemas_handling import (
 )
 from cases.statuses import CaseStatus
 from cases.workflow import TransitionConflictError, TransitionForbiddenError
-from servicekit.auth import CurrentPrincipal, Principal
+from contracts.api.common import errors
+from servicekit.auth import Permission, Principal, require
 from servicekit.http import DbSession, correlation_id_of
 
 router = APIRouter(tags=["case handling"])
+Reader = Annotated[Principal, Depends(require(Permission.CASES_READ))]
+Handler = Annotated[Principal, Depends(require(Permission.CASES_HANDLE))]
+MemoWriter = Annotated[Principal, Depends(require(Permission.MEMOS_WRITE))]
 
 MEMOS_VIEWED = "case.memos_viewed"
 
 
-def _problem(description: str, example: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"example": {"detail": example}}},
-    }
-
-
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Internal token missing, invalid or expired"},
-    403: _problem(
-        "The caller's role may not do this",
-        "Uw rol behandelaar mag een aanvraag niet toekennen; dat mag alleen een beslisser.",
-    ),
-    404: _problem("Not found, or outside the caller's municipalities", "case not found"),
-}
-_CONFLICT: dict[int | str, dict[str, Any]] = {
-    409: _problem(
-        "The case's status does not allow this",
-        "Een aanvraag met status Ontvangen kan niet direct worden toegekend.",
-    )
-}
+_ERRORS = errors(401, 403, 404, 422)
+_BODY = errors(400, e400="the body is not JSON (or not UTF-8)")
+_CONFLICT = errors(
+    409,
+    e409="The case's status does not allow this, e.g. 'Een aanvraag met status Ontvangen "
+    "kan niet direct worden toegekend.'",
+)
 
 
 @contextmanager
@@ -69,7 +60,7 @@ def _answering() -> Iterator[None]:
         yield
     except CaseNotFoundError:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "case not found") from None
-    except (RoleRefusedError, TransitionForbiddenError) as error:
+    except TransitionForbiddenError as error:
         raise HTTPException(status.HTTP_403_FORBIDDEN, error.message) from None
     except TransitionConflictError as error:
         raise HTTPException(status.HTTP_409_CONFLICT, error.message) from None
@@ -141,13 +132,13 @@ def _memos(rows: Sequence[CaseMemo]) -> list[Memo]:
     "/cases/{case_id}/transitions",
     response_model=CaseHandling,
     summary="Move a case to another status (the workflow decides what is allowed, and by whom)",
-    responses={**_ERRORS, **_CONFLICT},
+    responses={**_ERRORS, **_BODY, **_CONFLICT},
 )
 async def transition(
     request: Request,
     case_id: uuid.UUID,
     body: TransitionRequest,
-    principal: CurrentPrincipal,
+    principal: Handler,
     session: DbSession,
 ) -> CaseHandling:
     return await _changed(
@@ -163,17 +154,15 @@ async def transition(
     "Netherlands) the hold is lifted automatically.",
     responses={
         **_ERRORS,
+        **_BODY,
         **_CONFLICT,
-        422: _problem(
-            "`until` lies in the past", "De einddatum van de afwachting ligt in het verleden."
-        ),
     },
 )
 async def put_on_hold(
     request: Request,
     case_id: uuid.UUID,
     body: HoldRequest,
-    principal: CurrentPrincipal,
+    principal: Handler,
     session: DbSession,
 ) -> CaseHandling:
     return await _changed(
@@ -196,7 +185,7 @@ async def put_on_hold(
 async def lift_hold(
     request: Request,
     case_id: uuid.UUID,
-    principal: CurrentPrincipal,
+    principal: Handler,
     session: DbSession,
     reason: Annotated[Reason | None, Query(description="why, for the history")] = None,
 ) -> CaseHandling:
@@ -209,9 +198,7 @@ async def lift_hold(
     summary="A case's handling state: hold, handling time (without time on hold), next steps",
     responses=_ERRORS,
 )
-async def get_handling(
-    case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
-) -> CaseHandling:
+async def get_handling(case_id: uuid.UUID, principal: Reader, session: DbSession) -> CaseHandling:
     with _answering():
         case = await handling.handling(session=session, principal=principal, case_id=case_id)
     return _handling(case, principal)
@@ -224,7 +211,7 @@ async def get_handling(
     responses=_ERRORS,
 )
 async def get_history(
-    case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+    case_id: uuid.UUID, principal: Reader, session: DbSession
 ) -> list[HistoryEntry]:
     with _answering():
         rows = await handling.history(session=session, principal=principal, case_id=case_id)
@@ -235,13 +222,13 @@ async def get_history(
     "/cases/{case_id}/assignee",
     response_model=CaseHandling,
     summary="Assign a case to a staff member (`me` for yourself), or to nobody (null)",
-    responses=_ERRORS,
+    responses={**_ERRORS, **_BODY},
 )
 async def put_assignee(
     request: Request,
     case_id: uuid.UUID,
     body: AssigneeRequest,
-    principal: CurrentPrincipal,
+    principal: Handler,
     session: DbSession,
 ) -> CaseHandling:
     return await _changed(
@@ -256,7 +243,7 @@ async def put_assignee(
     responses=_ERRORS,
 )
 async def list_memos(
-    request: Request, case_id: uuid.UUID, principal: CurrentPrincipal, session: DbSession
+    request: Request, case_id: uuid.UUID, principal: Reader, session: DbSession
 ) -> list[Memo]:
     with _answering():
         case, rows = await memos.list_memos(session=session, principal=principal, case_id=case_id)
@@ -274,16 +261,10 @@ async def list_memos(
     response_model=Memo,
     status_code=status.HTTP_201_CREATED,
     summary="Add a memo, or a correction of an earlier memo (memos are never changed)",
-    responses={
-        **_ERRORS,
-        422: _problem(
-            "`corrects` names a memo of another case",
-            "Het memo dat u wilt corrigeren hoort niet bij deze zaak.",
-        ),
-    },
+    responses={**_ERRORS, **_BODY},
 )
 async def add_memo(
-    case_id: uuid.UUID, body: MemoRequest, principal: CurrentPrincipal, session: DbSession
+    case_id: uuid.UUID, body: MemoRequest, principal: MemoWriter, session: DbSession
 ) -> Memo:
     with _answering():
         row = await memos.add_memo(

@@ -9,32 +9,26 @@ import hashlib
 import hmac
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict
 
 from cases import audit, exports, search
 from cases.filters import LOCAL_TIME, Bsn, CaseFilter, ListFilters, day_end, day_start
-from servicekit.auth import Principal, require_roles
+from cases.schemas import AuditEntry, AuditPage
+from contracts.api.common import errors
+from servicekit.auth import Permission, Principal, require
 from servicekit.cursors import InvalidCursorError, decode_cursor, encode_cursor
 from servicekit.http import DbSession, correlation_id_of
 from servicekit.runtime import ServiceRuntime
 
 router = APIRouter()
 
-Exporter = Annotated[Principal, Depends(require_roles(*sorted(exports.EXPORT_ROLES)))]
-Auditor = Annotated[Principal, Depends(require_roles("auditor"))]
-"""Only the auditor reads the access log: who grants access (functioneel beheerder) should
-not also be the one who reviews its use."""
+Exporter = Annotated[Principal, Depends(require(Permission.CASES_EXPORT))]
+Auditor = Annotated[Principal, Depends(require(Permission.AUDIT_READ))]
 
-_EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Internal token missing, invalid or expired"},
-    403: {"description": "The role may not export (auditor, operator)"},
-    404: {"description": "A requested municipality is outside the caller's scope"},
-    422: {"description": "A filter has the wrong type or form"},
-}
+_EXPORT_RESPONSES = errors(401, 403, 404, 422)
 _MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -79,7 +73,7 @@ async def _start_export(
         stream(runtime.database, case_filter=case_filter, with_bsn=with_bsn),
         media_type=_MEDIA_TYPES[file_format],
         headers={
-            "Content-Disposition": f'attachment; filename="zaken-{today}.{file_format}"',
+            "Content-Disposition": f'attachment; filename="cases-{today}.{file_format}"',
             "Cache-Control": "no-store",
         },
     )
@@ -111,31 +105,6 @@ async def export_xlsx(
     return await _start_export(request, session, principal, case_filter, "xlsx")
 
 
-class AuditEntry(BaseModel):
-    """One access to personal data; the data subject only as a keyed hash of the BSN."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    occurred_at: datetime
-    actor: str
-    organisation: str
-    role: str
-    action: str
-    municipality_code: str | None
-    case_id: uuid.UUID | None
-    purpose: str
-    trace_id: str
-    data_subject_hash: str | None
-    row_count: int | None
-    details: dict[str, Any]
-
-
-class AuditPage(BaseModel):
-    items: list[AuditEntry]
-    next_cursor: str | None
-
-
 def _audit_fingerprint(query: audit.AuditQuery, *, secret: str) -> str:
     """A keyed digest of the query, so a cursor only continues the listing it came from."""
     return hmac.new(secret.encode(), repr(query).encode(), hashlib.sha256).hexdigest()[:24]
@@ -146,10 +115,7 @@ def _audit_fingerprint(query: audit.AuditQuery, *, secret: str) -> str:
     tags=["audit"],
     response_model=AuditPage,
     summary="The access log of the caller's municipalities, newest first (role auditor)",
-    responses={
-        400: {"description": "Cursor invalid, tampered with, or of another filter"},
-        403: {"description": "Only for the role auditor"},
-    },
+    responses=errors(400, 401, 403, 422),
 )
 async def audit_log(
     request: Request,

@@ -1,86 +1,45 @@
-"""The statuses of a case and the one mapping from status to overview category.
+"""The cases service's rules about statuses, on top of the shared vocabulary.
 
-The workflow (which transitions are allowed, by whom) builds on these; the overview shows the
-categories in the order of `CATEGORIES`, every one of them, zeros included.
+The statuses, kinds, categories and their Dutch labels live in ONE place,
+`contracts.vocabulary` (re-exported here for the service's modules); this module adds what
+only the cases service decides: the first status of each kind, which statuses are open, in
+which the handling clock stops, and which statuses a kind can have.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
-
-class CaseKind(StrEnum):
-    APPLICATION = "application"
-    RE_EXAMINATION = "re_examination"
-
-
-class CaseStatus(StrEnum):
-    RECEIVED = "received"
-    """An application arrived and nobody has acted on it yet."""
-    INVITED = "invited"
-    """A re-examination: the resident was invited to deliver data."""
-    AWAITING_DATA = "awaiting_data"
-    """Waiting for data through Ockto or uploaded documents."""
-    ADVICE_READY = "advice_ready"
-    """The data are in and the system computed an advice; a decision is due."""
-    ON_HOLD = "on_hold"
-    """Paused by staff (the clock stops); returns to the status it came from."""
-    UNDER_INVESTIGATION = "under_investigation"
-    """Set by staff: information asked from the resident, the term to complete is running."""
-    DECIDED_GRANTED = "decided_granted"
-    DECIDED_REJECTED = "decided_rejected"
-    NOT_PROCESSED = "not_processed"
-    """The term to complete passed without the information (Awb 4:5)."""
-    ABORTED = "aborted"
-    """Stopped by staff; a beslisser may restore it."""
-    CLOSED = "closed"
-    """Done: decided and past the handling, awaiting removal after the retention period."""
-
-
-class Category(StrEnum):
-    """The overview's rows; the values are stable ids the gateway and exports rely on."""
-
-    RECEIVED = "received"
-    IN_PROGRESS = "in_progress"
-    UNDER_INVESTIGATION = "under_investigation"
-    DECIDED_GRANTED = "decided_granted"
-    DECIDED_REJECTED = "decided_rejected"
-    NOT_PROCESSED = "not_processed"
-    ABORTED = "aborted"
-    CLOSED = "closed"
-
-
-CATEGORIES: Final[tuple[Category, ...]] = tuple(Category)
-"""The categories in the order the overview shows them."""
-
-CATEGORY_OF: Final = MappingProxyType(
-    {
-        CaseStatus.RECEIVED: Category.RECEIVED,
-        CaseStatus.INVITED: Category.IN_PROGRESS,
-        CaseStatus.AWAITING_DATA: Category.IN_PROGRESS,
-        CaseStatus.ADVICE_READY: Category.IN_PROGRESS,
-        CaseStatus.ON_HOLD: Category.IN_PROGRESS,
-        CaseStatus.UNDER_INVESTIGATION: Category.UNDER_INVESTIGATION,
-        CaseStatus.DECIDED_GRANTED: Category.DECIDED_GRANTED,
-        CaseStatus.DECIDED_REJECTED: Category.DECIDED_REJECTED,
-        CaseStatus.NOT_PROCESSED: Category.NOT_PROCESSED,
-        CaseStatus.ABORTED: Category.ABORTED,
-        CaseStatus.CLOSED: Category.CLOSED,
-    }
+from contracts.vocabulary import (
+    CATEGORIES,
+    CATEGORY_OF,
+    KIND_LABEL,
+    STATUS_LABEL,
+    CaseKind,
+    CaseStatus,
+    Category,
+    category_of,
 )
-"""The ONE mapping from status to overview category; every status has exactly one."""
+
+__all__ = [
+    "CATEGORIES",
+    "CATEGORY_OF",
+    "CLOCK_STOPPED",
+    "INITIAL_STATUS",
+    "KIND_LABEL",
+    "OPEN_STATUSES",
+    "STATUSES_OF_KIND",
+    "STATUS_LABEL",
+    "CaseKind",
+    "CaseStatus",
+    "Category",
+    "category_of",
+]
 
 INITIAL_STATUS: Final[MappingProxyType[CaseKind, CaseStatus]] = MappingProxyType(
     {CaseKind.APPLICATION: CaseStatus.RECEIVED, CaseKind.RE_EXAMINATION: CaseStatus.INVITED}
 )
-
-
-def category_of(status: str) -> Category:
-    """The overview category of a status (raises ValueError for an unknown status)."""
-    return CATEGORY_OF[CaseStatus(status)]
-
 
 OPEN_STATUSES: Final[frozenset[CaseStatus]] = frozenset(
     {
@@ -111,24 +70,3 @@ STATUSES_OF_KIND: Final[MappingProxyType[CaseKind, frozenset[CaseStatus]]] = Map
     }
 )
 """A re-examination is never `received`, an application never `invited`."""
-
-STATUS_LABEL: Final[MappingProxyType[CaseStatus, str]] = MappingProxyType(
-    {
-        CaseStatus.RECEIVED: "Ontvangen",
-        CaseStatus.INVITED: "Uitgenodigd",
-        CaseStatus.AWAITING_DATA: "Wacht op gegevens",
-        CaseStatus.ADVICE_READY: "Advies gereed",
-        CaseStatus.ON_HOLD: "In afwachting",
-        CaseStatus.UNDER_INVESTIGATION: "In onderzoek",
-        CaseStatus.DECIDED_GRANTED: "Toegekend",
-        CaseStatus.DECIDED_REJECTED: "Afgewezen",
-        CaseStatus.NOT_PROCESSED: "Buiten behandeling",
-        CaseStatus.ABORTED: "Afgebroken",
-        CaseStatus.CLOSED: "Gesloten",
-    }
-)
-"""The names users see (Dutch); the UI and the workflow's messages use these."""
-
-KIND_LABEL: Final[MappingProxyType[CaseKind, str]] = MappingProxyType(
-    {CaseKind.APPLICATION: "aanvraag", CaseKind.RE_EXAMINATION: "heronderzoek"}
-)

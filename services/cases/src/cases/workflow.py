@@ -1,6 +1,7 @@
 """The workflow: the ONE table of which status may follow which, and which roles may do it.
 
-Pure rules, no database. `check` answers whether a role may move a case of a kind from its
+Pure rules, no database. Who may do what comes from the ONE permission table
+(`contracts.permissions`): the role sets below are read from it, not kept here. `check` answers whether a role may move a case of a kind from its
 status to another, or says why not in words the user understands (Dutch, for the UI):
 `TransitionConflictError` when the status does not allow it (HTTP 409), and
 `TransitionForbiddenError` when the status does but the role does not (HTTP 403).
@@ -22,19 +23,16 @@ from cases.statuses import (
     CaseKind,
     CaseStatus,
 )
-from servicekit.auth import Role
+from contracts.permissions import Permission, roles_with
+from contracts.vocabulary import ROLE_LABEL, Role
 
 S = CaseStatus
-HANDLERS: Final[frozenset[Role]] = frozenset({"behandelaar", "beslisser"})
+HANDLERS: Final[frozenset[Role]] = roles_with(Permission.CASES_HANDLE)
 """Who handles cases; a beslisser handles too, and besides may decide and restore."""
-DECIDERS: Final[frozenset[Role]] = frozenset({"beslisser"})
-READERS: Final[frozenset[Role]] = frozenset(
-    {"raadpleger", "behandelaar", "beslisser", "functioneel_beheerder", "auditor"}
-)
-"""Who may read a case's handling, history and memos (the operator sees no cases)."""
-MEMO_WRITERS: Final[frozenset[Role]] = frozenset(
-    {"behandelaar", "beslisser", "functioneel_beheerder"}
-)
+DECIDERS: Final[frozenset[Role]] = roles_with(Permission.CASES_DECIDE)
+READERS: Final[frozenset[Role]] = roles_with(Permission.CASES_READ)
+"""Who may read a case file, its handling, history and memos (the operator sees no cases)."""
+MEMO_WRITERS: Final[frozenset[Role]] = roles_with(Permission.MEMOS_WRITE)
 
 
 @dataclass(frozen=True)
@@ -108,21 +106,10 @@ _PHRASES: Final = MappingProxyType(
         S.DECIDED_REJECTED: ("afwijzen", "worden afgewezen"),
         S.NOT_PROCESSED: ("buiten behandeling stellen", "buiten behandeling worden gesteld"),
         S.ABORTED: ("afbreken", "worden afgebroken"),
-        S.CLOSED: ("sluiten", "worden gesloten"),
+        S.CLOSED: ("afsluiten", "worden afgesloten"),
     }
 )
 """Per target status: what the user does (infinitive), and what happens to the case."""
-
-ROLE_LABEL: Final[MappingProxyType[str, str]] = MappingProxyType(
-    {
-        "raadpleger": "raadpleger",
-        "behandelaar": "behandelaar",
-        "beslisser": "beslisser",
-        "functioneel_beheerder": "functioneel beheerder",
-        "auditor": "auditor",
-        "operator": "operator",
-    }
-)
 
 
 class TransitionRefusedError(Exception):
@@ -213,7 +200,7 @@ def _reachable(
 
 
 def _a(kind: CaseKind) -> str:
-    return "een " + KIND_LABEL[kind]
+    return "een " + KIND_LABEL[kind].lower()
 
 
 def conflict_message(
@@ -234,7 +221,7 @@ def conflict_message(
         qualifier = "niet"
     message = f"{a_case} met status {STATUS_LABEL[current]} kan {qualifier} {_PHRASES[target][1]}."
     if current is S.ON_HOLD:
-        message += f" Haal de {KIND_LABEL[kind]} eerst uit afwachting."
+        message += f" Haal de {KIND_LABEL[kind].lower()} eerst uit afwachting."
     return message
 
 
@@ -244,5 +231,7 @@ def forbidden_message(
     """Why the role may not, e.g. 'Uw rol behandelaar mag een aanvraag niet toekennen; dat
     mag alleen een beslisser.'"""
     verb = transition.verb or _PHRASES[target][0]
-    who = " of ".join(ROLE_LABEL[r] for r in sorted(transition.roles))
-    return f"Uw rol {ROLE_LABEL[role]} mag {_a(kind)} niet {verb}; dat mag alleen een {who}."
+    who = " of ".join(ROLE_LABEL[r].lower() for r in sorted(transition.roles))
+    return (
+        f"Uw rol {ROLE_LABEL[role].lower()} mag {_a(kind)} niet {verb}; dat mag alleen een {who}."
+    )

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from cases.models import CasePerson
 from cases.repository import StatusCount, person_rows
 from cases.schemas import Household as HouseholdAnswer
+from cases.schemas import household_of
 from cases.service import Totals, supersedes, totals_per_category
 from cases.settings import CasesSettings
 from cases.statuses import CATEGORIES, Category
@@ -83,7 +84,7 @@ def test_household_rows_are_ordered_and_rebuild_the_same_household() -> None:
     ]
     assert all(row["case_id"] == case_id for row in rows)
     assert len({frozenset(row) for row in rows}) == 1  # one multi-row insert needs equal keys
-    rebuilt = HouseholdAnswer.from_persons([CasePerson(**row) for row in rows])
+    rebuilt = household_of([CasePerson(**row) for row in rows])
     assert rebuilt.model_dump(mode="json") == HouseholdAnswer.model_validate(
         household.model_dump(mode="json")
     ).model_dump(mode="json")

@@ -79,7 +79,7 @@ def test_only_handling_roles_appear_and_only_a_beslisser_decides_or_restores() -
             S.CLOSED,
             S.ABORTED,
             "beslisser",
-            "TransitionConflictError: Een aanvraag met status Gesloten kan niet meer worden "
+            "TransitionConflictError: Een aanvraag met status Afgesloten kan niet meer worden "
             "afgebroken.",
         ),
         (

@@ -11,22 +11,28 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
 
+from contracts.api.common import errors
 from intake import repository, service
 from intake.schemas import (
     DiscardRequest,
     IntakeResult,
+    Municipality,
     QuarantinedDetail,
     QuarantinedItem,
     QuarantinePage,
     QuarantineResult,
+    ReprocessResult,
 )
 from intake.settings import IntakeSettings
-from servicekit.auth import CurrentPrincipal, Principal, require_roles
+from servicekit.auth import Permission, Principal, require
 from servicekit.cursors import decode_cursor, encode_cursor
 from servicekit.http import DbSession, correlation_id_of
 
 router = APIRouter()
-QuarantineStaff = Annotated[Principal, Depends(require_roles("functioneel_beheerder", "operator"))]
+QuarantineStaff = Annotated[Principal, Depends(require(Permission.QUARANTINE_MANAGE))]
+Submitter = Annotated[Principal, Depends(require(Permission.APPLICATIONS_SUBMIT))]
+"""The gateway, handing on the website's signed request as itself (role `system`)."""
+MunicipalityReader = Annotated[Principal, Depends(require(Permission.MUNICIPALITIES_READ))]
 NOT_FOUND = "quarantined message not found"
 
 
@@ -47,8 +53,7 @@ def _signature_matches(body: bytes, header: str | None, secret: str) -> bool:
     status_code=status.HTTP_202_ACCEPTED,
     response_model=IntakeResult,
     responses={
-        401: {"description": "signature missing or wrong"},
-        413: {"description": "body too large"},
+        **errors(401, 403, 413, e401="token missing or invalid, or signature missing or wrong"),
         422: {"model": QuarantineResult, "description": "rejected and kept in quarantine"},
     },
     summary="Receive an application from the website over HTTP (HMAC-signed body)",
@@ -56,7 +61,7 @@ def _signature_matches(body: bytes, header: str | None, secret: str) -> bool:
 async def receive_application(
     request: Request,
     session: DbSession,
-    _: CurrentPrincipal,
+    _: Submitter,
     x_signature: Annotated[str | None, Header()] = None,
 ) -> IntakeResult | JSONResponse:
     settings = _settings(request)
@@ -92,7 +97,12 @@ def _scope(principal: Principal) -> tuple[str, ...] | None:
     return None if principal.all_municipalities else principal.municipalities
 
 
-@router.get("/quarantine", response_model=QuarantinePage, summary="Quarantined intake messages")
+@router.get(
+    "/quarantine",
+    response_model=QuarantinePage,
+    summary="Quarantined intake messages",
+    responses=errors(400, 401, 403, 422),
+)
 async def list_quarantine(
     request: Request,
     session: DbSession,
@@ -122,10 +132,17 @@ async def list_quarantine(
         next_cursor = encode_cursor(
             {"t": last.received_at.isoformat(), "id": str(last.id)}, secret=secret
         )
-    return QuarantinePage(items=[QuarantinedItem.of(i) for i in items], next_cursor=next_cursor)
+    return QuarantinePage(
+        items=[QuarantinedItem.model_validate(i, from_attributes=True) for i in items],
+        next_cursor=next_cursor,
+    )
 
 
-@router.get("/quarantine/{quarantine_id}", response_model=QuarantinedDetail)
+@router.get(
+    "/quarantine/{quarantine_id}",
+    response_model=QuarantinedDetail,
+    responses=errors(401, 403, 404, 422, e404=NOT_FOUND),
+)
 async def get_quarantined(
     quarantine_id: uuid.UUID, session: DbSession, principal: QuarantineStaff
 ) -> QuarantinedDetail:
@@ -133,7 +150,8 @@ async def get_quarantined(
     if item is None or not principal.may_see(item.municipality_code):
         raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
     return QuarantinedDetail(
-        **QuarantinedItem.of(item).model_dump(), body=service.body_preview(item.raw_body)
+        **QuarantinedItem.model_validate(item, from_attributes=True).model_dump(),
+        body=service.body_preview(item.raw_body),
     )
 
 
@@ -146,11 +164,13 @@ async def _visible_item(session: DbSession, quarantine_id: uuid.UUID, principal:
 @router.post(
     "/quarantine/{quarantine_id}/reprocess",
     summary="Run a quarantined message through intake again",
-    responses={404: {"description": NOT_FOUND}, 409: {"description": "already resolved"}},
+    response_model=ReprocessResult,
+    response_model_exclude_none=True,
+    responses=errors(401, 403, 404, 409, 422, e404=NOT_FOUND, e409="already resolved"),
 )
 async def reprocess(
     quarantine_id: uuid.UUID, request: Request, session: DbSession, principal: QuarantineStaff
-) -> dict[str, object]:
+) -> ReprocessResult:
     await _visible_item(session, quarantine_id, principal)
     try:
         outcome = await service.reprocess(
@@ -162,18 +182,20 @@ async def reprocess(
     except service.QuarantineConflictError as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
     if isinstance(outcome, service.Quarantined):
-        return {
-            "outcome": "quarantined",
-            "reason_code": outcome.reason_code,
-            "reason": outcome.reason,
-        }
-    return {"outcome": outcome.outcome, "application_number": outcome.application_number}
+        return ReprocessResult(
+            outcome="quarantined", reason_code=outcome.reason_code, reason=outcome.reason
+        )
+    return ReprocessResult(
+        outcome=outcome.outcome,
+        application_number=outcome.application_number,
+    )
 
 
 @router.post(
     "/quarantine/{quarantine_id}/discard",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Close a quarantined message without accepting it (kept, with who and why)",
+    responses=errors(400, 401, 403, 404, 409, 422, e404=NOT_FOUND, e409="already resolved"),
 )
 async def discard(
     quarantine_id: uuid.UUID, body: DiscardRequest, session: DbSession, principal: QuarantineStaff
@@ -187,9 +209,13 @@ async def discard(
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
 
 
-@router.get("/municipalities", summary="Customer municipalities intake accepts applications for")
+@router.get(
+    "/municipalities",
+    summary="Customer municipalities intake accepts applications for",
+    responses=errors(401, 403),
+)
 async def known_municipalities(
-    session: DbSession, principal: CurrentPrincipal
-) -> list[dict[str, str]]:
+    session: DbSession, principal: MunicipalityReader
+) -> list[Municipality]:
     known = await repository.list_municipalities(session)
-    return [{"code": m.code, "name": m.name} for m in known if principal.may_see(m.code)]
+    return [Municipality(code=m.code, name=m.name) for m in known if principal.may_see(m.code)]

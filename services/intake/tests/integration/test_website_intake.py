@@ -16,7 +16,7 @@ from contracts.base import Envelope
 from contracts.gezondverzekerd import EXCHANGE, ROUTING_KEY, example_bodies
 from contracts.organisations import MunicipalityRegistered
 from intake.models import ApplicationRevision, KnownMunicipality
-from servicekit.auth import Principal
+from servicekit.auth import Principal, system_principal
 from servicekit.tables import outbox
 from servicekit.testing import eventually
 
@@ -211,7 +211,14 @@ def sign(body: bytes, secret: str = "website-secret-for-tests") -> str:
 async def test_signed_http_intake(intake: Intake) -> None:
     await register(intake, "0363")
     body = example_bodies()["couple-with-children"]
-    headers = intake.headers(OPERATOR) | {"Content-Type": "application/json"}
+    gateway = system_principal("gateway", purpose="intake")
+    headers = intake.headers(gateway) | {"Content-Type": "application/json"}
+    operator = await intake.client.post(
+        "/applications",
+        content=body,
+        headers=intake.headers(OPERATOR) | {"X-Signature": sign(body)},
+    )
+    assert operator.status_code == 403, "only the gateway (role system) hands on applications"
     unsigned = await intake.client.post("/applications", content=body, headers=headers)
     assert unsigned.status_code == 401
     wrong = await intake.client.post(

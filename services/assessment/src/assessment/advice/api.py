@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, status
 
-from assessment.access import DECIDERS, CaseHandler, CaseReader, visible_case
+from assessment.access import CaseHandler, CaseReader, visible_case
 from assessment.advice import repository, service
 from assessment.advice.schemas import (
     ADVICE_LABELS,
@@ -24,6 +24,7 @@ from assessment.deps import parts
 from assessment.ockto import repository as ockto
 from assessment.ockto.schemas import SessionOut
 from assessment.parameters import service as parameters
+from contracts.permissions import Permission, allows
 from servicekit.http import DbSession, correlation_id_of
 
 router = APIRouter(tags=["assessment"])
@@ -85,7 +86,7 @@ async def get_assessment(
     prepared = {p.subject for p in await cases.preparers(session, case_id)} | {case.assignee}
     may_decide = (
         decision is None
-        and principal.role in DECIDERS
+        and allows(principal.role, Permission.CASES_DECIDE)
         and not (version.four_eyes and principal.subject in prepared)
     )
     await casefile.log_access(

@@ -172,7 +172,7 @@ async def test_a_hold_cannot_end_in_the_past_nor_be_set_by_a_raadpleger(cases: C
     )
     assert refused.status_code == 409
     assert refused.json()["detail"] == (
-        "Een aanvraag met status Gesloten kan niet meer in afwachting worden gezet."
+        "Een aanvraag met status Afgesloten kan niet meer in afwachting worden gezet."
     )
 
 

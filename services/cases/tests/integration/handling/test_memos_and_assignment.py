@@ -75,7 +75,7 @@ async def test_a_correction_must_name_a_memo_of_the_same_case(cases: Cases) -> N
         )
         assert response.status_code == 422
         assert response.json() == {
-            "detail": "Het memo dat u wilt corrigeren hoort niet bij deze zaak."
+            "detail": "Het memo dat u wilt corrigeren hoort niet bij deze case."
         }
     for body in ({"text": ""}, {"text": "x" * 5001}, {"text": "   "}):
         response = await cases.client.post(
@@ -123,7 +123,7 @@ async def test_assignment_to_me_to_a_colleague_and_back_to_the_queue(cases: Case
         url, json={"assignee": "me"}, headers=cases.headers("raadpleger")
     )
     assert refused.status_code == 403
-    assert refused.json() == {"detail": "Uw rol raadpleger mag geen zaken toewijzen."}
+    assert refused.json() == {"detail": "Uw rol raadpleger mag geen cases behandelen."}
     assert (await cases.client.put(url, json={}, headers=cases.headers())).status_code == 422
 
     events = await cases.events("cases.case.assigned")

@@ -53,8 +53,8 @@ async def test_the_csv_holds_the_filtered_cases_in_dutch(reporting: Reporting) -
     assert rows == [
         [
             "GV-0001",
-            "aanvraag",
-            "advies gereed",
+            "Aanvraag",
+            "Advies gereed",
             "Toekennen",
             "",
             "30-11-2026 10:00",
@@ -66,10 +66,10 @@ async def test_the_csv_holds_the_filtered_cases_in_dutch(reporting: Reporting) -
         ],
         [
             "HO-0002",
-            "heronderzoek",
-            "afgewezen",
+            "Heronderzoek",
+            "Afgewezen",
             "",
-            "afgewezen",
+            "Afgewezen",
             "29-11-2026 10:00",
             "29-11-2026 10:00",
             "1",
@@ -93,7 +93,7 @@ async def test_formulas_are_neutralised(reporting: Reporting) -> None:
     assert [row[3] for row in rows] == ["'" + value[:20] for value in hostile]
 
     response = await reporting.get("/cases/export.xlsx")
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True)["Zaken"]
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True)["Cases"]
     cells = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     # XML itself turns a carriage return into a line feed.
     assert cells == ["'" + value.replace("\r", "\n") for value in hostile]
@@ -104,7 +104,7 @@ async def test_an_export_without_rows_is_just_the_header(reporting: Reporting) -
     assert await export_csv(reporting, {"status": "closed"}) == [[*HEADERS, "bsn aanvrager"]]
     response = await reporting.get("/cases/export.xlsx", {"status": "closed"})
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True)["Zaken"]
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True)["Cases"]
     assert [list(row) for row in sheet.iter_rows(values_only=True)] == [[*HEADERS, "bsn aanvrager"]]
 
 
@@ -126,10 +126,10 @@ async def test_the_xlsx_holds_the_same_rows(reporting: Reporting) -> None:
     response = await reporting.get("/cases/export.xlsx")
     assert response.status_code == 200
     assert response.headers["content-type"] == XLSX
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True)["Zaken"]
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True)["Cases"]
     header, row = (list(r) for r in sheet.iter_rows(values_only=True))
     assert header == [*HEADERS, "bsn aanvrager"]
-    assert row[:3] == ["GV-1", "aanvraag", "ontvangen"]
+    assert row[:3] == ["GV-1", "Aanvraag", "Ontvangen"]
     assert row[5] == datetime(2026, 11, 30, 10, 0)  # noqa: DTZ001 - Amsterdam time, as staff read it
     assert row[7:] == [1, 1, AMSTERDAM, "111222333"]
 

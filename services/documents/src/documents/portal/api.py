@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Final
 
 import structlog
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.requests import ClientDisconnect
 
@@ -29,7 +29,7 @@ from documents.portal.pages import Pages
 from documents.safety.errors import ACCEPTED, RefusedFileError, ScannerUnavailableError
 from documents.settings import DocumentsSettings
 from documents.storage.objects import StorageUnavailableError
-from servicekit.auth import TOKEN_HEADER, InvalidTokenError, read_token
+from servicekit.auth import TOKEN_HEADER, InvalidTokenError, public, read_token
 from servicekit.http import DbSession, correlation_id_of
 from servicekit.tenants import get_tenant
 
@@ -146,7 +146,10 @@ def _limited(request: Request) -> Response:
     return response
 
 
-@router.get("/upload/{token}")
+_OPEN = "residents have no account: the signed, expiring token in the path is the credential"
+
+
+@router.get("/upload/{token}", dependencies=[Depends(public(_OPEN))])
 async def upload_page(request: Request, token: str, session: DbSession) -> Response:
     settings = settings_of(request)
     now = runtime_of(request).clock.now()
@@ -173,7 +176,7 @@ async def upload_page(request: Request, token: str, session: DbSession) -> Respo
     )
 
 
-@router.post("/upload/{token}")
+@router.post("/upload/{token}", dependencies=[Depends(public(_OPEN))])
 async def upload_files(request: Request, token: str) -> Response:
     settings = settings_of(request)
     runtime = runtime_of(request)
@@ -265,7 +268,7 @@ async def _receive_and_store(request: Request, token: str, resolved: Resolved) -
     return RedirectResponse(f"/inwoner/upload/{token}/ontvangen", status_code=303)
 
 
-@router.get("/upload/{token}/ontvangen")
+@router.get("/upload/{token}/ontvangen", dependencies=[Depends(public(_OPEN))])
 async def receipt_page(request: Request, token: str, session: DbSession) -> Response:
     settings = settings_of(request)
     now = runtime_of(request).clock.now()

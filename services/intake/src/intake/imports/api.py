@@ -13,22 +13,20 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import StreamingResponse
 
+from contracts.api.common import errors
 from intake.imports import reader, report, repository, service
 from intake.imports.models import ReExaminationImport
 from intake.imports.schemas import ImportDetail, ImportSummary, Outcome, ReportRow
 from intake.imports.upload import receive_upload
 from intake.imports.worker import ImportWorker
 from intake.settings import IntakeSettings
-from servicekit.auth import Principal, require_roles
+from servicekit.auth import Permission, Principal, require
 from servicekit.cursors import decode_cursor, encode_cursor
 from servicekit.http import correlation_id_of
 from servicekit.runtime import ServiceRuntime
 
 router = APIRouter(tags=["re-examination import"])
-Importer = Annotated[
-    Principal,
-    Depends(require_roles("behandelaar", "beslisser", "functioneel_beheerder", "operator")),
-]
+Importer = Annotated[Principal, Depends(require(Permission.IMPORTS_CREATE))]
 NOT_FOUND = "import niet gevonden (of niet binnen uw organisatie)"
 MUNICIPALITY_NOT_FOUND = "gemeente niet gevonden (of niet binnen uw organisatie)"
 _MUNICIPALITY = re.compile(r"^[0-9]{4}$")
@@ -76,12 +74,17 @@ def _unprocessable(message: str) -> HTTPException:
     status_code=status.HTTP_202_ACCEPTED,
     response_model=ImportSummary,
     openapi_extra=_UPLOAD_FORM,
-    responses={
-        404: {"description": MUNICIPALITY_NOT_FOUND},
-        413: {"description": "file too large"},
-        415: {"description": "not a CSV or XLSX file (e.g. a PDF renamed .xlsx)"},
-        422: {"description": "empty, no rows, missing columns, bad form fields"},
-    },
+    responses=errors(
+        401,
+        403,
+        404,
+        413,
+        415,
+        422,
+        e404=MUNICIPALITY_NOT_FOUND,
+        e415="not a CSV or XLSX file (e.g. a PDF renamed .xlsx)",
+        e422="empty, no rows, missing columns, bad form fields",
+    ),
     summary="Upload a re-examination file; rows are processed in the background, resumably",
 )
 async def upload_re_examinations(request: Request, principal: Importer) -> ImportSummary:
@@ -117,7 +120,7 @@ async def upload_re_examinations(request: Request, principal: Importer) -> Impor
             )
     worker: ImportWorker = request.app.state.import_worker
     worker.wake()
-    return ImportSummary.of(job)
+    return ImportSummary.model_validate(job, from_attributes=True)
 
 
 async def _visible_import(
@@ -133,7 +136,7 @@ async def _visible_import(
 @router.get(
     "/imports/{import_id}",
     response_model=ImportDetail,
-    responses={404: {"description": NOT_FOUND}},
+    responses=errors(400, 401, 403, 404, 422, e404=NOT_FOUND),
     summary="An import's status and counts, with one page of its per-row report",
 )
 async def get_import(
@@ -156,8 +159,8 @@ async def get_import(
         rows = rows[:limit]
         next_cursor = encode_cursor({"line": rows[-1].line}, secret=secret)
     return ImportDetail(
-        **ImportSummary.of(job).model_dump(),
-        rows=[ReportRow.of(row) for row in rows],
+        **ImportSummary.model_validate(job, from_attributes=True).model_dump(),
+        rows=[ReportRow.model_validate(row, from_attributes=True) for row in rows],
         next_cursor=next_cursor,
     )
 
@@ -167,7 +170,7 @@ async def get_import(
     response_class=StreamingResponse,
     responses={
         200: {"content": {"text/csv": {}}, "description": "line;outcome;reason, UTF-8 with BOM"},
-        404: {"description": NOT_FOUND},
+        **errors(401, 403, 404, 422, e404=NOT_FOUND),
     },
     summary="The per-row report as a CSV file for Excel",
 )
@@ -186,7 +189,7 @@ async def get_report_csv(
                 )
             if not rows:
                 return
-            yield [ReportRow.of(row) for row in rows]
+            yield [ReportRow.model_validate(row, from_attributes=True) for row in rows]
             after = rows[-1].line
 
     return StreamingResponse(
