@@ -15,7 +15,7 @@ import pytest
 from demodata import ApplicationFactory
 from demodata.system import LocalSystem
 
-from .e2e_support import eventually, publish_as_website
+from .e2e_support import Readers, eventually, publish_as_website
 
 pytestmark = pytest.mark.e2e
 VOORAF, ACHTERAF = "9201", "9202"
@@ -26,11 +26,15 @@ def key(system: LocalSystem, organisation: str, role: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def _case_id(api: httpx.AsyncClient, code: str, number: str) -> str:
+async def _case_id(api: httpx.AsyncClient, readers: Readers, code: str, number: str) -> str:
     found: list[str] = []
+    headers = await readers.headers(code)
 
     async def opened() -> bool:
-        page = await api.get("/api/v1/cases", params={"municipality": code, "q": number})
+        page = await api.get(
+            "/api/v1/cases", params={"municipality": code, "q": number}, headers=headers
+        )
+        assert page.status_code == 200, page.text
         found[:] = [item["id"] for item in page.json()["items"]]
         return len(found) == 1
 
@@ -48,7 +52,7 @@ async def _assessment(
 
 
 async def test_application_to_session_to_delivery_to_advice_to_decision(
-    system: LocalSystem, api: httpx.AsyncClient
+    system: LocalSystem, api: httpx.AsyncClient, readers: Readers
 ) -> None:
     system.admin("org", "add-municipality", VOORAF, "Toetsdorp")
     system.admin("org", "add-municipality", ACHTERAF, "Nakijkstad")
@@ -74,8 +78,8 @@ async def test_application_to_session_to_delivery_to_advice_to_decision(
     bodies = [factory.body(VOORAF, city="Toetsdorp"), factory.body(ACHTERAF, city="Nakijkstad")]
     numbers = [json.loads(b)["application"]["application_number"] for b in bodies]
     await publish_as_website(system.amqp_url, bodies)
-    case_id = await _case_id(api, VOORAF, numbers[0])
-    decided_at_once = await _case_id(api, ACHTERAF, numbers[1])
+    case_id = await _case_id(api, readers, VOORAF, numbers[0])
+    decided_at_once = await _case_id(api, readers, ACHTERAF, numbers[1])
 
     invited: dict[str, Any] = {}
 

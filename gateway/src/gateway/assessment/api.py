@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from contracts.api.common import Problem
+from contracts.api.common import Problem, Unprocessable
 from contracts.ockto import SIGNATURE_HEADER
 from gateway.api import Services
 from gateway.passthrough import content_type, pass_on, read_body
@@ -44,7 +44,7 @@ OCKTO = Principal(
 MAX_JSON_BYTES = 256 * 1024
 Code = Annotated[str, Path(pattern=r"^[0-9]{4}$", description="CBS code, e.g. `0363`")]
 _NOT_FOUND = {"model": Problem, "description": "not found, or not within your organisation"}
-_REFUSED = {"model": Problem, "description": "refused; `detail` names the field and the rule"}
+_REFUSED = {"model": Unprocessable, "description": "refused; `detail` names the field and the rule"}
 _ASSESSMENT_EXAMPLE: dict[str, Any] = {
     "case_id": "0f8e2a4c-9d6b-4c1e-8a53-2b7d9e4f1a60",
     "municipality_code": "0363",
@@ -410,7 +410,10 @@ async def file_check_report(
             "description": "session expired or completed; replay with another body",
         },
         413: {"model": Problem},
-        422: {"model": Problem, "description": "the body breaks the contract; the reason says how"},
+        422: {
+            "model": Unprocessable,
+            "description": "the body breaks the contract; the reason says how",
+        },
         503: PROBLEMS[503],
         504: PROBLEMS[504],
     },

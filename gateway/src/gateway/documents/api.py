@@ -13,7 +13,7 @@ import httpx
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from contracts.api.common import Problem
+from contracts.api.common import Problem, Unprocessable
 from gateway.api import Services
 from gateway.documents.streaming import BodyTooLargeError, body_headers, limited, relay
 from gateway.passthrough import content_type, pass_on, read_body
@@ -167,7 +167,10 @@ async def list_documents(
         404: _NOT_FOUND,
         413: {"model": Problem, "description": "the file or the case's documents too large"},
         415: {"model": Problem, "description": "not an accepted type (detected from content)"},
-        422: {"model": Problem, "description": "unsafe or empty file, a virus, bad form field"},
+        422: {
+            "model": Unprocessable,
+            "description": "unsafe or empty file, a virus, bad form field",
+        },
         **PROBLEMS,
     },
 )
@@ -261,7 +264,7 @@ async def download_document(
         403: _FORBIDDEN,
         404: _NOT_FOUND,
         409: {"model": Problem, "description": "the case is decided, aborted or closed"},
-        422: {"model": Problem, "description": "expiry in the past or too far ahead"},
+        422: {"model": Unprocessable, "description": "expiry in the past or too far ahead"},
         **PROBLEMS,
     },
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,12 +18,47 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import Session
 
 
+def server_settings_from_environment() -> dict[str, str]:
+    """The `-c name=value` settings of libpq's PGOPTIONS, which asyncpg itself does not read.
+
+    The test suite sets `PGOPTIONS="-c plan_cache_mode=force_generic_plan"` so a statement that
+    only works with a custom plan (e.g. a partial index's condition sent as a parameter) fails
+    from its first execution instead of from the sixth, as it would in production.
+    """
+    words = iter(shlex.split(os.environ.get("PGOPTIONS", "")))
+    settings: dict[str, str] = {}
+    for word in words:
+        if word == "-c":
+            pair = next(words, "")
+        elif word.startswith("-c"):
+            pair = word[2:]
+        elif word.startswith("--"):
+            name, _, value = word[2:].partition("=")
+            pair = f"{name.replace('-', '_')}={value}"
+        else:
+            continue
+        name, _, value = pair.partition("=")
+        if name and value:
+            settings[name] = value
+    return settings
+
+
+def connect_args() -> dict[str, object]:
+    """asyncpg's connect arguments for every engine of a service (its own and migrations')."""
+    settings = server_settings_from_environment()
+    return {"server_settings": settings} if settings else {}
+
+
 class Database:
     """Owns the engine and the session factory of one service."""
 
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.engine: AsyncEngine = create_async_engine(
-            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+            url,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=True,
+            connect_args=connect_args(),
         )
         # A Session class of its own, so session events (the outbox wake-up) stay per database.
         self.session_class: type[Session] = type("ServiceSession", (Session,), {})

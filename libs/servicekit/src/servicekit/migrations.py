@@ -11,6 +11,7 @@ from sqlalchemy import MetaData, pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import async_engine_from_config
 
+from servicekit.db import connect_args
 from servicekit.tables import MESSAGING_METADATA
 
 
@@ -50,6 +51,7 @@ def run_env(metadata: MetaData, *extra: MetaData) -> None:
             context.config.get_section(context.config.config_ini_section, {}),
             prefix="sqlalchemy.",
             poolclass=pool.NullPool,
+            connect_args=connect_args(),
         )
         async with engine.connect() as connection:
             await connection.run_sync(migrate)

@@ -153,7 +153,9 @@ async def add_quarantined_many(session: AsyncSession, rows: list[QuarantineRow])
     )
     upsert = statement.on_conflict_do_update(
         index_elements=["body_sha256"],
-        index_where=QuarantinedMessage.status == "quarantined",
+        # A literal, not a bound parameter: with a parameter PostgreSQL's generic plan (from the
+        # sixth execution of a prepared statement) no longer matches the partial unique index.
+        index_where=text("status = 'quarantined'"),
         set_={
             "times_received": QuarantinedMessage.times_received + statement.excluded.times_received
         },

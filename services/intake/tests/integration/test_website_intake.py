@@ -10,7 +10,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 import aio_pika
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from contracts.base import Envelope
 from contracts.gezondverzekerd import EXCHANGE, ROUTING_KEY, example_bodies
@@ -251,3 +251,32 @@ async def test_signed_http_intake(intake: Intake) -> None:
 
 async def _is(value: Awaitable[int], expected: int) -> bool:
     return await value == expected
+
+
+async def test_quarantine_keeps_working_under_generic_plans(intake: Intake) -> None:
+    """The live defect: from the sixth execution PostgreSQL plans a prepared statement
+    generically, and an upsert naming its partial index through a bound parameter no longer
+    matched it (500s after five rejections). The suite forces generic plans from the first."""
+    async with intake.database.transaction() as session:
+        mode = (await session.execute(text("SHOW plan_cache_mode"))).scalar_one()
+    assert mode == "force_generic_plan", "the suite's connections must plan generically"
+    gateway = system_principal("gateway", purpose="intake")
+    headers = intake.headers(gateway) | {"Content-Type": "application/json"}
+    for n in range(12):
+        document = example("single", event_id=str(uuid.uuid4()))
+        document["application"]["municipality_code"] = "9999"
+        document["application"]["application_number"] = f"GV-2026-{9_100_000 + n:07d}"
+        body = json.dumps(document).encode()
+        rejected = await intake.client.post(
+            "/applications", content=body, headers=headers | {"X-Signature": sign(body)}
+        )
+        assert rejected.status_code == 422, (n, rejected.text)
+        assert rejected.json()["reason_code"] == "unknown_municipality"
+    # The same body again is counted on the open entry, not stored twice.
+    again = await intake.client.post(
+        "/applications", content=body, headers=headers | {"X-Signature": sign(body)}
+    )
+    assert again.status_code == 422
+    items = await quarantine(intake)
+    assert len(items) == 12
+    assert sorted(item["times_received"] for item in items) == [1] * 11 + [2]
