@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cases import re_examinations, service
+from cases import following, re_examinations, service
+from cases.following import Followed
+from contracts.assessment import AdviceGiven, DataDelivered, DataSessionStarted, DecisionRecorded
+from contracts.correspondence import InformationReceived, InformationRequested, TermExpired
+from contracts.documents import DocumentAdded
 from contracts.intake import ApplicationCorrected, ApplicationReceived, ReExaminationRequested
 from servicekit.routes import Delivery
 
@@ -13,6 +17,21 @@ APPLICATION_REVISIONS: tuple[type[ApplicationReceived | ApplicationCorrected], .
     ApplicationCorrected,
 )
 """The events of `application_revisions`, handled together so their order is kept."""
+
+ASSESSMENT_EVENTS: tuple[type[Followed], ...] = (
+    DataSessionStarted,
+    DataDelivered,
+    AdviceGiven,
+    DecisionRecorded,
+)
+"""The assessment's steps on a case, in one queue so a session, its data, the advice and the
+decision are applied in the order they happened."""
+DOCUMENT_EVENTS: tuple[type[Followed], ...] = (DocumentAdded,)
+CORRESPONDENCE_EVENTS: tuple[type[Followed], ...] = (
+    InformationRequested,
+    InformationReceived,
+    TermExpired,
+)
 
 
 async def application_revisions(
@@ -27,3 +46,8 @@ async def re_examinations_requested(
 ) -> None:
     """A batch of residents imported for re-examination: one case per resident and campaign."""
     await re_examinations.open_re_examinations(session=session, deliveries=deliveries)
+
+
+async def followed_events(session: AsyncSession, deliveries: list[Delivery[Followed]]) -> None:
+    """A batch of the assessment's, documents' or correspondence's events about cases."""
+    await following.follow(session=session, deliveries=deliveries)

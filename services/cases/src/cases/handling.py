@@ -22,6 +22,7 @@ from cases.models import Case, CaseHistory
 from cases.repository import Scope
 from cases.statuses import CLOCK_STOPPED, INITIAL_STATUS, CaseKind, CaseStatus
 from cases.workflow import Transition
+from contracts.base import Event
 from contracts.cases import CaseStatusChanged
 from contracts.vocabulary import Decision, Role
 from servicekit.auth import Principal
@@ -162,8 +163,23 @@ async def record(
     causation_id: uuid.UUID | None = None,
 ) -> None:
     """Write the cases' changes, their history rows and (through the outbox) their events."""
-    await repository.add(session, [history for history, _ in changes])
-    await add_events(session, [(event, correlation_id, causation_id) for _, event in changes])
+    await write(
+        session,
+        history=[history for history, _ in changes],
+        events=[(event, correlation_id, causation_id) for _, event in changes],
+    )
+
+
+async def write(
+    session: AsyncSession,
+    *,
+    history: Sequence[CaseHistory],
+    events: Sequence[tuple[Event, str, uuid.UUID | None]],
+) -> None:
+    """Write the loaded cases' changes and these history rows in their order, and (through
+    the outbox) these events, each `(event, correlation_id, causation_id)`."""
+    await repository.add(session, history)
+    await add_events(session, events)
 
 
 async def transition(

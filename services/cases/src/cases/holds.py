@@ -1,5 +1,6 @@
-"""On hold (in afwachting): put a case on hold, lift it by hand, when data arrive, or when its
-end date has passed (a periodic task, safe to run in several replicas at once).
+"""On hold (in afwachting): put a case on hold, lift it by hand, when data, a document or the
+information asked for arrive (`following.py`), or when its end date has passed (a periodic
+task, safe to run in several replicas at once).
 
 The hold's end date is a calendar date in the Netherlands: a hold "until 5 December" lasts
 that whole day and is lifted from 6 December on.
@@ -34,6 +35,8 @@ LOCAL_TIME: Final = ZoneInfo("Europe/Amsterdam")
 LIFTED_BY_HAND: Final = "Afwachting opgeheven"
 LIFTED_DATA_ARRIVED: Final = "Gevraagde gegevens ontvangen"
 LIFTED_END_DATE: Final = "Einddatum van de afwachting verstreken"
+LIFTED_DOCUMENT_RECEIVED: Final = "Document ontvangen"
+LIFTED_INFORMATION_RECEIVED: Final = "Gevraagde informatie ontvangen"
 
 
 def local_date(moment: datetime) -> date:
@@ -133,22 +136,40 @@ async def lift_hold_because_data_arrived(
     """Lift the case's hold because the data it waited for arrived (e.g. an Ockto delivery);
     False when the case is missing or not on hold. For the system, so no scope applies."""
     case = await repository.case_in_scope(session, case_id=case_id, scope=None, lock=True)
-    back = None if case is None else handling.held_from(case)
-    if case is None or back is None:
+    change = None
+    if case is not None:
+        change = lifted_on_arrival(
+            case, reason=LIFTED_DATA_ARRIVED, cause="data_arrived", now=now or utc_now()
+        )
+    if change is None:
         return False
-    change = handling.change_status(
-        case,
-        to=back,
-        transition=handling.check(case, to=back, role=None),
-        actor=SYSTEM_ACTOR,
-        reason=LIFTED_DATA_ARRIVED,
-        now=now or utc_now(),
-        details={"automatic": True, "cause": "data_arrived"},
-    )
     await handling.record(
         session, [change], correlation_id=correlation_id, causation_id=causation_id
     )
     return True
+
+
+def lifted_on_arrival(
+    case: Case, *, reason: str, cause: str, now: datetime
+) -> handling.StatusChange | None:
+    """Lift the (locked) case's hold because what it waited for arrived: the change for
+    `handling.record`, or None when the case is not on hold.
+
+    A hold does not record what it waits for, and a case waits for the resident's data or
+    documents, so any hold counts as waiting for them; the end date does not matter.
+    """
+    back = handling.held_from(case)
+    if back is None:
+        return None
+    return handling.change_status(
+        case,
+        to=back,
+        transition=handling.check(case, to=back, role=None),
+        actor=SYSTEM_ACTOR,
+        reason=reason,
+        now=now,
+        details={"automatic": True, "cause": cause},
+    )
 
 
 async def lift_due_holds(

@@ -23,6 +23,14 @@ def build_runtime(settings: CasesSettings) -> ServiceRuntime:
     applications.on_batch(handlers.APPLICATION_REVISIONS, handlers.application_revisions)
     re_exams = runtime.consumer("re_examinations")
     re_exams.on_batch((ReExaminationRequested,), handlers.re_examinations_requested)
+    # The other services' steps on a case: a queue per source, so one service's backlog never
+    # holds up another's.
+    assessment = runtime.consumer("assessment")
+    assessment.on_batch(handlers.ASSESSMENT_EVENTS, handlers.followed_events)
+    documents = runtime.consumer("documents")
+    documents.on_batch(handlers.DOCUMENT_EVENTS, handlers.followed_events)
+    correspondence = runtime.consumer("correspondence")
+    correspondence.on_batch(handlers.CORRESPONDENCE_EVENTS, handlers.followed_events)
     return runtime
 
 

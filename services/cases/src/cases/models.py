@@ -76,7 +76,13 @@ class Case(Base):
     assigned_to: Mapped[str | None] = mapped_column(Text)
     campaign: Mapped[str | None] = mapped_column(Text)
     advice: Mapped[str | None] = mapped_column(String(20))
+    advice_given_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the assessment gave the advice in `advice`: an older one arriving later is ignored."""
     decision: Mapped[str | None] = mapped_column(String(20))
+    # The term to complete (hersteltermijn) of the latest information request, until what was
+    # asked arrives; after an expired term it stays, so the passed date remains visible.
+    term_ends_on: Mapped[date | None] = mapped_column(Date)
+    term_request_id: Mapped[uuid.UUID | None]
     status_changed_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )

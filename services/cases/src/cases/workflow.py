@@ -1,10 +1,15 @@
 """The workflow: the ONE table of which status may follow which, and which roles may do it.
 
 Pure rules, no database. Who may do what comes from the ONE permission table
-(`contracts.permissions`): the role sets below are read from it, not kept here. `check` answers whether a role may move a case of a kind from its
-status to another, or says why not in words the user understands (Dutch, for the UI):
-`TransitionConflictError` when the status does not allow it (HTTP 409), and
-`TransitionForbiddenError` when the status does but the role does not (HTTP 403).
+(`contracts.permissions`): the role sets below are read from it, not kept here. `check` answers
+whether a role may move a case of a kind from its status to another, or says why not in words
+the user understands (Dutch, for the UI): `TransitionConflictError` when the status does not
+allow it (HTTP 409), and `TransitionForbiddenError` when the status does but the role does not
+(HTTP 403).
+
+Some steps follow from another service's event and are never made here by a person: the
+decided statuses follow the decision recorded in the assessment (`following.py`), the one
+source of a decision. Their rows name where a person makes that step instead (HTTP 409).
 """
 
 from __future__ import annotations
@@ -47,6 +52,10 @@ class Transition:
     roles: frozenset[Role]
     verb: str | None = None
     """What the user does, when the target's own phrase does not say it (e.g. restore)."""
+    elsewhere: str | None = None
+    """Set when only the system makes this step, following another service's event: why a
+    person is refused here and where they do it instead. `roles` still says who may do it
+    there, so a role without that right hears so (403) before being sent elsewhere (409)."""
 
 
 def _t(
@@ -55,10 +64,22 @@ def _t(
     targets: set[CaseStatus] | None,
     roles: frozenset[Role],
     verb: str | None = None,
+    elsewhere: str | None = None,
 ) -> Transition:
     return Transition(
-        name, frozenset(sources), None if targets is None else frozenset(targets), roles, verb
+        name,
+        frozenset(sources),
+        None if targets is None else frozenset(targets),
+        roles,
+        verb,
+        elsewhere,
     )
+
+
+DECIDE_IN_ASSESSMENT: Final = (
+    "Een besluit neemt u bij de beoordeling van de case; de status Toegekend of Afgewezen "
+    "volgt daarna vanzelf."
+)
 
 
 TRANSITIONS: Final[tuple[Transition, ...]] = (
@@ -77,7 +98,15 @@ TRANSITIONS: Final[tuple[Transition, ...]] = (
         {S.UNDER_INVESTIGATION},
         HANDLERS,
     ),
-    _t("decided", {S.ADVICE_READY}, {S.DECIDED_GRANTED, S.DECIDED_REJECTED}, DECIDERS),
+    # The decision recorded in the assessment is the one source: it holds from any open status
+    # (a decision without investigation comes right after opening), and ends a hold.
+    _t(
+        "decided",
+        OPEN_STATUSES | {S.ON_HOLD},
+        {S.DECIDED_GRANTED, S.DECIDED_REJECTED},
+        DECIDERS,
+        elsewhere=DECIDE_IN_ASSESSMENT,
+    ),
     # Not processing an incomplete application is a formal decision (Awb 4:5).
     _t("not_processed", {S.UNDER_INVESTIGATION}, {S.NOT_PROCESSED}, DECIDERS),
     _t("closed", {S.DECIDED_GRANTED, S.DECIDED_REJECTED, S.NOT_PROCESSED}, {S.CLOSED}, HANDLERS),
@@ -164,15 +193,20 @@ def check(
         raise TransitionForbiddenError(
             forbidden_message(kind=kind, role=role, transition=transition, target=target)
         )
+    if role is not None and transition.elsewhere is not None:
+        raise TransitionConflictError(transition.elsewhere)
     return transition
 
 
 def allowed_targets(
     *, kind: CaseKind, current: CaseStatus, held_from: CaseStatus | None, role: Role
 ) -> list[CaseStatus]:
-    """The statuses this role may move the case to now, in the order of `CaseStatus`."""
+    """The statuses this role may move the case to now, in the order of `CaseStatus` (never a
+    step that only follows another service's event)."""
     allowed: set[CaseStatus] = set()
     for transition in TRANSITIONS:
+        if transition.elsewhere is not None:
+            continue
         if current in transition.sources and role in transition.roles:
             allowed |= _targets(transition, held_from) & STATUSES_OF_KIND[kind]
     return [status for status in CaseStatus if status in allowed]

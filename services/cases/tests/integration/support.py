@@ -79,7 +79,7 @@ async def _delete_queues(amqp_url: str, service: str) -> None:
     bus = Bus(amqp_url, service=service)
     await bus.connect()
     channel = await bus.connection.channel()
-    for purpose in ("applications", "re_examinations"):
+    for purpose in ("applications", "re_examinations", "assessment", "documents", "correspondence"):
         await channel.queue_delete(f"{service}.{purpose}")
     await channel.queue_delete(parking_queue_name(service))
     await channel.close()

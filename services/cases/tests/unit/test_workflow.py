@@ -65,8 +65,15 @@ def test_only_handling_roles_appear_and_only_a_beslisser_decides_or_restores() -
             S.RECEIVED,
             S.DECIDED_GRANTED,
             "beslisser",
-            "TransitionConflictError: Een aanvraag met status Ontvangen kan niet direct worden "
-            "toegekend.",
+            "TransitionConflictError: Een besluit neemt u bij de beoordeling van de case; de "
+            "status Toegekend of Afgewezen volgt daarna vanzelf.",
+        ),
+        (
+            S.CLOSED,
+            S.DECIDED_REJECTED,
+            "beslisser",
+            "TransitionConflictError: Een aanvraag met status Afgesloten kan niet meer worden "
+            "afgewezen.",
         ),
         (
             S.ADVICE_READY,
@@ -132,16 +139,23 @@ def test_a_hold_returns_only_where_it_came_from() -> None:
 
 
 def test_the_system_passes_the_role_check_but_not_the_status_check() -> None:
-    assert (
+    for current in (S.RECEIVED, S.AWAITING_DATA, S.ADVICE_READY, S.UNDER_INVESTIGATION, S.ON_HOLD):
+        decided = check(
+            kind=APPLICATION,
+            current=current,
+            target=S.DECIDED_GRANTED,
+            held_from=S.AWAITING_DATA if current is S.ON_HOLD else None,
+            role=None,
+        )
+        assert decided.name == "decided", current
+    with pytest.raises(TransitionConflictError):
         check(
             kind=APPLICATION,
-            current=S.ADVICE_READY,
-            target=S.DECIDED_GRANTED,
+            current=S.ABORTED,
+            target=S.DECIDED_REJECTED,
             held_from=None,
             role=None,
-        ).name
-        == "decided"
-    )
+        )
     with pytest.raises(TransitionConflictError):
         check(kind=APPLICATION, current=S.RECEIVED, target=S.CLOSED, held_from=None, role=None)
     with pytest.raises(TransitionForbiddenError):
@@ -155,9 +169,10 @@ def test_the_system_passes_the_role_check_but_not_the_status_check() -> None:
 
 
 def test_allowed_targets_follow_the_role() -> None:
+    # Never a decided status: the decision is made in the assessment and followed here.
     assert allowed_targets(
         kind=APPLICATION, current=S.ADVICE_READY, held_from=None, role="beslisser"
-    ) == [S.ON_HOLD, S.UNDER_INVESTIGATION, S.DECIDED_GRANTED, S.DECIDED_REJECTED, S.ABORTED]
+    ) == [S.ON_HOLD, S.UNDER_INVESTIGATION, S.ABORTED]
     assert (
         allowed_targets(kind=APPLICATION, current=S.ADVICE_READY, held_from=None, role="raadpleger")
         == []

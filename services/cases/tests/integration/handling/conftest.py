@@ -1,5 +1,6 @@
-"""The cases service with its lifespan running (bus, relay, hold lifter), a migrated database of
-its own per test, and helpers to open cases directly through the event handler (no bus wait)."""
+"""The cases service with its lifespan running (bus, relay, hold lifter, consumers), a migrated
+database of its own per test, helpers to open cases directly through the event handler (no bus
+wait), and a publisher standing in for the other services."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ import pytest
 from sqlalchemy import select, update
 
 from cases import handlers
-from cases.models import Case
-from contracts.base import Envelope
+from cases.models import Case, CaseHistory
+from contracts.base import Envelope, Event
 from contracts.household import Adult, Household
 from contracts.intake import ApplicationReceived
 from servicekit.auth import Principal, Role
+from servicekit.bus import Bus, parking_queue_name
 from servicekit.db import Database
 from servicekit.routes import Delivery
 from servicekit.tables import outbox
@@ -66,6 +68,8 @@ class Cases:
 
     client: httpx.AsyncClient
     database: Database
+    publisher: Bus
+    """Publishes as the assessment, documents and correspondence services would."""
     principal = staticmethod(principal)
     eventually = staticmethod(eventually)
 
@@ -106,6 +110,22 @@ class Cases:
             assert case is not None
             return case
 
+    async def publish(self, event: Event, *, envelope: Envelope | None = None) -> Envelope:
+        """Publish an event on the bus (a given envelope again as it is, as a redelivery)."""
+        envelope = envelope or Envelope.wrap(event, correlation_id=uuid.uuid4().hex)
+        await self.publisher.publish_envelope(event.routing_key(), envelope)
+        return envelope
+
+    async def history(self, case_id: uuid.UUID) -> list[CaseHistory]:
+        """The case's history rows, oldest first."""
+        async with self.database.transaction() as session:
+            rows = await session.scalars(
+                select(CaseHistory)
+                .where(CaseHistory.case_id == case_id)
+                .order_by(CaseHistory.occurred_at, CaseHistory.id)
+            )
+            return list(rows)
+
     async def events(self, routing_key: str) -> list[dict[str, Any]]:
         """The `data` of the outbox's events with this routing key, oldest first."""
         async with self.database.transaction() as session:
@@ -138,13 +158,30 @@ def lift_seconds() -> float:
 
 
 @pytest.fixture
+def linger_seconds() -> float:
+    """How long the consumers wait for a batch to fill; a test of batches asks for more."""
+    return 0.05
+
+
+@pytest.fixture
 async def cases(
-    scratch_database_url: str, amqp_url: str, lift_seconds: float
+    scratch_database_url: str, amqp_url: str, lift_seconds: float, linger_seconds: float
 ) -> AsyncIterator[Cases]:
-    settings = settings_for(scratch_database_url, amqp_url, hold_lift_seconds=lift_seconds)
+    settings = settings_for(
+        scratch_database_url,
+        amqp_url,
+        hold_lift_seconds=lift_seconds,
+        batch_linger_seconds=linger_seconds,
+    )
     database = Database(scratch_database_url, pool_size=2)
+    publisher = Bus(amqp_url, service=f"peer{uuid.uuid4().hex[:8]}")
+    await publisher.connect()
     try:
         async with running(settings) as client:
-            yield Cases(client=client, database=database)
+            yield Cases(client=client, database=database, publisher=publisher)
     finally:
+        channel = await publisher.connection.channel()
+        await channel.queue_delete(parking_queue_name(publisher.service))
+        await channel.close()
+        await publisher.close()
         await database.dispose()

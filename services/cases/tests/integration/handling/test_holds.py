@@ -6,18 +6,20 @@ Timing uses explicit moments passed to the service functions (never waiting for 
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
 
-from cases import handling, holds
+from cases import following, handling, holds
 from cases import repository_handling as repository
 from cases.statuses import CaseStatus
+from contracts.assessment import DecisionRecorded
+from contracts.base import Envelope
+from servicekit.routes import Delivery
 
 if TYPE_CHECKING:
-    import uuid
-
     from conftest import Cases
 
 SUBMITTED = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
@@ -84,20 +86,32 @@ async def test_time_on_hold_is_left_out_of_the_handling_time(cases: Cases) -> No
             now=a_day_later + timedelta(minutes=30),
         )
     decided_at = a_day_later + timedelta(days=2)
-    for to, role, at in (
-        (CaseStatus.ADVICE_READY, "behandelaar", decided_at - timedelta(hours=1)),
-        (CaseStatus.DECIDED_GRANTED, "beslisser", decided_at),
-    ):
-        async with cases.database.transaction() as session:
-            await handling.transition(
-                session=session,
-                principal=cases.principal(role),
-                case_id=case_id,
-                to=to,
-                reason="test",
-                correlation_id="test",
-                now=at,
-            )
+    async with cases.database.transaction() as session:
+        await handling.transition(
+            session=session,
+            principal=cases.principal(),
+            case_id=case_id,
+            to=CaseStatus.ADVICE_READY,
+            reason="test",
+            correlation_id="test",
+            now=decided_at - timedelta(hours=1),
+        )
+    # The decision is the assessment's: its event, handled at a moment of the test's choosing.
+    granted = DecisionRecorded(
+        decision_id=uuid.uuid4(),
+        case_id=case_id,
+        municipality_code="0363",
+        outcome="granted",
+        basis="assessment",
+        decided_by="beslisser-2",
+        decided_at=decided_at,
+    )
+    async with cases.database.transaction() as session:
+        await following.follow(
+            session=session,
+            deliveries=[Delivery(Envelope.wrap(granted, correlation_id="test"), granted)],
+            now=decided_at,
+        )
     case = await cases.case(case_id)
     assert (case.seconds_on_hold, case.handling_ended_at) == (7200 + 1800, decided_at)
     expected = int((decided_at - SUBMITTED).total_seconds()) - 7200 - 1800
@@ -125,10 +139,10 @@ async def test_putting_on_hold_and_lifting_over_http(cases: Cases) -> None:
     assert changed.json()["hold"]["until"] == later
     assert changed.json()["hold"]["since"] == body["hold"]["since"]
 
-    decide = await cases.transition(case_id, "decided_granted", "beslisser")
-    assert decide.status_code == 409
-    assert decide.json()["detail"] == (
-        "Een aanvraag met status In afwachting kan niet direct worden toegekend. "
+    advance = await cases.transition(case_id, "under_investigation")
+    assert advance.status_code == 409
+    assert advance.json()["detail"] == (
+        "Een aanvraag met status In afwachting kan niet direct in onderzoek worden genomen. "
         "Haal de aanvraag eerst uit afwachting."
     )
     lifted = await cases.client.delete(url, headers=cases.headers())

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import select
 
 from cases.models import CaseHistory
+from cases.workflow import DECIDE_IN_ASSESSMENT
+from contracts.assessment import DecisionRecorded
 
 if TYPE_CHECKING:
     from conftest import Cases
@@ -54,14 +56,14 @@ async def test_a_behandelaar_moves_a_case_on_and_every_step_is_recorded(cases: C
     assert "reason" not in event  # free text stays in the case file
 
 
-async def test_only_a_beslisser_decides_and_only_from_advice_ready(cases: Cases) -> None:
+async def test_a_decision_comes_from_the_assessment_never_through_a_transition(
+    cases: Cases,
+) -> None:
     case_id = await cases.open()
 
     early = await cases.transition(case_id, "decided_granted", "beslisser")
     assert early.status_code == 409
-    assert early.json() == {
-        "detail": "Een aanvraag met status Ontvangen kan niet direct worden toegekend."
-    }
+    assert early.json() == {"detail": DECIDE_IN_ASSESSMENT}
 
     assert (await cases.transition(case_id, "advice_ready")).status_code == 200
     refused = await cases.transition(case_id, "decided_granted", "behandelaar")
@@ -69,13 +71,35 @@ async def test_only_a_beslisser_decides_and_only_from_advice_ready(cases: Cases)
     assert refused.json() == {
         "detail": "Uw rol behandelaar mag een aanvraag niet toekennen; dat mag alleen een beslisser."
     }
+    direct = await cases.transition(case_id, "decided_rejected", "beslisser")
+    assert direct.status_code == 409
+    assert direct.json()["detail"].startswith("Een besluit neemt u bij de beoordeling van de case")
+    handling = await cases.client.get(
+        f"/cases/{case_id}/handling", headers=cases.headers("beslisser")
+    )
+    assert handling.json()["allowed_transitions"] == ["on_hold", "under_investigation", "aborted"]
     assert (await cases.case(case_id)).status == "advice_ready"
 
-    decided = await cases.transition(case_id, "decided_granted", "beslisser")
-    assert decided.status_code == 200, decided.text
-    assert decided.json()["decision"] == "granted"
-    assert decided.json()["handling_ended_at"] is not None
-    assert decided.json()["allowed_transitions"] == ["closed"]
+    await cases.publish(
+        DecisionRecorded(
+            decision_id=uuid.uuid4(),
+            case_id=case_id,
+            municipality_code=AMSTERDAM,
+            outcome="granted",
+            basis="assessment",
+            decided_by="beslisser-2",
+            decided_at=datetime.now(UTC),
+        )
+    )
+
+    async def decided() -> bool:
+        return (await cases.case(case_id)).status == "decided_granted"
+
+    await cases.eventually(decided)
+    handled = await cases.client.get(f"/cases/{case_id}/handling", headers=cases.headers())
+    assert handled.json()["decision"] == "granted"
+    assert handled.json()["handling_ended_at"] is not None
+    assert handled.json()["allowed_transitions"] == ["closed"]
 
     again = await cases.transition(case_id, "decided_rejected", "beslisser")
     assert again.status_code == 409
