@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 TEST_AMQP_URL ?= amqp://guest:guest@127.0.0.1:5672/
 export TEST_DATABASE_URL TEST_AMQP_URL
 
-.PHONY: up test lint format typecheck unit asyncapi bench bench-intake bench-cases bench-documents bench-assessment install infra migrate
+.PHONY: up test lint format typecheck unit asyncapi bench bench-intake bench-cases bench-documents bench-assessment bench-correspondence install infra migrate
 
 install:
 	@deploy/local/ensure-infra.sh
@@ -29,7 +29,7 @@ test: install lint
 lint:
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
-	$(UV) run mypy libs/contracts/src libs/servicekit/src libs/demodata/src services/intake/src services/cases/src services/documents/src services/assessment/src libs/ockto_simulator/src gateway/src
+	$(UV) run mypy libs/contracts/src libs/servicekit/src libs/demodata/src services/intake/src services/cases/src services/documents/src services/assessment/src libs/ockto_simulator/src services/correspondence/src gateway/src
 
 format:
 	$(UV) run ruff check --fix .
@@ -44,6 +44,7 @@ migrate: install
 	$(UV) run python -m cases migrate
 	$(UV) run python -m documents migrate
 	$(UV) run python -m assessment migrate
+	$(UV) run python -m correspondence migrate
 	$(UV) run python -m gateway migrate
 
 bench-intake: install
@@ -61,4 +62,8 @@ bench-documents: install
 bench-assessment: install
 	$(UV) run python bench/assessment.py
 
-bench: bench-intake bench-cases bench-documents bench-assessment
+## Letters rendered and e-mailed with 1 and 2 processes, against a naive WeasyPrint baseline.
+bench-correspondence: install
+	$(UV) run python bench/correspondence_throughput.py
+
+bench: bench-intake bench-cases bench-documents bench-assessment bench-correspondence

@@ -25,6 +25,8 @@ from assessment.__main__ import MIGRATIONS as ASSESSMENT_MIGRATIONS
 from assessment.settings import AssessmentSettings
 from cases.__main__ import MIGRATIONS as CASES_MIGRATIONS
 from cases.settings import CasesSettings
+from correspondence.__main__ import MIGRATIONS as CORRESPONDENCE_MIGRATIONS
+from correspondence.settings import CorrespondenceSettings
 from demodata.system import ROOT, SERVICES, LocalSystem
 from documents.__main__ import MIGRATIONS as DOCUMENTS_MIGRATIONS
 from documents.settings import DocumentsSettings
@@ -51,6 +53,7 @@ SERVICE_SETTINGS: dict[str, tuple[type[EnvironmentSettings], ...]] = {
     "gateway": (GatewaySettings, UiSettings),
     "documents": (DocumentsSettings,),
     "assessment": (AssessmentSettings,),
+    "correspondence": (CorrespondenceSettings,),
 }
 """The settings classes each service reads when it starts."""
 MIGRATIONS = {
@@ -59,6 +62,7 @@ MIGRATIONS = {
     "gateway": GATEWAY_MIGRATIONS,
     "documents": DOCUMENTS_MIGRATIONS,
     "assessment": ASSESSMENT_MIGRATIONS,
+    "correspondence": CORRESPONDENCE_MIGRATIONS,
 }
 
 
@@ -89,10 +93,13 @@ def _all_settings_classes() -> set[type[BaseSettings]]:
 
 
 def service_secrets(service: str) -> dict[str, SecretField]:
+    """The secrets a service needs; an optional one without a default (an SMTP password for a
+    relay that asks none) is left out: there is no development value to refuse."""
     return {
         secret.env: secret
         for settings_class in SERVICE_SETTINGS[service]
         for secret in secret_fields(settings_class)
+        if secret.development_default is not None
     }
 
 
@@ -181,6 +188,8 @@ def test_production_starts_every_service_with_real_secrets(local: LocalSystem) -
     }
     real["INTAKE_WEBSITE_HMAC_SECRET"] = local.website_secret
     real["BACKOFFICE_INTERNAL_TOKEN_SECRET"] = local.internal_secret
+    # The test's mail catcher speaks plain SMTP on 127.0.0.1 (a relay on the same host).
+    real["CORRESPONDENCE_SMTP_ALLOW_PLAINTEXT_IN_PRODUCTION"] = "true"
     for service, migrations in MIGRATIONS.items():
         url = local.database_url(service)
         asyncio.run(create_database_if_missing(url))

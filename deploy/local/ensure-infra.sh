@@ -19,6 +19,12 @@ command -v rabbitmq-server >/dev/null || apt_install rabbitmq-server
 # The documents service's virus-scan test starts Debian's clamd with a signature database of its
 # own (signatures cannot be downloaded here); its freshclam and daemon services are not used.
 command -v clamd >/dev/null || [ -x /usr/sbin/clamd ] || apt_install clamav-daemon
+# Word letters: LibreOffice kept running behind unoserver (its Python bridge python3-uno).
+[ -x /usr/bin/soffice ] && [ -f /usr/lib/python3/dist-packages/uno.py ] \
+  || apt_install libreoffice-writer-nogui python3-uno
+# `make test` renders deploy/kubernetes with `kubectl kustomize` (kubectl ships on the image;
+# Debian 12 has no kubectl package, so a missing one is reported, not guessed at).
+command -v kubectl >/dev/null || echo "kubectl not found: the Kubernetes manifest test will fail" >&2
 if ! command -v uv >/dev/null; then
   python3 -m pip install --quiet uv || apt_install pipx
 fi

@@ -16,7 +16,7 @@ export ASSESSMENT_OCKTO_API_URL="${ASSESSMENT_OCKTO_API_URL:-http://127.0.0.1:${
 export ASSESSMENT_OCKTO_CALLBACK_URL="${ASSESSMENT_OCKTO_CALLBACK_URL:-http://127.0.0.1:${GATEWAY_PORT}/api/v1/ockto/deliveries}"
 export OCKTO_SIMULATOR_PUBLIC_URL="${OCKTO_SIMULATOR_PUBLIC_URL:-http://127.0.0.1:${OCKTO_PORT}}"
 
-for service in intake cases documents assessment gateway; do
+for service in intake cases documents assessment correspondence gateway; do
   echo "migrating $service"
   $UV run --locked python -m "$service" migrate
 done
@@ -84,6 +84,9 @@ cat <<BANNER
     webhook secret (development only):    ${ASSESSMENT_OCKTO_WEBHOOK_SECRET}
     a case's assessment, with its Ockto link: curl -H "Authorization: Bearer ${isd_key}" http://127.0.0.1:${GATEWAY_PORT}/api/v1/cases/<id>/assessment
     open the link on a phone-sized window, pick a situation, consent: the advice follows.
+
+  Mail catcher (every e-mail the correspondence service sends):
+    http://127.0.0.1:8026/messages   (filter: ?case_id=<id>; one message: /messages/<n>)
 
   Ctrl-C stops every service.
 BANNER

@@ -34,6 +34,7 @@ class Downstreams:
     intake: Downstream
     documents: Downstream
     assessment: Downstream
+    correspondence: Downstream
 
 
 router = APIRouter(prefix="/api/v1")

@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from gateway import api, docs, imports, routes_handling, routes_reporting, ui
 from gateway.api import Downstreams
 from gateway.assessment import api as assessment_api
+from gateway.correspondence import api as correspondence_api
 from gateway.documents import api as documents_api
 from gateway.documents import portal as documents_portal
 from gateway.headers import ApiHeaders
@@ -65,6 +66,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                     ("intake", settings.intake_url),
                     ("documents", settings.documents_url),
                     ("assessment", settings.assessment_url),
+                    ("correspondence", settings.correspondence_url),
                 )
             }
             app.state.downstreams = Downstreams(
@@ -107,4 +109,5 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(documents_api.router)
     app.include_router(documents_portal.router)
     app.include_router(assessment_api.router)
+    app.include_router(correspondence_api.router)
     return app

@@ -18,7 +18,12 @@ from servicekit.http import CORRELATION_HEADER
 
 log = structlog.get_logger(__name__)
 
-_FORWARDED_RESPONSE_HEADERS = ("content-type", "retry-after", "content-disposition")
+_FORWARDED_RESPONSE_HEADERS = (
+    "content-type",
+    "retry-after",
+    "content-disposition",
+    "x-letter-count",
+)
 
 
 class Downstream:

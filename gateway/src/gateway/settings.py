@@ -23,6 +23,7 @@ class GatewaySettings(ServiceSettings):
     intake_url: str = "http://127.0.0.1:8001"
     documents_url: str = "http://127.0.0.1:8003"
     assessment_url: str = "http://127.0.0.1:8004"
+    correspondence_url: str = "http://127.0.0.1:8005"
     downstream_connect_timeout_seconds: float = Field(2.0, gt=0, le=30)
     downstream_timeout_seconds: float = Field(10.0, gt=0, le=120)
     export_timeout_seconds: float = Field(

@@ -324,5 +324,7 @@ async def test_health_and_openapi(client: httpx.AsyncClient) -> None:
     }
     assert schema["info"]["title"] == "Gemeentepolis backoffice API"
     public = {path: ops for path, ops in schema["paths"].items() if path.startswith("/api/v1")}
-    assert len(public) == 35  # 9, 6 of case handling, 3 of reporting, 5 documents, 12 assessment
+    assert (
+        len(public) == 51
+    )  # 9 + 6 handling + 3 reporting, 5 documents, 12 assessment, 16 correspondence
     assert all(op.get("summary") for ops in public.values() for op in ops.values())

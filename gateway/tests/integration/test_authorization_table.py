@@ -26,6 +26,8 @@ from cases.main import create_app as create_cases_app
 from cases.settings import CasesSettings
 from contracts.permissions import ROLES_OF, Permission
 from contracts.vocabulary import STAFF_ROLES, Role
+from correspondence.main import create_app as create_correspondence_app
+from correspondence.settings import CorrespondenceSettings
 from documents.main import create_app as create_documents_app
 from documents.settings import DocumentsSettings
 from gateway.main import create_app as create_gateway_app
@@ -123,6 +125,34 @@ TABLE: Final[dict[str, dict[str, Permission | None]]] = {
         "GET /municipalities/{code}/file-check": P.FILE_CHECK_MANAGE,
         "GET /municipalities/{code}/file-check/report.csv": P.FILE_CHECK_MANAGE,
     },
+    "correspondence": {
+        "GET /health/live": OPEN,
+        "GET /health/ready": OPEN,
+        "PUT /testing/clock": OPEN,
+        "GET /metrics": OPEN,
+        "GET /municipalities/{code}/house-style": P.TEMPLATES_READ,
+        "PUT /municipalities/{code}/house-style": P.TEMPLATES_MANAGE,
+        "GET /merge-fields": P.TEMPLATES_READ,
+        "GET /municipalities/{code}/templates": P.TEMPLATES_READ,
+        "GET /municipalities/{code}/templates/{kind}/{channel}": P.TEMPLATES_READ,
+        "GET /municipalities/{code}/templates/{kind}/{channel}/versions": P.TEMPLATES_READ,
+        "PUT /municipalities/{code}/templates/{kind}/{channel}": P.TEMPLATES_MANAGE,
+        "POST /municipalities/{code}/templates/{kind}/{channel}/preview": P.TEMPLATES_READ,
+        "GET /cases/{case_id}/correspondence": P.CORRESPONDENCE_READ,
+        "GET /correspondence/{letter_id}/content": P.CORRESPONDENCE_READ,
+        "GET /cases/{case_id}/decision-letter": P.CORRESPONDENCE_READ,
+        "POST /cases/{case_id}/decision-letter/send": P.CASES_DECIDE,
+        "POST /cases/{case_id}/information-requests": P.CORRESPONDENCE_SEND,
+        "GET /cases/{case_id}/information-requests": P.CORRESPONDENCE_READ,
+        "GET /cases/{case_id}/contact-preferences": P.CORRESPONDENCE_READ,
+        "PUT /cases/{case_id}/contact-preferences": P.CORRESPONDENCE_SEND,
+        "POST /campaigns/{code}/{campaign}": P.CAMPAIGNS_MANAGE,
+        "GET /campaigns/{code}/{campaign}": P.CAMPAIGNS_READ,
+        "POST /campaigns/{code}/{campaign}/pause": P.CAMPAIGNS_MANAGE,
+        "POST /campaigns/{code}/{campaign}/resume": P.CAMPAIGNS_MANAGE,
+        "GET /municipalities/{code}/print-batches/{day}": P.CORRESPONDENCE_SEND,
+        "POST /bounces": OPEN,  # the mail server's hook, with its own token
+    },
     "gateway": {
         "GET /health/live": OPEN,
         "GET /health/ready": OPEN,
@@ -170,6 +200,27 @@ TABLE: Final[dict[str, dict[str, Permission | None]]] = {
         "GET /api/v1/municipalities/{code}/file-check/report.csv": P.FILE_CHECK_MANAGE,
         "POST /api/v1/ockto/deliveries": OPEN,  # signed by Ockto
         "GET /api/v1/ockto/refused-deliveries": P.DELIVERIES_MONITOR,
+        "GET /api/v1/municipalities/{code}/house-style": P.TEMPLATES_READ,
+        "PUT /api/v1/municipalities/{code}/house-style": P.TEMPLATES_MANAGE,
+        "GET /api/v1/merge-fields": P.TEMPLATES_READ,
+        "GET /api/v1/municipalities/{code}/templates": P.TEMPLATES_READ,
+        "GET /api/v1/municipalities/{code}/templates/{kind}/{channel}": P.TEMPLATES_READ,
+        "GET /api/v1/municipalities/{code}/templates/{kind}/{channel}/versions": P.TEMPLATES_READ,
+        "PUT /api/v1/municipalities/{code}/templates/{kind}/{channel}": P.TEMPLATES_MANAGE,
+        "POST /api/v1/municipalities/{code}/templates/{kind}/{channel}/preview": P.TEMPLATES_READ,
+        "GET /api/v1/cases/{case_id}/correspondence": P.CORRESPONDENCE_READ,
+        "GET /api/v1/correspondence/{letter_id}/content": P.CORRESPONDENCE_READ,
+        "POST /api/v1/cases/{case_id}/information-requests": P.CORRESPONDENCE_SEND,
+        "GET /api/v1/cases/{case_id}/information-requests": P.CORRESPONDENCE_READ,
+        "GET /api/v1/cases/{case_id}/contact-preferences": P.CORRESPONDENCE_READ,
+        "PUT /api/v1/cases/{case_id}/contact-preferences": P.CORRESPONDENCE_SEND,
+        "GET /api/v1/cases/{case_id}/decision-letter": P.CORRESPONDENCE_READ,
+        "POST /api/v1/cases/{case_id}/decision-letter/send": P.CASES_DECIDE,
+        "POST /api/v1/campaigns/{code}/{campaign}": P.CAMPAIGNS_MANAGE,
+        "GET /api/v1/campaigns/{code}/{campaign}": P.CAMPAIGNS_READ,
+        "POST /api/v1/campaigns/{code}/{campaign}/pause": P.CAMPAIGNS_MANAGE,
+        "POST /api/v1/campaigns/{code}/{campaign}/resume": P.CAMPAIGNS_MANAGE,
+        "GET /api/v1/municipalities/{code}/print-batches/{day}": P.CORRESPONDENCE_SEND,
         "GET /docs": OPEN,
         "GET /redoc": OPEN,
         # The staff screens.
@@ -251,6 +302,12 @@ MATRIX: Final[dict[Permission, str]] = {
     P.FILE_CHECK_MANAGE:        ".  .  .  x  .  .  .",
     P.DELIVERIES_MONITOR:       ".  .  .  x  .  x  .",
     P.OCKTO_DELIVER:            ".  .  .  .  .  .  x",
+    P.CORRESPONDENCE_READ:      "x  x  x  x  .  .  x",
+    P.CORRESPONDENCE_SEND:      ".  x  x  x  .  .  .",
+    P.TEMPLATES_READ:           "x  x  x  x  .  .  .",
+    P.TEMPLATES_MANAGE:         ".  .  .  x  .  .  .",
+    P.CAMPAIGNS_READ:           "x  x  x  x  .  x  .",
+    P.CAMPAIGNS_MANAGE:         ".  x  x  x  .  .  .",
 }  # fmt: skip
 """The permission table as it stands (`contracts.permissions.ROLES_OF`), pinned: a change of
 who holds what is a visible change here, not only there."""
@@ -266,6 +323,7 @@ def _apps() -> dict[str, FastAPI]:
         "intake": create_intake_app(IntakeSettings()),
         "documents": create_documents_app(DocumentsSettings()),
         "assessment": create_assessment_app(AssessmentSettings()),
+        "correspondence": create_correspondence_app(CorrespondenceSettings()),
         "gateway": create_gateway_app(GatewaySettings()),
     }
 
@@ -286,6 +344,11 @@ def _url(path: str) -> str:
         .replace("{link_id}", _ANY)
         .replace("{code}", "0363")
         .replace("{session_id}", "oks_0000000000000000")
+        .replace("{letter_id}", _ANY)
+        .replace("{kind}", "acknowledgement")
+        .replace("{channel}", "email")
+        .replace("{campaign}", "Heronderzoek 2027")
+        .replace("{day}", "2026-12-01")
     )
 
 

@@ -80,6 +80,7 @@ def test_the_operator_reads_no_case_file_and_system_only_what_it_is_given() -> N
         Permission.DOCUMENTS_ADD,
         Permission.UPLOAD_LINKS_MANAGE,
         Permission.OCKTO_DELIVER,
+        Permission.CORRESPONDENCE_READ,
     }
     assert not permissions_of(Role.OPERATOR) & {
         Permission.DOCUMENTS_READ,

@@ -98,10 +98,29 @@ class LetterFailed(Event):
     failed_at: AwareDatetime
 
 
+class LetterQueued(Event):
+    """A letter is ready to be rendered and sent: the work item of the correspondence replicas.
+
+    Consumed only by the correspondence service itself (queue `correspondence.letters`, which
+    KEDA scales on); carries no personal data, only which letter to pick up.
+    """
+
+    event_type: ClassVar[str] = "correspondence.letter.queued"
+    version: ClassVar[int] = 1
+
+    letter_id: uuid.UUID
+    case_id: uuid.UUID
+    municipality_code: str = Field(pattern=r"^[0-9]{4}$")
+    kind: LetterKind
+    channel: Channel
+    campaign: str | None = None
+
+
 CORRESPONDENCE_EVENTS: tuple[type[Event], ...] = (
     InformationRequested,
     InformationReceived,
     TermExpired,
     LetterSent,
     LetterFailed,
+    LetterQueued,
 )

@@ -73,6 +73,18 @@ class Permission(StrEnum):
     """The Ockto deliveries that were refused, with their reasons (no personal data)."""
     OCKTO_DELIVER = "ockto.deliver"
     """Hand the assessment service an Ockto delivery (the gateway, for Ockto's signed call)."""
+    CORRESPONDENCE_READ = "correspondence.read"
+    """A case's letters and e-mails, their content, bounces and schedules."""
+    CORRESPONDENCE_SEND = "correspondence.send"
+    """Ask for information with a term, record contact preferences, fetch the print batch."""
+    TEMPLATES_READ = "templates.read"
+    """The municipality's templates, house style and merge fields."""
+    TEMPLATES_MANAGE = "templates.manage"
+    """Edit templates and the house style."""
+    CAMPAIGNS_READ = "campaigns.read"
+    """A campaign's progress (counts only, no personal data)."""
+    CAMPAIGNS_MANAGE = "campaigns.manage"
+    """Start, pause and resume a re-examination campaign."""
 
 
 _R = Role
@@ -123,6 +135,13 @@ ROLES_OF: Final[MappingProxyType[Permission, frozenset[Role]]] = MappingProxyTyp
         Permission.FILE_CHECK_MANAGE: frozenset({_R.FUNCTIONEEL_BEHEERDER}),
         Permission.DELIVERIES_MONITOR: frozenset({_R.FUNCTIONEEL_BEHEERDER, _R.OPERATOR}),
         Permission.OCKTO_DELIVER: frozenset({_R.SYSTEM}),
+        Permission.CORRESPONDENCE_READ: _CASE_WORKERS | {_R.RAADPLEGER, _R.SYSTEM},
+        Permission.CORRESPONDENCE_SEND: _CASE_WORKERS,
+        Permission.TEMPLATES_READ: _CASE_WORKERS | {_R.RAADPLEGER},
+        Permission.TEMPLATES_MANAGE: frozenset({_R.FUNCTIONEEL_BEHEERDER}),
+        # Counts only: the operator watches a campaign that scales out.
+        Permission.CAMPAIGNS_READ: _CASE_WORKERS | {_R.RAADPLEGER, _R.OPERATOR},
+        Permission.CAMPAIGNS_MANAGE: _CASE_WORKERS,
     }
 )
 """The ONE mapping: permission → the roles that hold it."""
@@ -154,6 +173,12 @@ REFUSAL: Final[MappingProxyType[Permission, str]] = MappingProxyType(
         Permission.FILE_CHECK_MANAGE: "geen bestandscheck uploaden",
         Permission.DELIVERIES_MONITOR: "geen geweigerde leveringen inzien",
         Permission.OCKTO_DELIVER: "geen Ockto-leveringen aanbieden",
+        Permission.CORRESPONDENCE_READ: "geen brieven inzien",
+        Permission.CORRESPONDENCE_SEND: "geen brieven versturen",
+        Permission.TEMPLATES_READ: "geen sjablonen inzien",
+        Permission.TEMPLATES_MANAGE: "geen sjablonen of huisstijl wijzigen",
+        Permission.CAMPAIGNS_READ: "geen campagnes inzien",
+        Permission.CAMPAIGNS_MANAGE: "geen campagnes starten of pauzeren",
     }
 )
 """What a role without the permission may not do, for the 403 message: 'Uw rol auditor mag

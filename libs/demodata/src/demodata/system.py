@@ -20,11 +20,14 @@ from pathlib import Path
 
 import httpx
 
+from demodata.mailcatcher import MailCatcher
 from demodata.objectstore import MotoServer
 
-SERVICES = ("intake", "cases", "documents", "assessment", "gateway")
+SERVICES = ("intake", "cases", "documents", "assessment", "correspondence", "gateway")
 OCKTO = "ockto_simulator"
 """The Ockto stand-in (an outside party): started with the services, never migrated."""
+HELPERS = ("smtp", "unoserver", "uno")
+"""Ports of what the services need: the mail catcher, LibreOffice behind unoserver."""
 ROOT = Path(__file__).resolve().parents[4]
 
 
@@ -45,12 +48,15 @@ class LocalSystem:
     ockto_secret: str = field(default_factory=lambda: secrets.token_hex(16))
     ockto_api_key: str = field(default_factory=lambda: secrets.token_hex(16))
     ports: dict[str, int] = field(
-        default_factory=lambda: {s: free_port() for s in (*SERVICES, OCKTO)}
+        default_factory=lambda: {s: free_port() for s in (*SERVICES, OCKTO, *HELPERS)}
     )
     suffix: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     storage: MotoServer = field(default_factory=MotoServer)
     """The S3 endpoint of the documents service (moto_server on a free port)."""
+    mail: MailCatcher | None = None
+    """The SMTP server the correspondence service sends to (in this process, for counting)."""
+    office: subprocess.Popen[bytes] | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
     """Settings added to (or overriding) the services' environment, e.g. for the browser tests
     `GATEWAY_COOKIE_SECURE=false`, since this system serves plain HTTP on 127.0.0.1."""
@@ -86,6 +92,11 @@ class LocalSystem:
                 "OCKTO_SIMULATOR_API_KEY": self.ockto_api_key,
                 "OCKTO_SIMULATOR_WEBHOOK_SECRET": self.ockto_secret,
                 "OCKTO_SIMULATOR_PUBLIC_URL": self.url(OCKTO),
+                "GATEWAY_CORRESPONDENCE_URL": self.url("correspondence"),
+                "CORRESPONDENCE_SMTP_PORT": str(self.ports["smtp"]),
+                "CORRESPONDENCE_DOCUMENTS_URL": self.url("documents"),
+                "ASSESSMENT_DOCUMENTS_URL": self.url("documents"),
+                "CORRESPONDENCE_UNOSERVER_URL": f"http://127.0.0.1:{self.ports['unoserver']}",
             }
         )
         for service in SERVICES:
@@ -137,7 +148,24 @@ class LocalSystem:
                 stderr=subprocess.STDOUT,
             )
 
+    def start_mail(self) -> MailCatcher:
+        if self.mail is None:
+            self.mail = MailCatcher(port=self.ports["smtp"]).start()
+        return self.mail
+
+    def start_office(self) -> None:
+        """LibreOffice behind unoserver (only systems that render Word letters need it)."""
+        from demodata import office
+
+        if self.office is None:
+            self.logs.mkdir(parents=True, exist_ok=True)
+            self.office = office.start(
+                self.ports["unoserver"], self.ports["uno"], log=self.logs / "unoserver.log"
+            )
+            office.wait_ready(self.ports["unoserver"])
+
     def start_all(self, *, ready_seconds: float = 180.0) -> None:
+        self.start_mail()
         if self.storage.process is None:
             self.logs.mkdir(parents=True, exist_ok=True)
             self.storage = MotoServer(port=self.storage.port, log=self.logs / "moto.log")
@@ -202,6 +230,13 @@ class LocalSystem:
             time.sleep(0.1)
 
     def stop_all(self) -> None:
+        if self.mail is not None:
+            self.mail.stop()
+            self.mail = None
+        if self.office is not None:
+            os.killpg(self.office.pid, signal.SIGKILL)  # unoserver and its LibreOffice
+            self.office.wait(timeout=20)
+            self.office = None
         for process in self.processes.values():
             process.send_signal(signal.SIGTERM)
         for process in self.processes.values():
