@@ -17,6 +17,9 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Literal
 
+from intake.imports import workbook_limits
+from intake.imports.workbook_limits import damaged
+
 FileType = Literal["csv", "xlsx"]
 Cell = str | int | float | bool | datetime | date | time | None
 Rows = Generator[tuple[int, list[Cell]], None, None]
@@ -44,7 +47,6 @@ OPTIONAL_COLUMNS = (
     "policy_number",
 )
 KNOWN_COLUMNS = frozenset(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
-MAX_XLSX_UNPACKED_BYTES = 1024 * 1024 * 1024
 _CHUNK = 1024 * 1024
 _NOT_A_SPREADSHEET = (
     "het bestand is geen CSV-bestand (UTF-8) en geen Excel-werkmap (.xlsx); "
@@ -99,16 +101,15 @@ def detect_type(path: Path) -> FileType:
 
 
 def _check_workbook(path: Path) -> FileType:
+    if reason := workbook_limits.directory_reason(path):
+        raise ImportFileError(422, reason)
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
         raise ImportFileError(415, "het ZIP-bestand is beschadigd; " + _NOT_A_SPREADSHEET) from None
     if "xl/workbook.xml" not in names:
         raise ImportFileError(415, "het ZIP-bestand is geen Excel-werkmap; " + _NOT_A_SPREADSHEET)
-    if unpacked > MAX_XLSX_UNPACKED_BYTES:
-        raise ImportFileError(422, "de Excel-werkmap is uitgepakt te groot om te verwerken")
     return "xlsx"
 
 
@@ -231,6 +232,10 @@ def _xlsx_rows(path: Path) -> Rows:
     """(row number, values) of the first sheet, streamed; formulas come as their text."""
     from openpyxl import load_workbook
 
+    # Checked here, not only at upload: the worker reads the file again, and the limits bound
+    # what openpyxl holds in memory whatever the file contains.
+    if reason := workbook_limits.workbook_reason(path):
+        raise ImportFileError(422, reason)
     line = 0
     # A file object, not a path: openpyxl would refuse a path not named .xlsx, and the type
     # was decided by the content already.
@@ -239,7 +244,7 @@ def _xlsx_rows(path: Path) -> Rows:
             # data_only=False: a formula is seen as "=..." and refused, not run or replaced.
             workbook = load_workbook(file, read_only=True, data_only=False, keep_links=False)
         except Exception as error:  # openpyxl raises many types for a damaged workbook
-            raise ImportFileError(422, _damaged(error)) from None
+            raise ImportFileError(422, damaged(error)) from None
         try:
             if not workbook.worksheets:
                 raise ImportFileError(422, "de Excel-werkmap bevat geen werkblad")
@@ -251,14 +256,10 @@ def _xlsx_rows(path: Path) -> Rows:
             raise
         except Exception as error:
             raise ImportFileError(
-                422, f"de Excel-werkmap is onleesbaar vanaf rij {line + 1} ({_damaged(error)})"
+                422, f"de Excel-werkmap is onleesbaar vanaf rij {line + 1} ({damaged(error)})"
             ) from None
         finally:
             workbook.close()
-
-
-def _damaged(error: Exception) -> str:
-    return f"de Excel-werkmap is beschadigd of onleesbaar ({type(error).__name__})"
 
 
 def _plain(value: object) -> Cell:
