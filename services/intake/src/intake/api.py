@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
 
 from contracts.api.common import errors
-from intake import repository, service
+from intake import cursors, repository, service
 from intake.schemas import (
     DiscardRequest,
     IntakeResult,
@@ -25,7 +24,6 @@ from intake.schemas import (
 )
 from intake.settings import IntakeSettings
 from servicekit.auth import Permission, Principal, require
-from servicekit.cursors import decode_cursor, encode_cursor
 from servicekit.http import DbSession, correlation_id_of
 
 router = APIRouter()
@@ -116,8 +114,7 @@ async def list_quarantine(
     secret = _settings(request).internal_token_secret
     after = None
     if cursor:
-        values = decode_cursor(cursor, secret=secret)
-        after = (datetime.fromisoformat(values["t"]), uuid.UUID(values["id"]))
+        after = cursors.quarantine_after(cursor, status=status_filter, secret=secret)
     items = await repository.list_quarantined(
         session,
         municipalities=_scope(principal),
@@ -129,8 +126,8 @@ async def list_quarantine(
     if len(items) > limit:
         items = items[:limit]
         last = items[-1]
-        next_cursor = encode_cursor(
-            {"t": last.received_at.isoformat(), "id": str(last.id)}, secret=secret
+        next_cursor = cursors.quarantine_cursor(
+            last.received_at, last.id, status=status_filter, secret=secret
         )
     return QuarantinePage(
         items=[QuarantinedItem.model_validate(i, from_attributes=True) for i in items],

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import StreamingResponse
 
 from contracts.api.common import errors
+from intake import cursors
 from intake.imports import reader, report, repository, service
 from intake.imports.models import ReExaminationImport
 from intake.imports.schemas import ImportDetail, ImportSummary, Outcome, ReportRow
@@ -21,7 +22,6 @@ from intake.imports.upload import receive_upload
 from intake.imports.worker import ImportWorker
 from intake.settings import IntakeSettings
 from servicekit.auth import Permission, Principal, require
-from servicekit.cursors import decode_cursor, encode_cursor
 from servicekit.http import correlation_id_of
 from servicekit.runtime import ServiceRuntime
 
@@ -149,7 +149,11 @@ async def get_import(
 ) -> ImportDetail:
     job = await _visible_import(request, import_id, principal)
     secret = _settings(request).internal_token_secret
-    after = int(decode_cursor(cursor, secret=secret)["line"]) if cursor else 0
+    after = (
+        cursors.report_after(cursor, import_id=job.id, outcome=outcome, secret=secret)
+        if cursor
+        else 0
+    )
     async with _runtime(request).database.transaction() as session:
         rows = await repository.report_rows(
             session, import_id=job.id, outcome=outcome, after_line=after, limit=limit + 1
@@ -157,7 +161,9 @@ async def get_import(
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        next_cursor = encode_cursor({"line": rows[-1].line}, secret=secret)
+        next_cursor = cursors.report_cursor(
+            rows[-1].line, import_id=job.id, outcome=outcome, secret=secret
+        )
     return ImportDetail(
         **ImportSummary.model_validate(job, from_attributes=True).model_dump(),
         rows=[ReportRow.model_validate(row, from_attributes=True) for row in rows],
