@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from intake import receiving, repository
+from intake import receiving, repository, strict_json
 from intake.outcomes import Accepted, Duplicate, Outcome, Quarantined
 from intake.validation import Rejection
 
@@ -77,9 +77,16 @@ async def discard(
 
 
 def body_preview(body: bytes) -> str:
-    """The raw body as text for staff who may see it; invalid UTF-8 shown with replacements."""
+    """The raw body as text for staff who may see it; invalid UTF-8 shown with replacements.
+
+    Indented only when intake accepts it as JSON: re-serialising would hide a duplicate key,
+    and a lone surrogate could not be sent as UTF-8.
+    """
     text = body.decode("utf-8", errors="replace")
     try:
-        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-    except json.JSONDecodeError:
+        document = strict_json.parse(text)
+    except strict_json.RefusedJsonError:
         return text
+    if strict_json.problem(document, text):
+        return text
+    return json.dumps(document, indent=2, ensure_ascii=False)

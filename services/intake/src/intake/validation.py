@@ -8,21 +8,41 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError as SchemaError
 from pydantic import ValidationError
 
 from contracts.gezondverzekerd import SCHEMA, ApplicationSubmitted
 from contracts.household import Adult
+from intake import strict_json
 from intake.bsn import is_valid_bsn
 
-_VALIDATOR = Draft202012Validator(SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
+# JSON Schema patterns are ECMA-262 regular expressions, where `$` is the end of the text;
+# Python's `$` also matches before a final newline ("GV-2026-8136324\n" would pass). The same
+# rewrite as fastjsonschema's, so that both validators agree.
+_DOLLAR = re.compile(r"(?<!\\)\$")
+
+
+@functools.cache
+def _ecma(pattern: str) -> re.Pattern[str]:
+    return re.compile(_DOLLAR.sub(r"\\Z", pattern))
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[SchemaError]:
+    if validator.is_type(instance, "string") and not _ecma(pattern).search(instance):
+        yield SchemaError(f"does not match the pattern {pattern}")
+
+
+_VALIDATOR = validators.extend(Draft202012Validator, {"pattern": _pattern})(
+    SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER
+)
 
 
 @functools.cache
@@ -53,14 +73,17 @@ class Rejection:
 
 
 def parse_body(body: bytes) -> ApplicationSubmitted | Rejection:
-    """JSON, then the contract's schema, then the typed model."""
+    """Strict JSON, then the contract's schema, then the typed model."""
     try:
-        document = json.loads(body.decode("utf-8"))
+        text = body.decode("utf-8")
+        document = strict_json.parse(text)
     except UnicodeDecodeError:
         return Rejection("malformed_json", "body is not UTF-8 text")
-    except json.JSONDecodeError as error:
-        return Rejection("malformed_json", f"malformed JSON: {error.msg} at line {error.lineno}")
+    except strict_json.RefusedJsonError as error:
+        return Rejection(error.code, error.reason)
     municipality = _municipality_of(document)
+    if found := strict_json.problem(document, text):
+        return Rejection(*found, municipality)
     if isinstance(document, dict) and document.get("schema_version", 1) != 1:
         version = document.get("schema_version")
         shown = version if isinstance(version, int) else type(version).__name__
@@ -69,11 +92,16 @@ def parse_body(body: bytes) -> ApplicationSubmitted | Rejection:
             f"unsupported schema_version {shown}: only version 1 is accepted",
             municipality,
         )
-    errors = (
-        []
-        if _conforms(document)
-        else sorted(_VALIDATOR.iter_errors(document), key=lambda e: list(e.absolute_path))
-    )
+    if _conforms(document):
+        errors = []
+    else:
+        errors = sorted(_VALIDATOR.iter_errors(document), key=lambda e: list(e.absolute_path))
+        if not errors:  # the validators disagree: the refusal stands
+            return Rejection(
+                "schema_violation",
+                "schema violation: the message breaks the contract",
+                municipality,
+            )
     if errors:
         reasons = "; ".join(_describe(error) for error in errors[:5])
         more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
