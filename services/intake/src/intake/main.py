@@ -25,7 +25,9 @@ def build_runtime(settings: IntakeSettings) -> ServiceRuntime:
     """The database, the bus and the consumers, each registered explicitly."""
     runtime = ServiceRuntime(settings)
     runtime.consumer("website").on_raw_batch(
-        exchange=EXCHANGE, routing_key=ROUTING_KEY, handler=handlers.website_applications
+        exchange=EXCHANGE,
+        routing_key=ROUTING_KEY,
+        handler=handlers.website_applications(max_body_bytes=settings.max_body_bytes),
     )
     runtime.consumer("organisations").on(MunicipalityRegistered, handlers.municipality_registered)
     return runtime

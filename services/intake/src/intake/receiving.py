@@ -33,12 +33,33 @@ class Incoming:
     correlation_id: str
 
 
+TOO_LARGE = "too_large"
+EXCERPT_BYTES = 4096
+"""What is kept of a body over the limit: enough to recognise it, next to its hash and size."""
+
+
+def _too_large(size: int, limit: int) -> Rejection:
+    return Rejection(
+        TOO_LARGE,
+        f"message of {size} bytes exceeds the limit of {limit} bytes; "
+        f"only its first {EXCERPT_BYTES} bytes are kept",
+    )
+
+
+def _kept(body: bytes, rejection: Rejection) -> bytes:
+    return body[:EXCERPT_BYTES] if rejection.code == TOO_LARGE else body
+
+
 async def evaluate_many(
-    session: AsyncSession, bodies: list[bytes]
+    session: AsyncSession, bodies: list[bytes], *, max_body_bytes: int | None = None
 ) -> list[ApplicationSubmitted | Rejection]:
-    """Parse and check bodies against the contract, the domain rules and the customer list."""
+    """Parse and check bodies against the contract, the domain rules and the customer list;
+    a body over `max_body_bytes` is not parsed at all."""
     results: list[ApplicationSubmitted | Rejection] = []
     for body in bodies:
+        if max_body_bytes is not None and len(body) > max_body_bytes:
+            results.append(_too_large(len(body), max_body_bytes))
+            continue
         parsed = parse_body(body)
         rejection = parsed if isinstance(parsed, Rejection) else check_rules(parsed)
         results.append(rejection or parsed)
@@ -59,10 +80,17 @@ async def evaluate_many(
 
 
 async def receive_many(
-    session: AsyncSession, incoming: list[Incoming], *, channel: str
+    session: AsyncSession,
+    incoming: list[Incoming],
+    *,
+    channel: str,
+    max_body_bytes: int | None = None,
 ) -> list[Outcome]:
-    """Accept, recognise as duplicate, or quarantine every message; none is lost."""
-    results = await evaluate_many(session, [item.body for item in incoming])
+    """Accept, recognise as duplicate, or quarantine every message; none is lost (one over
+    `max_body_bytes` is quarantined by its hash and size, with an excerpt)."""
+    results = await evaluate_many(
+        session, [item.body for item in incoming], max_body_bytes=max_body_bytes
+    )
     outcomes: list[Outcome | None] = [None] * len(incoming)
     rejected = [(i, r) for i, r in enumerate(results) if isinstance(r, Rejection)]
     if rejected:
@@ -72,7 +100,7 @@ async def receive_many(
                 repository.QuarantineRow(
                     channel=channel,
                     message_id=incoming[i].message_id,
-                    raw_body=incoming[i].body,
+                    raw_body=_kept(incoming[i].body, rejection),
                     body_sha256=hashlib.sha256(incoming[i].body).hexdigest(),
                     municipality_code=rejection.municipality_code,
                     reason_code=rejection.code,

@@ -49,6 +49,10 @@ async def reprocess(
     if item.status != "quarantined":
         raise QuarantineConflictError(f"message is already {item.status}")
     now = datetime.now(UTC)
+    if item.reason_code == receiving.TOO_LARGE:  # only an excerpt was kept: nothing to re-run
+        item.attempts += 1
+        item.last_attempt_at = now
+        return Quarantined(item.id, item.reason_code, item.reason)
     [result] = await receiving.evaluate_many(session, [item.raw_body])
     if isinstance(result, Rejection):
         item.reason_code, item.reason = result.code, result.reason

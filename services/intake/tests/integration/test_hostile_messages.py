@@ -1,20 +1,26 @@
 """Bodies built to break the parser or the database are quarantined with a specific reason,
-over HTTP and over AMQP alike, and stay readable for staff."""
+over HTTP and over AMQP alike, and stay readable for staff; an oversized AMQP message is kept
+by its hash and size with an excerpt."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import uuid
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from contracts.gezondverzekerd import example_bodies
+from intake.models import QuarantinedMessage
 from servicekit.auth import system_principal
 from servicekit.testing import eventually
 
 from .conftest import OPERATOR, Intake
 from .test_website_intake import (
     _is,
+    publish,
     publish_raw,
     quarantine,
     register,
@@ -114,3 +120,41 @@ async def test_hostile_bodies_over_http_are_answered_422(intake: Intake, name: s
     [item] = await quarantine(intake)
     assert item["reason_code"] == code
     assert await revisions(intake) == 0
+
+
+@pytest.mark.parametrize("intake_overrides", [{"max_body_bytes": 8 * 1024}], indirect=True)
+async def test_an_oversized_amqp_message_is_kept_by_hash_and_size(intake: Intake) -> None:
+    await register(intake, "0363")
+    document: dict[str, Any] = json.loads(COUPLE)
+    document["application"]["insurer"] = "Zilveren Kruis" + " " * 20_000
+    body = json.dumps(document).encode()
+    await publish_raw(intake, body, message_id="large")
+    await publish(intake, json.loads(COUPLE))  # under the limit: accepted as ever
+
+    async def settled() -> bool:
+        return len(await quarantine(intake)) == 1 and await revisions(intake) == 1
+
+    await eventually(settled)
+    [item] = await quarantine(intake)
+    assert (item["message_id"], item["reason_code"]) == ("large", "too_large")
+    assert item["reason"] == (
+        f"message of {len(body)} bytes exceeds the limit of 8192 bytes; "
+        "only its first 4096 bytes are kept"
+    )
+    async with intake.database.sessions() as session:
+        stored = await session.scalar(
+            select(QuarantinedMessage).where(QuarantinedMessage.id == uuid.UUID(item["id"]))
+        )
+    assert stored is not None
+    assert stored.body_sha256 == hashlib.sha256(body).hexdigest()
+    assert stored.raw_body == body[:4096]
+    headers = intake.headers(OPERATOR)
+    detail = await intake.client.get(f"/quarantine/{item['id']}", headers=headers)
+    assert detail.status_code == 200
+    again = await intake.client.post(f"/quarantine/{item['id']}/reprocess", headers=headers)
+    assert again.json() == {
+        "outcome": "quarantined",
+        "reason_code": "too_large",
+        "reason": item["reason"],
+    }
+    assert await parked(intake) == 0
