@@ -128,6 +128,13 @@ async def test_application_to_session_to_delivery_to_advice_to_decision(
     assert decided.status_code == 201, decided.text
     assert (await _assessment(api, case_id, decider))["decision"]["outcome"] == "granted"
 
+    async def case_followed(case: str, status: str) -> bool:
+        response = await api.get(f"/api/v1/cases/{case}", headers=await readers.headers(VOORAF))
+        return bool(response.json()["status"] == status)
+
+    # The case follows the assessment: advice_ready with the advice, then the decision.
+    await eventually(lambda: case_followed(case_id, "decided_granted"))
+
     async def decided_by_system() -> bool:
         response = await api.get(
             f"/api/v1/cases/{decided_at_once}/assessment", headers=key_achteraf

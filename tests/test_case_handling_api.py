@@ -34,17 +34,21 @@ async def test_a_case_is_handled_exported_and_its_access_logged_through_the_api(
     handler, decider = key(system, EINDHOVEN, "behandelaar"), key(system, EINDHOVEN, "beslisser")
     auditor, outsider = key(system, EINDHOVEN, "auditor"), key(system, "0599", "beslisser")
 
-    async def opened() -> bool:
-        found = await api.get(
+    found: list[str] = []
+
+    async def invited_by_the_assessment() -> bool:
+        # The municipality checks vooraf (the default): the assessment starts an Ockto session
+        # when the case opens, and cases follows it to awaiting_data. Wait for it, so the
+        # history below is in a known order.
+        page = await api.get(
             "/api/v1/cases", params={"municipality": EINDHOVEN, "q": number}, headers=handler
         )
-        return len(found.json()["items"]) == 1
+        found[:] = [item["id"] for item in page.json()["items"]]
+        statuses = [item["status"] for item in page.json()["items"]]
+        return statuses == ["awaiting_data"]
 
-    await eventually(opened)
-    found = await api.get(
-        "/api/v1/cases", params={"municipality": EINDHOVEN, "q": number}, headers=handler
-    )
-    case = f"/api/v1/cases/{found.json()['items'][0]['id']}"
+    await eventually(invited_by_the_assessment)
+    case = f"/api/v1/cases/{found[0]}"
 
     viewed = await api.get(case, headers=handler)
     held = await api.put(
@@ -61,9 +65,20 @@ async def test_a_case_is_handled_exported_and_its_access_logged_through_the_api(
     not_a_decider = await api.post(
         f"{case}/transitions", json={"to": "decided_granted", "reason": "Past"}, headers=handler
     )
-    granted = await api.post(
+    not_here = await api.post(
         f"{case}/transitions", json={"to": "decided_granted", "reason": "Past"}, headers=decider
     )
+    # The decision is the assessment's; the case's status follows its event.
+    granted = await api.post(
+        f"{case}/decision",
+        json={"outcome": "granted", "motivation": "Loonstrook gezien, ruim onder de grens"},
+        headers=decider,
+    )
+
+    async def decided() -> bool:
+        return (await api.get(case, headers=handler)).json()["status"] == "decided_granted"
+
+    await eventually(decided)
     history = await api.get(f"{case}/history", headers=handler)
     export = await api.get(
         "/api/v1/cases/export.csv",
@@ -76,11 +91,14 @@ async def test_a_case_is_handled_exported_and_its_access_logged_through_the_api(
 
     assert viewed.status_code == 200
     assert [held.status_code, lifted.status_code, memo.status_code] == [200, 200, 201]
-    assert [assigned.status_code, ready.status_code, granted.status_code] == [200, 200, 200]
+    assert [assigned.status_code, ready.status_code, granted.status_code] == [200, 200, 201]
     assert not_a_decider.status_code == 403
     assert "beslisser" in not_a_decider.json()["detail"]
+    assert not_here.status_code == 409
+    assert "beoordeling" in not_here.json()["detail"]
     assert [entry["action"] for entry in history.json()] == [
         "opened",
+        "awaiting_data",
         "put_on_hold",
         "hold_lifted",
         "memo_added",

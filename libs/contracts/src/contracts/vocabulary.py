@@ -208,6 +208,15 @@ HISTORY_ACTION_LABEL: Final[MappingProxyType[str, str]] = MappingProxyType(
         "unassigned": "Toewijzing opgeheven",
         "memo_added": "Memo toegevoegd",
         "memo_corrected": "Memo gecorrigeerd",
+        # Steps that follow another service's event (a note where the status stays).
+        "data_session_started": "Uitgenodigd om gegevens te delen",
+        "data_delivered": "Gegevens ontvangen",
+        "document_received": "Document ontvangen",
+        "advice_given": "Advies gegeven",
+        "decision_recorded": "Besluit vastgelegd",
+        "information_requested": "Informatie opgevraagd",
+        "information_received": "Informatie ontvangen",
+        "term_expired": "Hersteltermijn verlopen",
     }
 )
 """The actions of a case's history (the workflow's transition names and the other steps)."""
