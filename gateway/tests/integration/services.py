@@ -27,7 +27,8 @@ from sqlalchemy import select, update
 from cases import handlers
 from cases.__main__ import MIGRATIONS as CASES_MIGRATIONS
 from cases.main import create_app as create_cases_app
-from cases.models import AccessLog, Case, CaseHistory
+from cases.models import Case, CaseHistory
+from cases.reporting.models import AccessLog
 from cases.settings import CasesSettings
 from contracts.base import Envelope
 from contracts.household import Adult, Child, Household

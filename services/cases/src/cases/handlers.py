@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cases import following, re_examinations, service
-from cases.following import Followed
+from cases.handling import following
+from cases.handling.following import Followed
+from cases.opening import re_examinations
+from cases.opening import service as opening
 from contracts.assessment import AdviceGiven, DataDelivered, DataSessionStarted, DecisionRecorded
 from contracts.correspondence import InformationReceived, InformationRequested, TermExpired
 from contracts.documents import DocumentAdded
@@ -38,7 +40,7 @@ async def application_revisions(
     session: AsyncSession, deliveries: list[Delivery[ApplicationReceived | ApplicationCorrected]]
 ) -> None:
     """A batch of applications received and corrected, in the order they arrived."""
-    await service.record_application_revisions(session=session, deliveries=deliveries)
+    await opening.record_application_revisions(session=session, deliveries=deliveries)
 
 
 async def re_examinations_requested(

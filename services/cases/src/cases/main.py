@@ -1,4 +1,5 @@
-"""The app factory: the lifespan builds the runtime (database, bus, relay, consumers)."""
+"""The composition root: the app factory, whose lifespan builds the runtime (database, bus,
+relay, consumers) and the lifting of due holds, and the features' routers."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from cases import handlers, holds, routes_handling, routes_reporting
-from cases.api import router
+from cases import handlers
+from cases.casefile.api import router as casefile_router
+from cases.handling import holds
+from cases.handling.api import router as handling_router
+from cases.reporting.api import router as reporting_router
 from cases.settings import CasesSettings
 from contracts.intake import ReExaminationRequested
 from servicekit.http import create_service_app
@@ -62,8 +66,8 @@ def create_app(settings: CasesSettings | None = None) -> FastAPI:
         description="Cases of applications and re-examinations: lists, details, overview counts.",
         lifespan=lifespan,
     )
-    # Before the main router: `/cases/export.csv` is not a `/cases/{case_id}`.
-    app.include_router(routes_reporting.router)
-    app.include_router(router)
-    app.include_router(routes_handling.router)
+    # Reporting before the case file: `/cases/export.csv` is not a `/cases/{case_id}`.
+    app.include_router(reporting_router)
+    app.include_router(casefile_router)
+    app.include_router(handling_router)
     return app

@@ -1,4 +1,7 @@
-"""The tables of the cases service (SQLAlchemy 2 ORM; relationships never load lazily)."""
+"""The declarative base and the tables every feature shares: the case, its household, its
+revisions and its history (SQLAlchemy 2 ORM; relationships never load lazily). A table that
+only one feature's modules touch is in that feature's `models.py` (`handling`: memos;
+`reporting`: the access log)."""
 
 from __future__ import annotations
 
@@ -227,55 +230,3 @@ class CaseHistory(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
 
     __table_args__ = (Index("case_history_case_idx", "case_id", "occurred_at"),)
-
-
-class CaseMemo(Base):
-    """A staff note in the case file: never edited or deleted, only followed by a correction."""
-
-    __tablename__ = "case_memos"
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    author: Mapped[str] = mapped_column(Text)
-    organisation: Mapped[str] = mapped_column(Text)
-    text: Mapped[str] = mapped_column(Text)
-    corrects_memo_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("case_memos.id"))
-
-    __table_args__ = (Index("case_memos_case_idx", "case_id", "created_at"),)
-
-
-class AccessLog(Base):
-    """Who accessed which personal data, when, why (Logboek Dataverwerkingen); append only.
-
-    No foreign key to cases: entries outlive the cases, removed after the retention period.
-    The data subject is stored as an HMAC of the BSN, never in clear; `details` holds no
-    personal data (filters are recorded by kind, not value).
-    """
-
-    __tablename__ = "access_log"
-
-    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    occurred_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
-    actor: Mapped[str] = mapped_column(Text)
-    organisation: Mapped[str] = mapped_column(Text)
-    role: Mapped[str] = mapped_column(String(32))
-    action: Mapped[str] = mapped_column(String(64))
-    municipality_code: Mapped[str | None] = mapped_column(String(4))
-    case_id: Mapped[uuid.UUID | None]
-    purpose: Mapped[str] = mapped_column(Text)
-    """The processing activity (verwerkingsactiviteit) the principal acts for."""
-    trace_id: Mapped[str] = mapped_column(Text)
-    """The correlation id of the request, which the gateway and every service log."""
-    data_subject_hash: Mapped[str | None] = mapped_column(String(64))
-    row_count: Mapped[int | None]
-    details: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
-
-    __table_args__ = (
-        Index("access_log_municipality_idx", "municipality_code", "occurred_at", "id"),
-        Index("access_log_case_idx", "case_id", "occurred_at"),
-        Index("access_log_actor_idx", "actor", "occurred_at"),
-        Index("access_log_subject_idx", "data_subject_hash"),
-    )

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from cases import handlers, repository
+from cases import handlers
+from cases.casefile import repository
 from cases.models import Case, CasePerson
 from contracts.base import Envelope
 from contracts.household import Adult, Child, Household

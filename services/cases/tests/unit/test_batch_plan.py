@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
-from cases.repository import CaseState, HouseholdCounts
-from cases.service import ApplicationRevision, plan_revisions
+from cases.opening.repository import CaseState, HouseholdCounts
+from cases.opening.service import ApplicationRevision, plan_revisions
 from contracts.base import Envelope
 from contracts.household import Adult, Household
 from contracts.intake import ApplicationCorrected, ApplicationReceived

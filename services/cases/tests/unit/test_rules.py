@@ -8,11 +8,13 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
+from cases.casefile.schemas import Household as HouseholdAnswer
+from cases.casefile.schemas import household_of
 from cases.models import CasePerson
-from cases.repository import StatusCount, person_rows
-from cases.schemas import Household as HouseholdAnswer
-from cases.schemas import household_of
-from cases.service import Totals, supersedes, totals_per_category
+from cases.opening.repository import person_rows
+from cases.opening.service import supersedes
+from cases.reporting.search import StatusCount
+from cases.reporting.service import Totals, totals_per_category
 from cases.settings import CasesSettings
 from cases.statuses import CATEGORIES, Category
 from contracts.household import Address, Adult, Child, Household

@@ -7,19 +7,19 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from cases import workflow
-from cases.handling import handling_seconds
-from cases.holds import local_date
-from cases.models import Case
-from cases.re_examinations import case_number
-from cases.statuses import INITIAL_STATUS, STATUS_LABEL, CaseKind, CaseStatus
-from cases.workflow import (
+from cases.handling import workflow
+from cases.handling.holds import local_date
+from cases.handling.service import handling_seconds
+from cases.handling.workflow import (
     TRANSITIONS,
     TransitionConflictError,
     TransitionForbiddenError,
     allowed_targets,
     check,
 )
+from cases.models import Case
+from cases.opening.re_examinations import case_number
+from cases.statuses import INITIAL_STATUS, STATUS_LABEL, CaseKind, CaseStatus
 from contracts.household import Adult, Household
 from contracts.intake import ReExaminationRequested
 

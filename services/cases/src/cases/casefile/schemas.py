@@ -1,4 +1,4 @@
-"""The HTTP models of the cases service: ONE source, `contracts.api.cases`, shared with the
+"""The HTTP models of the case file: ONE source, `contracts.api.cases`, shared with the
 gateway's public API (re-exported here); plus rebuilding a household from the ORM rows."""
 
 from __future__ import annotations
@@ -9,51 +9,23 @@ from cases.models import CasePerson
 from contracts.api.cases import (
     Address,
     Adult,
-    AssigneeRequest,
-    AuditEntry,
-    AuditPage,
     CaseDetail,
-    CaseHandling,
-    CasePage,
     CaseSummary,
-    CategoryCounts,
     Child,
-    Counts,
     HistoryEntry,
-    Hold,
-    HoldRequest,
     Household,
-    Memo,
-    MemoRequest,
-    Overview,
-    Reason,
     Revision,
-    TransitionRequest,
 )
 
 __all__ = [
     "Address",
     "Adult",
-    "AssigneeRequest",
-    "AuditEntry",
-    "AuditPage",
     "CaseDetail",
-    "CaseHandling",
-    "CasePage",
     "CaseSummary",
-    "CategoryCounts",
     "Child",
-    "Counts",
     "HistoryEntry",
-    "Hold",
-    "HoldRequest",
     "Household",
-    "Memo",
-    "MemoRequest",
-    "Overview",
-    "Reason",
     "Revision",
-    "TransitionRequest",
     "household_of",
 ]
 

@@ -15,10 +15,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cases import assignment, audit, handling, holds, memos
-from cases.handling import CaseNotFoundError, InvalidRequestError
-from cases.models import Case, CaseMemo
-from cases.schemas import (
+from cases.handling import assignment, holds, memos
+from cases.handling import service as handling
+from cases.handling.models import CaseMemo
+from cases.handling.schemas import (
     AssigneeRequest,
     CaseHandling,
     CaseSummary,
@@ -30,8 +30,11 @@ from cases.schemas import (
     Reason,
     TransitionRequest,
 )
+from cases.handling.service import CaseNotFoundError, InvalidRequestError
+from cases.handling.workflow import TransitionConflictError, TransitionForbiddenError
+from cases.models import Case
+from cases.reporting import audit
 from cases.statuses import CaseStatus
-from cases.workflow import TransitionConflictError, TransitionForbiddenError
 from contracts.api.common import errors
 from servicekit.auth import Permission, Principal, require
 from servicekit.http import DbSession, correlation_id_of

@@ -8,9 +8,9 @@ from typing import Final
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cases import handling
-from cases import repository_handling as repository
-from cases.handling import utc_now
+from cases.handling import repository
+from cases.handling import service as handling
+from cases.handling.service import utc_now
 from cases.models import Case, CaseHistory
 from contracts.cases import CaseAssigned
 from servicekit.auth import Principal

@@ -32,12 +32,12 @@ from typing import Any, Final
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cases import handling, holds
-from cases import repository_handling as repository
-from cases.handling import SYSTEM_ACTOR, utc_now
+from cases.handling import holds, repository
+from cases.handling import service as handling
+from cases.handling.service import SYSTEM_ACTOR, utc_now
+from cases.handling.workflow import TransitionConflictError
 from cases.models import Case, CaseHistory
 from cases.statuses import STATUS_LABEL, CaseStatus
-from cases.workflow import TransitionConflictError
 from contracts.assessment import AdviceGiven, DataDelivered, DataSessionStarted, DecisionRecorded
 from contracts.base import Event
 from contracts.correspondence import InformationReceived, InformationRequested, TermExpired

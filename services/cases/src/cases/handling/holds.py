@@ -19,12 +19,12 @@ from zoneinfo import ZoneInfo
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cases import handling
-from cases import repository_handling as repository
-from cases.handling import SYSTEM_ACTOR, InvalidRequestError, utc_now
+from cases.handling import repository
+from cases.handling import service as handling
+from cases.handling.service import SYSTEM_ACTOR, InvalidRequestError, utc_now
+from cases.handling.workflow import TransitionConflictError
 from cases.models import Case, CaseHistory
 from cases.statuses import KIND_LABEL, CaseKind, CaseStatus
-from cases.workflow import TransitionConflictError
 from servicekit.auth import Principal
 from servicekit.db import Database
 from servicekit.logs import correlation, new_correlation_id

@@ -9,10 +9,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cases import handling
-from cases import repository_handling as repository
-from cases.handling import InvalidRequestError, utc_now
-from cases.models import Case, CaseHistory, CaseMemo
+from cases.handling import repository
+from cases.handling import service as handling
+from cases.handling.models import CaseMemo
+from cases.handling.service import InvalidRequestError, utc_now
+from cases.models import Case, CaseHistory
 from servicekit.auth import Principal
 
 

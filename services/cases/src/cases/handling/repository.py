@@ -14,8 +14,9 @@ from datetime import date
 from sqlalchemy import ARRAY, Uuid, any_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cases.models import Base, Case, CaseHistory, CaseMemo
-from cases.repository import Scope
+from cases.casefile.repository import Scope
+from cases.handling.models import CaseMemo
+from cases.models import Base, Case, CaseHistory
 from cases.statuses import CaseStatus
 
 # One statement for any number of cases, locked in id order: batches of followed events that

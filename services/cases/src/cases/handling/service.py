@@ -16,12 +16,11 @@ from typing import Any, Final
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cases import repository_handling as repository
-from cases import workflow
+from cases.casefile.repository import Scope
+from cases.handling import repository, workflow
+from cases.handling.workflow import Transition
 from cases.models import Case, CaseHistory
-from cases.repository import Scope
 from cases.statuses import CLOCK_STOPPED, INITIAL_STATUS, CaseKind, CaseStatus
-from cases.workflow import Transition
 from contracts.base import Event
 from contracts.cases import CaseStatusChanged
 from contracts.vocabulary import Decision, Role

@@ -18,8 +18,8 @@ from typing import Any, Final
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cases import repository
-from cases.handling import SYSTEM_ACTOR
+from cases.handling.service import SYSTEM_ACTOR
+from cases.opening import repository
 from cases.statuses import INITIAL_STATUS, CaseKind
 from contracts.cases import CaseOpened
 from contracts.household import Household

@@ -1,9 +1,8 @@
-"""Every query of the cases service.
+"""The queries of opening cases and applying their households.
 
 Writes go through Core statements on the ORM tables, built once at import and executed once per
 batch of events with a list of rows, so a batch never works on stale ORM objects and never pays
 for building statements per row.
-Reads that shape answers load ORM objects with explicit eager loading.
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ import json
 import uuid
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -28,15 +26,10 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from cases.models import Case, CaseHistory, CasePerson, CaseRevision
-from cases.search import overview_conditions
 from contracts.household import Adult, Household
 from servicekit.bulk import bulk_insert, insert_rows
-
-Scope = tuple[str, ...] | None
-"""The municipalities a query may touch; None means every municipality (platform users)."""
 
 
 @dataclass(frozen=True)
@@ -55,14 +48,6 @@ class HouseholdCounts:
 
     case_id: uuid.UUID
     revision: int
-    adults: int
-    persons: int
-
-
-@dataclass(frozen=True)
-class StatusCount:
-    status: str
-    applications: int
     adults: int
     persons: int
 
@@ -296,56 +281,3 @@ def person_rows(case_id: uuid.UUID, household: Household) -> list[dict[str, Any]
             }
         )
     return [{**row, "case_id": case_id, "position": index} for index, row in enumerate(rows)]
-
-
-async def get_case(session: AsyncSession, *, case_id: uuid.UUID, scope: Scope) -> Case | None:
-    """The case with its household, revisions and history, if it is in scope."""
-    if scope is not None and not scope:
-        return None
-    statement = (
-        select(Case)
-        .where(Case.id == case_id)
-        .options(
-            selectinload(Case.household),
-            selectinload(Case.revisions),
-            selectinload(Case.history),
-        )
-    )
-    if scope is not None:
-        statement = statement.where(Case.municipality_code.in_(scope))
-    return (await session.scalars(statement)).one_or_none()
-
-
-async def count_by_status(
-    session: AsyncSession,
-    *,
-    municipalities: tuple[str, ...],
-    kind: str | None = None,
-    campaign: str | None = None,
-    submitted_from: datetime | None = None,
-    submitted_before: datetime | None = None,
-) -> list[StatusCount]:
-    """Applications, adults and persons per status: one aggregate over the overview index,
-    which holds every filtered column, so it is answered from the index alone."""
-    filters = overview_conditions(
-        kind=kind,
-        campaign=campaign,
-        submitted_from=submitted_from,
-        submitted_before=submitted_before,
-    )
-    rows = await session.execute(
-        select(
-            Case.status,
-            func.count(),
-            func.sum(Case.adults),
-            func.sum(Case.persons),
-        )
-        .where(Case.municipality_code.in_(municipalities), *filters)
-        .group_by(Case.status)
-    )
-    return [
-        StatusCount(
-            status=status, applications=int(count), adults=int(adults), persons=int(persons)
-        )
-        for status, count, adults, persons in rows
-    ]

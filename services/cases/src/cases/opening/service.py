@@ -1,4 +1,5 @@
-"""The business rules of the cases service; functions take a session and never commit."""
+"""Opening application cases and applying their corrections, a batch at a time; functions take
+a session and never commit."""
 
 from __future__ import annotations
 
@@ -11,12 +12,9 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cases import repository, search
-from cases.filters import CaseFilter
-from cases.models import Case
-from cases.repository import CaseState, HouseholdCounts, Scope, StatusCount
-from cases.search import SortKey
-from cases.statuses import CATEGORIES, INITIAL_STATUS, CaseKind, Category, category_of
+from cases.opening import repository
+from cases.opening.repository import CaseState, HouseholdCounts
+from cases.statuses import INITIAL_STATUS, CaseKind
 from contracts.base import Event
 from contracts.cases import CaseHouseholdCorrected, CaseOpened
 from contracts.household import Household
@@ -310,65 +308,3 @@ def _history_row(
         "reason": None,
         "details": details,
     }
-
-
-async def list_cases(
-    *,
-    session: AsyncSession,
-    case_filter: CaseFilter,
-    limit: int,
-    after: SortKey | None,
-) -> tuple[Sequence[Case], bool]:
-    """One page of the cases matching the filter, in its order, and whether more follow."""
-    rows = await search.list_page(session, case_filter=case_filter, limit=limit + 1, after=after)
-    return rows[:limit], len(rows) > limit
-
-
-async def get_case(*, session: AsyncSession, case_id: uuid.UUID, scope: Scope) -> Case | None:
-    """The case with everything the detail page shows, or None when missing or out of scope."""
-    return await repository.get_case(session, case_id=case_id, scope=scope)
-
-
-@dataclass(frozen=True)
-class Totals:
-    applications: int = 0
-    adults: int = 0
-    persons: int = 0
-
-    def __add__(self, other: Totals) -> Totals:
-        return Totals(
-            self.applications + other.applications,
-            self.adults + other.adults,
-            self.persons + other.persons,
-        )
-
-
-def totals_per_category(counts: Sequence[StatusCount]) -> dict[Category, Totals]:
-    """Fold per-status counts into every overview category, in overview order, zeros included."""
-    totals = dict.fromkeys(CATEGORIES, Totals())
-    for count in counts:
-        category = category_of(count.status)
-        totals[category] += Totals(count.applications, count.adults, count.persons)
-    return totals
-
-
-async def overview(
-    *,
-    session: AsyncSession,
-    municipalities: tuple[str, ...],
-    kind: str | None = None,
-    campaign: str | None = None,
-    submitted_from: datetime | None = None,
-    submitted_before: datetime | None = None,
-) -> dict[Category, Totals]:
-    """Applications, adults and persons per overview category for these municipalities,
-    optionally only of one kind, one campaign, or submitted in a period."""
-    counts = await repository.count_by_status(
-        session,
-        municipalities=municipalities,
-        kind=kind,
-        campaign=campaign,
-        submitted_from=submitted_from,
-        submitted_before=submitted_before,
-    )
-    return totals_per_category(counts)

@@ -1,6 +1,8 @@
-"""Exports of the case list and the access log (Logboek Dataverwerkingen) over HTTP.
+"""The internal HTTP API of reporting: the case list (search and filters), its exports, the
+overview counts and the access log (Logboek Dataverwerkingen).
 
-Included before the main router: `/cases/export.csv` must not be taken for `/cases/{case_id}`.
+Included before the case file's router: `/cases/export.csv` must not be taken for
+`/cases/{case_id}`.
 """
 
 from __future__ import annotations
@@ -14,9 +16,30 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
-from cases import audit, exports, search
-from cases.filters import LOCAL_TIME, Bsn, CaseFilter, ListFilters, day_end, day_start
-from cases.schemas import AuditEntry, AuditPage
+from cases.reporting import audit, exports, search, service
+from cases.reporting.filters import (
+    LOCAL_TIME,
+    Bsn,
+    CaseFilter,
+    ListFilters,
+    MunicipalityCode,
+    day_end,
+    day_start,
+    decode_key,
+    encode_key,
+    requested_scope,
+)
+from cases.reporting.schemas import (
+    AuditEntry,
+    AuditPage,
+    CasePage,
+    CaseSummary,
+    CategoryCounts,
+    Counts,
+    Overview,
+)
+from cases.reporting.search import sort_key
+from cases.statuses import CaseKind
 from contracts.api.common import errors
 from servicekit.auth import Permission, Principal, require
 from servicekit.cursors import InvalidCursorError, decode_cursor, encode_cursor
@@ -25,6 +48,8 @@ from servicekit.runtime import ServiceRuntime
 
 router = APIRouter()
 
+Reader = Annotated[Principal, Depends(require(Permission.CASES_READ))]
+OverviewReader = Annotated[Principal, Depends(require(Permission.OVERVIEW_READ))]
 Exporter = Annotated[Principal, Depends(require(Permission.CASES_EXPORT))]
 Auditor = Annotated[Principal, Depends(require(Permission.AUDIT_READ))]
 
@@ -163,3 +188,93 @@ def _decode(cursor: str, fingerprint: str, *, secret: str) -> tuple[datetime, in
         return datetime.fromisoformat(values["t"]), int(values["i"])
     except (KeyError, TypeError, ValueError) as error:
         raise InvalidCursorError("cursor is not valid; start again from the first page") from error
+
+
+@router.get(
+    "/cases",
+    tags=["cases"],
+    response_model=CasePage,
+    summary="List, search and filter cases (newest first unless sorted otherwise)",
+    responses=errors(400, 401, 403, 404, 422),
+)
+async def list_cases(
+    request: Request,
+    principal: Reader,
+    session: DbSession,
+    case_filter: ListFilters,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page")] = None,
+) -> CasePage:
+    secret = _settings(request, "cursor_secret")
+    after = decode_key(case_filter, cursor, secret=secret) if cursor else None
+    cases, more = await service.list_cases(
+        session=session, case_filter=case_filter, limit=limit, after=after
+    )
+    if case_filter.bsn is not None:
+        # A search by BSN is an access to that person's data: logged in this transaction.
+        counts: dict[str, int] = {}
+        for case in cases:
+            counts[case.municipality_code] = counts.get(case.municipality_code, 0) + 1
+        await audit.record_many(
+            session,
+            access=audit.Access(principal, correlation_id_of(request)),
+            action=audit.CASES_SEARCHED_BY_BSN,
+            counts=audit.per_municipality(case_filter.scope, counts),
+            details={"filter": case_filter.described(), "page": cursor is not None},
+            data_subject_hash=audit.subject_hash(
+                case_filter.bsn, secret=_settings(request, "bsn_hash_secret")
+            ),
+        )
+    next_cursor = None
+    if more and cases:
+        next_cursor = encode_key(case_filter, sort_key(cases[-1], case_filter.sort), secret=secret)
+    return CasePage(
+        items=[CaseSummary.model_validate(case) for case in cases], next_cursor=next_cursor
+    )
+
+
+@router.get(
+    "/overview",
+    tags=["cases"],
+    response_model=Overview,
+    summary="Applications, adults and persons per status category",
+    responses=errors(401, 403, 404, 422),
+)
+async def overview(
+    principal: OverviewReader,
+    session: DbSession,
+    municipality: Annotated[
+        list[MunicipalityCode],
+        Query(min_length=1, description="One or more municipalities (CBS codes), all in scope"),
+    ],
+    kind: Annotated[CaseKind | None, Query()] = None,
+    campaign: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    submitted_from: Annotated[date | None, Query(description="First day, inclusive")] = None,
+    submitted_to: Annotated[date | None, Query(description="Last day, inclusive")] = None,
+) -> Overview:
+    scope = requested_scope(principal, municipality) or ()
+    totals = await service.overview(
+        session=session,
+        municipalities=scope,
+        kind=kind.value if kind else None,
+        campaign=campaign,
+        submitted_from=day_start(submitted_from),
+        submitted_before=day_end(submitted_to),
+    )
+    categories = [
+        CategoryCounts(
+            category=category,
+            applications=counts.applications,
+            adults=counts.adults,
+            persons=counts.persons,
+        )
+        for category, counts in totals.items()
+    ]
+    return Overview(
+        categories=categories,
+        total=Counts(
+            applications=sum(c.applications for c in categories),
+            adults=sum(c.adults for c in categories),
+            persons=sum(c.persons for c in categories),
+        ),
+    )

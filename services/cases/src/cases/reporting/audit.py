@@ -21,7 +21,7 @@ from typing import Any, Final, cast
 from sqlalchemy import Table, insert, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cases.models import AccessLog
+from cases.reporting.models import AccessLog
 from servicekit.auth import Principal
 
 CASE_VIEWED: Final = "case.viewed"

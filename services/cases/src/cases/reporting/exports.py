@@ -21,8 +21,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from cases import search
-from cases.filters import CaseFilter
+from cases.reporting import search
+from cases.reporting.filters import CaseFilter
 from contracts.permissions import Permission, roles_with
 from contracts.vocabulary import ADVICE_LABEL, DECISION_LABEL, KIND_LABEL, STATUS_LABEL, Role
 from servicekit.db import Database

@@ -31,8 +31,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from cases.filters import LOCAL_TIME, CaseFilter, Sort
 from cases.models import Case, CasePerson
+from cases.reporting.filters import LOCAL_TIME, CaseFilter, Sort
 from cases.statuses import CaseStatus
 
 SortKey = tuple[Any, uuid.UUID]
@@ -182,6 +182,49 @@ def overview_conditions(
     if submitted_before is not None:
         found.append(Case.submitted_at < submitted_before)
     return found
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    applications: int
+    adults: int
+    persons: int
+
+
+async def count_by_status(
+    session: AsyncSession,
+    *,
+    municipalities: tuple[str, ...],
+    kind: str | None = None,
+    campaign: str | None = None,
+    submitted_from: datetime | None = None,
+    submitted_before: datetime | None = None,
+) -> list[StatusCount]:
+    """Applications, adults and persons per status: one aggregate over the overview index,
+    which holds every filtered column, so it is answered from the index alone."""
+    filters = overview_conditions(
+        kind=kind,
+        campaign=campaign,
+        submitted_from=submitted_from,
+        submitted_before=submitted_before,
+    )
+    rows = await session.execute(
+        select(
+            Case.status,
+            func.count(),
+            func.sum(Case.adults),
+            func.sum(Case.persons),
+        )
+        .where(Case.municipality_code.in_(municipalities), *filters)
+        .group_by(Case.status)
+    )
+    return [
+        StatusCount(
+            status=status, applications=int(count), adults=int(adults), persons=int(persons)
+        )
+        for status, count, adults, persons in rows
+    ]
 
 
 def _ordered(statement: Select[Any], sort: Sort, after: SortKey | None) -> Select[Any]:

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from cases import following, handling, holds
-from cases import repository_handling as repository
+from cases.handling import following, holds, repository
+from cases.handling import service as handling
 from cases.statuses import CaseStatus
 from contracts.assessment import DecisionRecorded
 from contracts.base import Envelope

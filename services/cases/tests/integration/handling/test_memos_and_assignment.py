@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import select
 
-from cases.models import AccessLog
+from cases.reporting.models import AccessLog
 
 if TYPE_CHECKING:
     from conftest import Cases

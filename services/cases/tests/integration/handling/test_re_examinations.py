@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
-from cases import handlers, repository
+from cases import handlers
+from cases.casefile import repository
 from cases.models import Case
-from cases.re_examinations import case_number
+from cases.opening.re_examinations import case_number
 from contracts.base import Envelope
 from contracts.household import Address, Adult, Household
 from contracts.intake import ReExaminationRequested

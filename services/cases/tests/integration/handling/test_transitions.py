@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import select
 
+from cases.handling.workflow import DECIDE_IN_ASSESSMENT
 from cases.models import CaseHistory
-from cases.workflow import DECIDE_IN_ASSESSMENT
 from contracts.assessment import DecisionRecorded
 
 if TYPE_CHECKING:

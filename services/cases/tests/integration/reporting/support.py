@@ -16,7 +16,8 @@ from typing import Any
 import httpx
 from sqlalchemy import insert, select
 
-from cases.models import AccessLog, Case, CasePerson
+from cases.models import Case, CasePerson
+from cases.reporting.models import AccessLog
 from servicekit.auth import Principal, Role, issue_token
 from servicekit.db import Database
 

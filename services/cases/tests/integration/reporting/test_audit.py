@@ -7,8 +7,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from cases.audit import subject_hash
-from cases.filters import LOCAL_TIME
+from cases.reporting.audit import subject_hash
+from cases.reporting.filters import LOCAL_TIME
 
 from .support import AMSTERDAM, BSN_SECRET, MONDAY, ROTTERDAM, Reporting, adult, child, days
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from cases.audit import subject_hash
-from cases.exports import HEADERS
+from cases.reporting.audit import subject_hash
+from cases.reporting.exports import HEADERS
 
 from .support import AMSTERDAM, BSN_SECRET, MONDAY, ROTTERDAM, Reporting, adult, child, days
 

@@ -19,9 +19,9 @@ import pytest
 from sqlalchemy import Select, func, select
 from sqlalchemy.dialects import postgresql
 
-from cases import search
-from cases.filters import CaseFilter, Sort, parse_text_query
 from cases.models import Case
+from cases.reporting import search
+from cases.reporting.filters import CaseFilter, Sort, parse_text_query
 from servicekit.db import drop_database
 from servicekit.migrations import upgrade
 from servicekit.testing import fresh_database

@@ -1,0 +1,1 @@
+"""The case file: one case with its household, revisions and history."""
