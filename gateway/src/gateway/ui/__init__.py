@@ -17,11 +17,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gateway.settings import GatewaySettings
 from gateway.ui import (
+    routes_assessment,
     routes_audit,
     routes_auth,
     routes_case,
     routes_cases,
+    routes_documents,
     routes_imports,
+    routes_parameters,
     routes_quarantine,
     routes_users,
 )
@@ -134,6 +137,9 @@ def install(app: FastAPI, settings: GatewaySettings) -> None:
     for module in (
         routes_cases,
         routes_case,
+        routes_documents,
+        routes_assessment,
+        routes_parameters,
         routes_imports,
         routes_quarantine,
         routes_users,

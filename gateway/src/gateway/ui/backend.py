@@ -1,23 +1,34 @@
 """Calls from the UI to the services, through the gateway's proxy with an internal token.
 
 A failed call becomes a Dutch message for the panel that needed it; the page still renders.
+Downloads are streamed through (`stream`), never held whole.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from fastapi import Request
+import httpx
+from fastapi import Request, Response
+from fastapi.responses import StreamingResponse
 
 from gateway.api import Downstreams
+from gateway.documents.streaming import relay
+from gateway.settings import GatewaySettings
 from gateway.ui.web import Staff
 from servicekit.http import correlation_id_of
 
-Service = Literal["cases", "intake"]
-_SERVICE_NAMES = {"cases": "casussen", "intake": "intake"}
+Service = Literal["cases", "intake", "documents", "assessment"]
+_SERVICE_NAMES = {
+    "cases": "casussen",
+    "intake": "intake",
+    "documents": "documenten",
+    "assessment": "rechtmatigheids",
+}
+_MAX_ERROR_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,26 @@ class Answer:
         if not isinstance(detail, str) or detail in ("Not Found", "case not found"):
             return ""
         return detail[:1].upper() + detail[1:]
+
+    @property
+    def field_problems(self) -> list[tuple[str, str]]:
+        """A refusal's problems per field: the service's `errors: [{field, message}]` (the
+        assessment's parameters), or FastAPI's validation list (`loc` → dotted field)."""
+        if not isinstance(self.data, dict):
+            return []
+        found: list[tuple[str, str]] = []
+        errors = self.data.get("errors")
+        if isinstance(errors, list):
+            for item in errors:
+                if isinstance(item, dict) and isinstance(item.get("field"), str):
+                    found.append((item["field"], str(item.get("message", ""))))
+        detail = self.data.get("detail")
+        if isinstance(detail, list):
+            for item in detail:
+                if isinstance(item, dict) and isinstance(item.get("loc"), list):
+                    loc = [str(part) for part in item["loc"] if part != "body"]
+                    found.append((".".join(loc), str(item.get("msg", ""))))
+        return found
 
     @property
     def unavailable_feature(self) -> bool:
@@ -132,4 +163,65 @@ async def call(
         content_type=received_type,
         service=service,
         content_disposition=response.headers.get("content-disposition", ""),
+    )
+
+
+def _settings(request: Request) -> GatewaySettings:
+    settings: GatewaySettings = request.app.state.settings
+    return settings
+
+
+async def stream(
+    request: Request, staff: Staff, service: Service, path: str
+) -> tuple[Response, Answer | None]:
+    """GET a file from a service and pass it on chunk by chunk (the documents proxy's relay).
+
+    A success is the streamed response and None; a failure is the service's (small) answer
+    read whole, so that the page can say what went wrong.
+    """
+    settings = _settings(request)
+    downstream = getattr(_downstreams(request), service)
+    response = await relay(
+        request,
+        downstream,
+        principal=staff.principal,
+        token_secret=settings.internal_token_secret,
+        token_ttl_seconds=settings.internal_token_ttl_seconds,
+        method="GET",
+        path=path,
+        read_timeout=httpx.Timeout(
+            settings.documents_upload_timeout_seconds,
+            connect=settings.downstream_connect_timeout_seconds,
+        ),
+    )
+    if 200 <= response.status_code < 300:
+        return response, None
+    received = b""
+    if isinstance(response, StreamingResponse):
+        chunks = response.body_iterator
+        try:
+            async for chunk in chunks:
+                received += chunk if isinstance(chunk, bytes) else str(chunk).encode()
+                if len(received) > _MAX_ERROR_BYTES:
+                    break
+        finally:
+            if isinstance(chunks, AsyncIterator) and hasattr(chunks, "aclose"):
+                await chunks.aclose()
+            if response.background is not None:
+                await response.background()
+    else:
+        received = bytes(response.body)
+    received_type = response.headers.get("content-type", "")
+    data: Any = None
+    if received_type.startswith("application/json"):
+        try:
+            data = json.loads(received)
+        except ValueError:
+            data = None
+    return response, Answer(
+        status=response.status_code,
+        data=data,
+        content=received,
+        content_type=received_type,
+        service=service,
     )

@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from decimal import Decimal, InvalidOperation
+from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
+from contracts.assessment import DecisionBasis, RejectionReason
+from contracts.documents import DocumentKind, DocumentSource
 from contracts.vocabulary import (
     ACCESS_ACTION_LABEL,
     ADVICE_LABEL,
@@ -92,12 +95,169 @@ _RESULTS = (
 )
 
 
+DOCUMENT_KINDS = {
+    "payslip": "Loonstrook",
+    "bank_statement": "Bankafschrift",
+    "benefit_statement": "Uitkeringsspecificatie",
+    "pension_statement": "Pensioenspecificatie",
+    "income_statement": "Inkomensverklaring",
+    "tax_assessment": "Aanslag of beschikking van de Belastingdienst",
+    "asset_statement": "Vermogensoverzicht",
+    "letter": "Brief",
+    "other": "Overig",
+}
+"""The kinds the documents service accepts (`contracts.documents.DocumentKind`), in Dutch."""
+UPLOAD_KINDS = tuple(kind for kind in get_args(DocumentKind) if kind != "letter")
+"""What staff choose for a document received by post (letters are the system's own)."""
+DOCUMENT_SOURCES = {"resident": "Inwoner", "staff": "Medewerker", "system": "Systeem"}
+SOURCE_DOCUMENT_KINDS = {
+    "income_statement": "Inkomensverklaring",
+    "tax_assessment": "Aanslag of beschikking",
+    "uwv_policy_record": "Verzekeringsbericht UWV",
+    "bank_statement": "Bankafschrift",
+    "other": "Overig",
+}
+"""The source documents Ockto hands over (`contracts.ockto.contract.DocumentKind`)."""
+SOURCE_DOCUMENT_STATES = {
+    "pending": "wordt bij de documenten opgeslagen",
+    "stored": "opgeslagen bij de documenten",
+    "failed": "opslaan mislukt",
+}
+ADVICE_CLASSES = {"grant": "grant", "investigate": "investigate", "reject": "reject"}
+SESSION_STATES = {
+    "requested": "Aangevraagd (wordt gestart)",
+    "invited": "Uitgenodigd: wacht op de inwoner",
+    "delivered": "Gegevens ontvangen",
+    "expired": "Verlopen: de inwoner heeft niet gereageerd",
+    "cancelled": "Vervallen (vervangen door een nieuwe uitnodiging)",
+    "failed": "Mislukt",
+}
+SESSION_TRIGGERS = {"automatic": "automatisch bij de aanvraag", "manual": "met de hand"}
+DATA_ORIGINS = {"ockto": "Ockto", "manual": "Handmatig ingevoerd"}
+PERSONS = {"applicant": "Aanvrager", "partner": "Partner", "joint": "Samen"}
+INCOME_KINDS = {
+    "wages": "Loon",
+    "benefit_uwv": "Uitkering UWV",
+    "social_assistance": "Bijstand",
+    "aow": "AOW",
+    "pension": "Pensioen",
+    "self_employed": "Inkomen als zelfstandige",
+    "alimony": "Alimentatie",
+    "student_finance": "Studiefinanciering",
+    "general_tax_credit": "Algemene heffingskorting",
+    "allowance": "Toeslag",
+    "other": "Overig inkomen",
+}
+ASSET_KINDS = {
+    "current_account": "Betaalrekening",
+    "savings": "Spaarrekening",
+    "investments": "Beleggingen",
+    "real_estate": "Onroerend goed",
+    "mortgage": "Hypotheek",
+    "vehicle": "Voertuig",
+    "debt": "Schuld",
+    "other": "Overig vermogen",
+}
+FREQUENCIES = {
+    "monthly": "per maand",
+    "four_weekly": "per vier weken",
+    "weekly": "per week",
+    "yearly": "per jaar",
+    "once": "eenmalig",
+}
+DATA_SOURCES = {
+    "belastingdienst": "Belastingdienst",
+    "uwv": "UWV",
+    "mijnoverheid": "MijnOverheid",
+    "duo": "DUO",
+    "pensioenfonds": "Pensioenfonds",
+    "bank": "Bank",
+    "manual": "Handmatig",
+}
+HOUSEHOLD_TYPES = {
+    "single": "alleenstaande",
+    "single_parent": "alleenstaande ouder",
+    "couple": "gehuwden of samenwonenden",
+}
+AGE_BANDS = {"working_age": "onder de pensioenleeftijd", "pension_age": "pensioenleeftijd"}
+OUTCOMES = {"granted": "Toegekend", "rejected": "Afgewezen"}
+REJECTION_REASONS: dict[str, str] = {
+    "income_too_high": "Inkomen te hoog",
+    "assets_too_high": "Vermogen te hoog",
+    "custom": "Aangepast",
+}
+DECISION_BASES: dict[str, str] = {
+    "assessment": "na beoordeling door een beslisser",
+    "without_investigation": "toegekend zonder onderzoek (achteraf toetsen)",
+    "file_check": "toegekend op basis van de bestandscheck",
+}
+CHECK_MOMENTS = {"vooraf": "vooraf", "achteraf": "achteraf"}
+LIMIT_METHODS = {"percentage": "percentage van de bijstandsnorm", "fixed": "vaste bedragen"}
+NORM_LABELS = {
+    "single_working_age": "Alleenstaande, onder de pensioenleeftijd",
+    "couple_working_age": "Gehuwden of samenwonenden, onder de pensioenleeftijd",
+    "single_pension_age": "Alleenstaande, pensioenleeftijd",
+    "couple_pension_age": "Gehuwden of samenwonenden, pensioenleeftijd",
+}
+PER_HOUSEHOLD_LABELS = {
+    "single": "Alleenstaande",
+    "single_parent": "Alleenstaande ouder",
+    "couple": "Gehuwden of samenwonenden",
+}
+assert set(DOCUMENT_KINDS) == set(get_args(DocumentKind))
+assert set(DOCUMENT_SOURCES) == set(get_args(DocumentSource))
+assert set(REJECTION_REASONS) == set(get_args(RejectionReason))
+assert set(DECISION_BASES) == set(get_args(DecisionBasis))
+
+
+def euro(value: Any) -> str:
+    """An amount from a service ("1702.5", a number) as Dutch money: € 1.702,50."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    sign = "-" if amount < 0 else ""
+    whole, cents = f"{abs(amount):,.2f}".split(".")
+    return f"€ {sign}{whole.replace(',', '.')},{cents}"
+
+
+def number(value: Any) -> str:
+    """A decimal from a service with a Dutch decimal comma, without needless zeros: 120, 8,5."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    text = f"{amount.normalize():f}" if amount == amount.to_integral() else f"{amount:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def file_size(value: Any) -> str:
+    """A size in bytes in words a person reads: 812 bytes, 14 kB, 2,4 MB."""
+    try:
+        size = int(value)
+    except (TypeError, ValueError):
+        return ""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} kB"
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
 _ACTORS = {"cli": "beheer-opdrachtregel", "system": "systeem"}
 
 
 def audit_actor(value: Any) -> str:
     """Who acted: an account's user name, the admin CLI or the system itself."""
     text = str(value)
+    if text.startswith("service:"):
+        return "systeem (" + text.removeprefix("service:") + ")"
     return _ACTORS.get(text, text.removeprefix("user:"))
 
 
@@ -158,6 +318,27 @@ FILTERS: dict[str, Callable[[Any], str]] = {
     "purpose": _lookup(PURPOSES),
     "audit_result": audit_result,
     "audit_actor": audit_actor,
+    "document_kind": _lookup(DOCUMENT_KINDS),
+    "document_source": _lookup(DOCUMENT_SOURCES),
+    "source_document_kind": _lookup(SOURCE_DOCUMENT_KINDS),
+    "source_document_state": _lookup(SOURCE_DOCUMENT_STATES),
+    "session_state": _lookup(SESSION_STATES),
+    "session_trigger": _lookup(SESSION_TRIGGERS),
+    "data_origin": _lookup(DATA_ORIGINS),
+    "person": _lookup(PERSONS),
+    "income_kind": _lookup(INCOME_KINDS),
+    "asset_kind": _lookup(ASSET_KINDS),
+    "frequency": _lookup(FREQUENCIES),
+    "data_source": _lookup(DATA_SOURCES),
+    "household_type": _lookup(HOUSEHOLD_TYPES),
+    "age_band": _lookup(AGE_BANDS),
+    "outcome": _lookup(OUTCOMES),
+    "rejection_reason": _lookup(REJECTION_REASONS),
+    "decision_basis": _lookup(DECISION_BASES),
+    "limit_method": _lookup(LIMIT_METHODS),
+    "euro": euro,
+    "number": number,
+    "file_size": file_size,
     "when": when,
     "day": day,
 }

@@ -1,4 +1,5 @@
-"""One case: household, status, history, memos, and the handling actions."""
+"""One case: household, status, history, memos, the handling actions, and the sections of
+other services (documents, the advice; `case_sections`, their forms in `routes_case_*`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
+from gateway.ui import case_sections
 from gateway.ui.backend import Answer, call
 from gateway.ui.web import CaseHandler, CaseReader, MemoWriter, PageNotFoundError, Staff, render
 from servicekit.auth import Permission
@@ -25,6 +27,10 @@ _DONE = {
     "toegewezen": "De case is aan u toegewezen.",
     "vrijgegeven": "De case is niet meer toegewezen.",
     "status": "De status is gewijzigd.",
+    "document": "Het document is toegevoegd.",
+    "uitgenodigd": "Er is een nieuwe gegevenssessie bij Ockto gestart; een open uitnodiging is "
+    "vervallen.",
+    "besluit": "Het besluit is vastgelegd.",
 }
 
 
@@ -62,7 +68,7 @@ def _list(answer: Answer | None) -> tuple[list[Any], str]:
     return (list(items) if isinstance(items, list) else []), ""
 
 
-async def _detail_page(
+async def detail_page(
     request: Request,
     staff: Staff,
     case_id: uuid.UUID,
@@ -70,21 +76,37 @@ async def _detail_page(
     status_code: int = 200,
     errors: dict[str, str] | None = None,
     failure: str = "",
-    values: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    section_failures: dict[str, str] | None = None,
 ) -> Response:
+    """The case page; after a refused form, with its errors (per field), the values typed and
+    a failure per section (`documenten`, `advies`) besides the page's own."""
     answer = await call(request, staff, "cases", "GET", f"/cases/{case_id}")
     if answer.status in (404, 422) and not answer.unavailable_feature:
         raise PageNotFoundError
     case = answer.data if answer.ok and _is_case(answer.data) else None
     handling: dict[str, Any] | None = None
     memos = history = None
+    listed = assessed = None
     if case is not None:
-        state, memos, history = await asyncio.gather(
-            call(request, staff, "cases", "GET", f"/cases/{case_id}/handling"),
-            call(request, staff, "cases", "GET", f"/cases/{case_id}/memos"),
-            call(request, staff, "cases", "GET", f"/cases/{case_id}/history"),
+        (state, memos, history), (listed, assessed) = await asyncio.gather(
+            asyncio.gather(
+                call(request, staff, "cases", "GET", f"/cases/{case_id}/handling"),
+                call(request, staff, "cases", "GET", f"/cases/{case_id}/memos"),
+                call(request, staff, "cases", "GET", f"/cases/{case_id}/history"),
+            ),
+            case_sections.load(
+                request,
+                staff,
+                case_id,
+                documents=staff.may(Permission.DOCUMENTS_READ),
+                assessment=staff.may(Permission.ASSESSMENT_READ),
+            ),
         )
         handling = state.data if state.ok and isinstance(state.data, dict) else None
+    documents = case_sections.documents_of(staff, listed)
+    assessment = case_sections.assessment_of(staff, assessed)
+    assessment.version = await case_sections.parameter_version(request, staff, assessment)
     memo_items, memo_error = _list(memos)
     history_items, history_error = _list(history)
     if history is not None and not history.ok and isinstance(case, dict):
@@ -110,8 +132,11 @@ async def _detail_page(
         may_handle=staff.may(Permission.CASES_HANDLE),
         may_write_memos=staff.may(Permission.MEMOS_WRITE),
         me=staff.principal.subject,
+        documents=documents,
+        assessment=assessment,
         errors=errors or {},
         failure=failure,
+        section_failures=section_failures or {},
         done=done,
         values=values or {},
     )
@@ -119,7 +144,7 @@ async def _detail_page(
 
 @router.get("/{case_id}")
 async def case_detail(request: Request, staff: CaseReader, case_id: uuid.UUID) -> Response:
-    return await _detail_page(request, staff, case_id)
+    return await detail_page(request, staff, case_id)
 
 
 async def _act(
@@ -140,7 +165,7 @@ async def _act(
     )
     if answer.ok:
         return RedirectResponse(f"/ui/cases/{case_id}?gedaan={done}", status_code=303)
-    return await _detail_page(
+    return await detail_page(
         request,
         staff,
         case_id,
@@ -164,7 +189,7 @@ async def add_memo(
             if not cleaned
             else f"Een memo is hoogstens {MAX_MEMO_LENGTH} tekens lang."
         )
-        return await _detail_page(
+        return await detail_page(
             request,
             staff,
             case_id,
@@ -206,7 +231,7 @@ async def put_on_hold(
                 errors["hold_until"] = "Kies vandaag of een latere datum."
     values = {"hold_reason": reason, "hold_until": until}
     if errors:
-        return await _detail_page(
+        return await detail_page(
             request, staff, case_id, status_code=400, errors=errors, values=values
         )
     body: dict[str, Any] = {"reason": reason.strip()}
@@ -233,7 +258,7 @@ async def resume(
 ) -> Response:
     cleaned = reason.strip()
     if len(cleaned) > MAX_REASON_LENGTH:
-        return await _detail_page(
+        return await detail_page(
             request,
             staff,
             case_id,
@@ -295,7 +320,7 @@ async def change_status(
         errors["reason"] = f"Geef een reden (hoogstens {MAX_REASON_LENGTH} tekens)."
     values = {"to_status": to_status, "reason": reason}
     if errors:
-        return await _detail_page(
+        return await detail_page(
             request, staff, case_id, status_code=400, errors=errors, values=values
         )
     return await _act(

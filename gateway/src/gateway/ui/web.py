@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -196,6 +197,11 @@ async def _check_csrf(request: Request, current: sessions.Current) -> None:
     submitted = request.headers.get(CSRF_HEADER)
     if submitted is None:
         form = await request.form()
+        # An upload's spooled file is closed when the request ends, whatever the route does
+        # (a refusal of the role or the token leaves it unread), as FastAPI does for its own.
+        files = request.scope.get("fastapi_middleware_astack")
+        if isinstance(files, AsyncExitStack):
+            files.push_async_callback(form.close)
         value = form.get(CSRF_FIELD)
         submitted = value if isinstance(value, str) else None
     if not sessions.csrf_matches(current, submitted):
@@ -256,6 +262,12 @@ QuarantineStaff = Annotated[Staff, Depends(require(Permission.QUARANTINE_MANAGE)
 UserManager = Annotated[Staff, Depends(require(Permission.USERS_MANAGE))]
 """A beheerder manages the accounts of their own organisation (operators use the CLI)."""
 AuditReader = Annotated[Staff, Depends(require(Permission.AUDIT_READ))]
+DocumentReader = Annotated[Staff, Depends(require(Permission.DOCUMENTS_READ))]
+DocumentAdder = Annotated[Staff, Depends(require(Permission.DOCUMENTS_ADD))]
+AssessmentPreparer = Annotated[Staff, Depends(require(Permission.ASSESSMENT_PREPARE))]
+Decider = Annotated[Staff, Depends(require(Permission.CASES_DECIDE))]
+ParameterReader = Annotated[Staff, Depends(require(Permission.PARAMETERS_READ))]
+ParameterManager = Annotated[Staff, Depends(require(Permission.PARAMETERS_MANAGE))]
 
 
 def new_login_csrf() -> str:
