@@ -162,6 +162,7 @@ USERS = {
     "logout": Account("uitlogger@proefdorp", "behandelaar", "9101"),
     "idle": Account("koffiepauze@proefdorp", "behandelaar", "9101"),
     "auditor": Account("auditor@isd-proefland", "auditor", ISD),
+    "beslisser": Account("beslisser@proefdorp", "beslisser", "9101"),
 }
 
 

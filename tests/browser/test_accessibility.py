@@ -86,6 +86,8 @@ async def test_the_main_pages_have_no_serious_accessibility_problems(
     await manager.goto("/ui/gebruikers")
     await manager.locator("table.table tbody a").first.click()
     await _check(manager, "user", found)
+    await manager.goto("/ui/parameters")
+    await _check(manager, "parameters-choose", found)
 
     auditor = await browsing.signed_in(users["auditor"])
     await auditor.context.add_init_script(path=AXE)

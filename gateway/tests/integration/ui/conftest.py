@@ -37,6 +37,7 @@ class UiApp:
     database: Database
     services: Services
     unreachable: list[httpx.AsyncClient] = field(default_factory=list)
+    """Clients the test put behind a downstream (closed after it)."""
 
     def configure(self, **changes: Any) -> None:
         """Change UI settings on the running app (e.g. short timeouts)."""
@@ -46,6 +47,15 @@ class UiApp:
     def take_down(self, service: str) -> None:
         """Point the gateway at an address where nothing answers, as if `service` were down."""
         client = httpx.AsyncClient(base_url=UNREACHABLE)
+        self.unreachable.append(client)
+        getattr(self.app.state.downstreams, service).client = client
+
+    def use(self, service: str, app: FastAPI) -> None:
+        """Put `app` (run in this process) behind the gateway's downstream `service`: the real
+        documents service, or a stand-in of the assessment service."""
+        client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url=f"http://{service}"
+        )
         self.unreachable.append(client)
         getattr(self.app.state.downstreams, service).client = client
 
