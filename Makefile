@@ -64,6 +64,6 @@ bench-assessment: install
 
 ## Letters rendered and e-mailed with 1 and 2 processes, against a naive WeasyPrint baseline.
 bench-correspondence: install
-	$(UV) run python bench/correspondence_throughput.py
+	$(UV) run python bench/correspondence.py
 
 bench: bench-intake bench-cases bench-documents bench-assessment bench-correspondence

@@ -1,6 +1,6 @@
 """Correspondence throughput: letters rendered to PDF and e-mailed, 1 vs 2 processes.
 
-    uv run python bench/correspondence_throughput.py [-n 2000]
+    uv run python bench/correspondence.py [-n 2000]
 
 In one run: N invitation letters (one page, PDF/A attached to an e-mail) through the real
 pipeline (events in, the letters queue, Typst batch rendering, SMTP to a local aiosmtpd) with
