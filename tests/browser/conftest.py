@@ -145,6 +145,17 @@ async def seeded(
             return True
 
         await eventually(all_arrived, seconds=60)
+
+        async def all_invited() -> bool:
+            # The municipalities check vooraf (the default): the assessment invites every new
+            # case through Ockto and cases follows to awaiting_data. Settled before any test.
+            for code in MUNICIPALITIES:
+                statuses = {case["status"] for case in await all_cases(api, code, readers)}
+                if statuses != {"awaiting_data"}:
+                    return False
+            return True
+
+        await eventually(all_invited, seconds=60)
         case_ids = {
             case["application_number"]: case["id"]
             for code in MUNICIPALITIES
