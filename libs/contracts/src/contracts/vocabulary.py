@@ -10,6 +10,7 @@ One Dutch word per thing, everywhere (screens, exports, messages): a case is a *
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
@@ -230,3 +231,24 @@ ACCESS_ACTION_LABEL: Final[MappingProxyType[str, str]] = MappingProxyType(
     }
 )
 """The actions of the access log (Logboek Dataverwerkingen) the cases service records."""
+
+
+MONTH_NAMES: Final[tuple[str, ...]] = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def long_date(value: date) -> str:
+    """The Dutch long form of a date, as letters and pages write it: `1 september 2026`."""
+    return f"{value.day} {MONTH_NAMES[value.month - 1]} {value.year}"

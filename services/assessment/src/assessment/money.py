@@ -1,26 +1,11 @@
-"""Amounts and dates written the Dutch way: `€ 1.702,00`, `1 september 2026`."""
+"""Amounts written the Dutch way: `€ 1.702,00`, `112,5%` (dates: `contracts.vocabulary.long_date`)."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 CENT = Decimal("0.01")
-_MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 
 def cents(amount: Decimal) -> Decimal:
@@ -40,8 +25,3 @@ def percentage(value: Decimal) -> str:
     """`120%`, `112,5%`."""
     text = format(value.normalize(), "f")
     return text.replace(".", ",") + "%"
-
-
-def long_date(value: date) -> str:
-    """`1 september 2026`."""
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"

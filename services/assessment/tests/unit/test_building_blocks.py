@@ -13,12 +13,13 @@ from pydantic import ValidationError
 
 from assessment.bsn import is_valid_bsn
 from assessment.crypto import Keyring, KeyringError
-from assessment.money import euro, long_date, percentage
+from assessment.money import euro, percentage
 from assessment.ockto.signature import SignatureError, verify
 from assessment.parameters import rules
 from assessment.parameters.values import default_parameters
 from assessment.settings import AssessmentSettings
 from contracts.ockto import sign
+from contracts.vocabulary import long_date
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,9 @@ from decimal import Decimal
 from functools import lru_cache
 
 from assessment.advice.facts import Advice, Person
-from assessment.money import euro, long_date, percentage
+from assessment.money import euro, percentage
 from assessment.parameters.values import AgeBand, HouseholdType, ParameterSet
+from contracts.vocabulary import long_date
 
 _HOUSEHOLD = {
     ("single", "working_age"): "een alleenstaande",

@@ -14,23 +14,11 @@ from zoneinfo import ZoneInfo
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from contracts.vocabulary import long_date
+
 TEMPLATES: Final = Path(__file__).resolve().parent / "templates"
 STATIC: Final = Path(__file__).resolve().parent / "static"
 LOCAL_TIME: Final = ZoneInfo("Europe/Amsterdam")
-MONTHS: Final = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 HEADERS: Final = {
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -47,7 +35,7 @@ HEADERS: Final = {
 def dutch_date(moment: datetime) -> str:
     """`15 december 2026 om 23:59`, Dutch time."""
     local = moment.astimezone(LOCAL_TIME)
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year} om {local:%H:%M}"
+    return f"{long_date(local.date())} om {local:%H:%M}"
 
 
 def megabytes(size: int) -> str:
