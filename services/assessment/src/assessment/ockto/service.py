@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import datetime, timedelta
+from typing import Final, get_args
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +29,7 @@ from assessment.ockto.models import DataSession
 from assessment.parameters import service as parameters
 from assessment.settings import AssessmentSettings
 from contracts.assessment import DataSessionExpired, DataSessionStarted
+from contracts.ockto import Source
 from servicekit.db import Database
 from servicekit.outbox import add_event
 from servicekit.tenants import get_tenant
@@ -37,7 +39,8 @@ SESSIONS_REQUESTED = "assessment.sessions_requested"
 """Set on a session that requested Ockto sessions: its commit wakes the session starter."""
 START_CONCURRENCY = 16
 """Calls to Ockto in flight at once (more only queue up in the HTTP client)."""
-SOURCES = ("belastingdienst", "uwv", "mijnoverheid", "duo", "pensioenfonds", "bank")
+SOURCES: Final = get_args(Source)
+"""Every source Ockto can read; a session asks for all of them."""
 
 
 def new_session(

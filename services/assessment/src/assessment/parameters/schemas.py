@@ -10,21 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from assessment.parameters.models import ParameterAudit, ParameterVersion
-
-IncomeKind = Literal[
-    "wages",
-    "benefit_uwv",
-    "social_assistance",
-    "aow",
-    "pension",
-    "self_employed",
-    "alimony",
-    "student_finance",
-    "general_tax_credit",
-    "allowance",
-    "other",
-]
-Source = Literal["belastingdienst", "uwv", "mijnoverheid", "duo", "pensioenfonds", "bank"]
+from contracts.ockto import IncomeKind, Source
 
 
 class Norms(BaseModel):

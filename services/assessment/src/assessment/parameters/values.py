@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Final, Literal
+from typing import Final, Literal, get_args
+
+from contracts.ockto import IncomeKind, Source
 
 HouseholdType = Literal["single", "single_parent", "couple"]
 AgeBand = Literal["working_age", "pension_age"]
@@ -27,20 +29,8 @@ NORM_KEYS: Final = (
     "couple_pension_age",
 )
 """A single parent has the single norm (Participatiewet)."""
-INCOME_KINDS: Final = (
-    "wages",
-    "benefit_uwv",
-    "social_assistance",
-    "aow",
-    "pension",
-    "self_employed",
-    "alimony",
-    "student_finance",
-    "general_tax_credit",
-    "allowance",
-    "other",
-)
-SOURCES: Final = ("belastingdienst", "uwv", "mijnoverheid", "duo", "pensioenfonds", "bank")
+INCOME_KINDS: Final = get_args(IncomeKind)
+SOURCES: Final = get_args(Source)
 HOLIDAY_ALLOWANCE_KINDS: Final = frozenset(
     {"wages", "benefit_uwv", "social_assistance", "aow", "pension"}
 )
