@@ -6,7 +6,7 @@ query string and body; the caller gets the service's status, JSON body and conte
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
 
 import httpx
 import structlog
@@ -92,12 +92,7 @@ class Downstream:
         return Response(upstream.content, status_code=upstream.status_code, headers=forwarded)
 
     def _unreachable(self, path: str) -> JSONResponse:
-        log.warning("gateway.downstream.unreachable", service=self.name, path=path)
-        return JSONResponse(
-            {"detail": f"De {self.name}-service is niet bereikbaar; probeer het later"},
-            status_code=503,
-            headers={"Retry-After": "5"},
-        )
+        return unreachable(self.name, path=path)
 
     async def reachable(self) -> bool:
         """Whether the service answers its liveness check (for the gateway's readiness)."""
@@ -116,3 +111,26 @@ def make_client(base_url: str, *, connect_timeout: float, timeout: float) -> htt
         follow_redirects=False,
         trust_env=False,
     )
+
+
+def unreachable(service: str, *, path: str | None = None) -> JSONResponse:
+    """503 in Dutch when a service does not answer; the caller may try again in a moment."""
+    log.warning("gateway.downstream.unreachable", service=service, path=path)
+    return JSONResponse(
+        {"detail": f"De {service}-service is niet bereikbaar; probeer het later"},
+        status_code=503,
+        headers={"Retry-After": "5"},
+    )
+
+
+async def relay_chunks(upstream: httpx.Response, *, service: str) -> AsyncIterator[bytes]:
+    """A streamed answer passed on as it comes; closed whatever happens."""
+    try:
+        async for chunk in upstream.aiter_raw():
+            yield chunk
+    except httpx.HTTPError:
+        # Headers are out already: all that is left is to end the response short.
+        log.warning("gateway.downstream.interrupted", service=service)
+        raise
+    finally:
+        await upstream.aclose()

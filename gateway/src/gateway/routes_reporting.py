@@ -7,7 +7,7 @@ holds a whole file, and a long export gets a read timeout of its own.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from typing import Annotated
 
 import httpx
@@ -21,7 +21,7 @@ from contracts.api.common import errors
 from gateway import scope
 from gateway.api import Services
 from gateway.passthrough import pass_on
-from gateway.proxy import Downstream
+from gateway.proxy import Downstream, relay_chunks, unreachable
 from gateway.schemas import PROBLEMS
 from gateway.security import require
 from gateway.settings import GatewaySettings
@@ -75,14 +75,14 @@ async def stream_from(
         upstream = await downstream.client.send(request, stream=True)
     except httpx.TimeoutException as error:
         if isinstance(error, httpx.ConnectTimeout):
-            return _unreachable(downstream.name)
+            return unreachable(downstream.name)
         log.warning("gateway.export.timeout", service=downstream.name)
         return JSONResponse(
             {"detail": f"De {downstream.name}-service reageerde niet op tijd; probeer het later"},
             status_code=504,
         )
     except httpx.TransportError:
-        return _unreachable(downstream.name)
+        return unreachable(downstream.name)
     headers = {
         name: upstream.headers[name] for name in _STREAMED_HEADERS if name in upstream.headers
     }
@@ -91,31 +91,10 @@ async def stream_from(
         await upstream.aclose()
         return Response(body, status_code=upstream.status_code, headers=headers)
     return StreamingResponse(
-        _relay(upstream, service=downstream.name),
+        relay_chunks(upstream, service=downstream.name),
         status_code=200,
         headers=headers,
         background=BackgroundTask(upstream.aclose),
-    )
-
-
-async def _relay(upstream: httpx.Response, *, service: str) -> AsyncIterator[bytes]:
-    try:
-        async for chunk in upstream.aiter_raw():
-            yield chunk
-    except httpx.HTTPError:
-        # Headers are out already: all that is left is to end the response short.
-        log.warning("gateway.export.interrupted", service=service)
-        raise
-    finally:
-        await upstream.aclose()
-
-
-def _unreachable(service: str) -> JSONResponse:
-    log.warning("gateway.downstream.unreachable", service=service)
-    return JSONResponse(
-        {"detail": f"De {service}-service is niet bereikbaar; probeer het later"},
-        status_code=503,
-        headers={"Retry-After": "5"},
     )
 
 

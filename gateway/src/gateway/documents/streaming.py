@@ -14,7 +14,7 @@ from fastapi import Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
-from gateway.proxy import Downstream
+from gateway.proxy import Downstream, relay_chunks, unreachable
 from servicekit.auth import TOKEN_HEADER, Principal, issue_token
 from servicekit.http import CORRELATION_HEADER, correlation_id_of
 
@@ -91,38 +91,18 @@ async def relay(
         upstream = await downstream.client.send(outgoing, stream=True)
     except httpx.TimeoutException as error:
         if isinstance(error, httpx.ConnectTimeout):
-            return _unreachable(downstream.name)
+            return unreachable(downstream.name)
         log.warning("gateway.documents.timeout", service=downstream.name, method=method)
         return JSONResponse(
             {"detail": f"De {downstream.name}-service reageerde niet op tijd; probeer het later"},
             status_code=504,
         )
     except httpx.TransportError:
-        return _unreachable(downstream.name)
+        return unreachable(downstream.name)
     passed = {name: upstream.headers[name] for name in PASSED_BACK if name in upstream.headers}
     return StreamingResponse(
-        _chunks(upstream, service=downstream.name),
+        relay_chunks(upstream, service=downstream.name),
         status_code=upstream.status_code,
         headers=passed,
         background=BackgroundTask(upstream.aclose),
-    )
-
-
-async def _chunks(upstream: httpx.Response, *, service: str) -> AsyncIterator[bytes]:
-    try:
-        async for chunk in upstream.aiter_raw():
-            yield chunk
-    except httpx.HTTPError:
-        log.warning("gateway.documents.interrupted", service=service)
-        raise
-    finally:
-        await upstream.aclose()
-
-
-def _unreachable(service: str) -> JSONResponse:
-    log.warning("gateway.downstream.unreachable", service=service)
-    return JSONResponse(
-        {"detail": f"De {service}-service is niet bereikbaar; probeer het later"},
-        status_code=503,
-        headers={"Retry-After": "5"},
     )
