@@ -1,4 +1,5 @@
-"""The real cases and intake services behind the gateway in its integration tests, in this process.
+"""The real cases and intake services behind the gateway in its integration tests, in this process;
+and the real assessment service for the tests that need it (`running_assessment`).
 
 Each runs its own app with its lifespan (bus consumers, outbox relay, hold lifter, import
 worker) on a migrated database of its own and under a service name (so queues) of its own.
@@ -12,18 +13,28 @@ import asyncio
 import hashlib
 import hmac
 import itertools
+import json
 import random
+import socket
+import time as clock
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import httpx
+import uvicorn
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from sqlalchemy import select, update
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from assessment.__main__ import MIGRATIONS as ASSESSMENT_MIGRATIONS
+from assessment.casefile.models import KnownCase
+from assessment.main import create_app as create_assessment_app
+from assessment.settings import AssessmentSettings
 from cases import handlers
 from cases.__main__ import MIGRATIONS as CASES_MIGRATIONS
 from cases.main import create_app as create_cases_app
@@ -33,6 +44,9 @@ from cases.settings import CasesSettings
 from contracts.base import Envelope
 from contracts.household import Adult, Child, Household
 from contracts.intake import ApplicationCorrected, ApplicationReceived
+from contracts.licences import Addon, Licence
+from contracts.ockto import SIGNATURE_HEADER, sign
+from contracts.organisations import LicenceChanged
 from demodata import ApplicationFactory
 from gateway import organisations
 from gateway.main import create_app as create_gateway_app
@@ -42,11 +56,18 @@ from intake.__main__ import MIGRATIONS as INTAKE_MIGRATIONS
 from intake.imports.models import ReExaminationImport
 from intake.main import create_app as create_intake_app
 from intake.settings import DEVELOPMENT_WEBSITE_SECRET, IntakeSettings
+from ockto_simulator.app import SimulatorSettings
+from ockto_simulator.app import State as SimulatorState
+from ockto_simulator.app import create_app as create_simulator
+from ockto_simulator.scenarios import build as build_delivery
+from servicekit.auth import TOKEN_HEADER, Principal, issue_token, read_token
 from servicekit.bus import Bus, parking_queue_name
 from servicekit.db import Database, drop_database
 from servicekit.migrations import upgrade
 from servicekit.routes import Delivery
-from servicekit.testing import fresh_database
+from servicekit.settings import DEVELOPMENT_SECRET
+from servicekit.tables import tenant_municipalities
+from servicekit.testing import eventually, fresh_database
 
 _DAYS = itertools.count()
 _FIRST_DAY = date(2001, 1, 1)
@@ -263,3 +284,298 @@ async def _delete_queues(amqp_url: str, service: str, *purposes: str) -> None:
     await channel.queue_delete(parking_queue_name(service))
     await channel.close()
     await bus.close()
+
+
+@asynccontextmanager
+async def served(app: ASGIApp) -> AsyncIterator[str]:
+    """`app` over HTTP on a free port of this host, for a service that calls it by URL (its
+    lifespan runs elsewhere, or it has none); yields the base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_config=None, lifespan="off", ws="none", access_log=False)
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+
+    async def started() -> bool:
+        return server.started
+
+    try:
+        await eventually(started, seconds=10)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()
+
+
+# The assessment service and Ockto (the simulator, the outside party) share these in the tests.
+OCKTO_API_KEY = "gateway-tests-ockto-api-key"
+OCKTO_WEBHOOK_SECRET = "gateway-tests-ockto-webhook-secret"
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A request the gateway sent the assessment service."""
+
+    method: str
+    path: str
+    body: str | None
+    principal: Principal | None
+
+
+class Recorder:
+    """The real assessment app as the gateway reaches it, each request noted on its way in.
+
+    Passes every request and answer through untouched: what the tests see is the service's
+    own answer; the notes only show what the gateway asked (or did not ask) it."""
+
+    def __init__(self, app: ASGIApp, asked: list[Asked]) -> None:
+        self.app = app
+        self.asked = asked
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+
+        async def receiving() -> Any:
+            message = await receive()
+            if message["type"] == "http.request":
+                chunks.append(message.get("body", b""))
+            return message
+
+        try:
+            await self.app(scope, receiving, send)
+        finally:
+            headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+            token = headers.get(TOKEN_HEADER.lower())
+            body = b"".join(chunks)
+            self.asked.append(
+                Asked(
+                    method=scope["method"],
+                    path=scope["path"],
+                    body=body.decode() if body else None,
+                    principal=read_token(token, secret=DEVELOPMENT_SECRET) if token else None,
+                )
+            )
+
+
+def staff(role: str, *municipalities: str, subject: str = "test:opzet") -> Principal:
+    """A principal of the tests' own set-up calls (never a user of the UI under test)."""
+    return Principal(
+        subject=subject,
+        organisation=municipalities[0],
+        role=role,
+        municipalities=municipalities,
+    )
+
+
+@dataclass
+class AssessmentService:
+    """The real assessment app (lifespan: consumers, outbox relay, session starter, expiry
+    sweeper, document uploader) on its own database, with the Ockto simulator."""
+
+    app: FastAPI
+    database: Database
+    bus: Bus
+    simulator: FastAPI
+    simulator_url: str
+    asked: list[Asked] = field(default_factory=list)
+
+    @property
+    def for_gateway(self) -> ASGIApp:
+        """The app behind the gateway's downstream `assessment` (requests noted in `asked`)."""
+        return Recorder(self.app, self.asked)
+
+    async def call(
+        self, principal: Principal, method: str, path: str, body: Any = None
+    ) -> httpx.Response:
+        """The service's own API, directly (the tests' set-up; not noted in `asked`)."""
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=self.app), base_url="http://assessment"
+        ) as client:
+            return await client.request(
+                method,
+                path,
+                json=body,
+                headers={TOKEN_HEADER: issue_token(principal, secret=DEVELOPMENT_SECRET)},
+            )
+
+    async def view(self, case_id: uuid.UUID, municipality: str) -> dict[str, Any] | None:
+        """The case's assessment as the service answers it; None while it has not heard of it."""
+        answer = await self.call(
+            staff("behandelaar", municipality), "GET", f"/cases/{case_id}/assessment"
+        )
+        if answer.status_code == 404:
+            return None
+        assert answer.status_code == 200, answer.text
+        found: dict[str, Any] = answer.json()
+        return found
+
+    async def until(
+        self,
+        case_id: uuid.UUID,
+        municipality: str,
+        holds: Callable[[dict[str, Any]], bool],
+        *,
+        seconds: float = 30,
+    ) -> dict[str, Any]:
+        """The case's assessment once `holds` is true of it."""
+        seen: list[dict[str, Any]] = []
+
+        async def check() -> bool:
+            view = await self.view(case_id, municipality)
+            if view is not None and holds(view):
+                seen.append(view)
+                return True
+            return False
+
+        await eventually(check, seconds=seconds)
+        return seen[-1]
+
+    async def invited(self, case_id: uuid.UUID, municipality: str) -> str:
+        """The Ockto session id, once the session starter invited the resident (the automatic
+        session requested when the case opened)."""
+        view = await self.until(
+            case_id,
+            municipality,
+            lambda v: bool(v["sessions"]) and v["sessions"][-1]["state"] == "invited",
+        )
+        session_id: str = view["sessions"][-1]["session_id"]
+        return session_id
+
+    async def deliver(
+        self,
+        gateway: httpx.AsyncClient,
+        session_id: str,
+        scenario: str = "wages_under_limit",
+        *,
+        change: Callable[[dict[str, Any]], None] | None = None,
+    ) -> httpx.Response:
+        """The resident consented: Ockto's signed delivery to the gateway's public callback,
+        as the simulator builds it for the session it was asked for (its persons and date), and
+        its source document served once by the simulator. `change` alters the data first."""
+        state: SimulatorState = self.simulator.state.simulator
+        session = state.sessions[session_id]
+        body, document = build_delivery(
+            scenario,
+            session_id=session_id,
+            persons=session.persons,
+            reference_date=session.reference_date,
+            purpose=session.purpose,
+            document_url=f"{self.simulator_url}/documents",
+        )
+        if document is not None:
+            state.files[document.token] = document
+        if change is not None:
+            change(body)
+        raw = json.dumps(body).encode()
+        signature = sign(raw, secret=OCKTO_WEBHOOK_SECRET, timestamp=int(clock.time()))
+        return await gateway.post(
+            "/api/v1/ockto/deliveries",
+            content=raw,
+            headers={"Content-Type": "application/json", SIGNATURE_HEADER: signature},
+        )
+
+    async def knows_municipalities(self, *codes: str) -> None:
+        """Wait until the service has its copy of these customers (the gateway announces them
+        with `gateway.municipality.registered` when it starts on a freshly seeded database)."""
+
+        async def known() -> bool:
+            async with self.database.sessions() as session:
+                found = set(
+                    await session.scalars(
+                        select(tenant_municipalities.c.code).where(
+                            tenant_municipalities.c.code.in_(codes)
+                        )
+                    )
+                )
+            return found == set(codes)
+
+        await eventually(known, seconds=30)
+
+    async def licence(self, code: str, licence: Licence, addons: tuple[Addon, ...] = ()) -> None:
+        """An operator set the municipality's licence: the gateway's event on the bus; waits
+        until the service enforces it."""
+        event = LicenceChanged(
+            code=code,
+            licence=licence,
+            addons=addons,
+            changed_by="operator:test",
+            changed_at=datetime.now(UTC),
+        )
+        await self.bus.publish_envelope(
+            event.routing_key(), Envelope.wrap(event, correlation_id=uuid.uuid4().hex)
+        )
+
+        async def enforced() -> bool:
+            async with self.database.sessions() as session:
+                row = (
+                    await session.execute(
+                        select(
+                            tenant_municipalities.c.licence, tenant_municipalities.c.addons
+                        ).where(tenant_municipalities.c.code == code)
+                    )
+                ).one_or_none()
+            return row is not None and (row.licence, sorted(row.addons)) == (
+                licence.value,
+                sorted(a.value for a in addons),
+            )
+
+        await eventually(enforced, seconds=30)
+
+    async def assignee(self, case_id: uuid.UUID) -> str | None:
+        """Who the service knows the case is assigned to (from `cases.case.assigned`)."""
+        async with self.database.sessions() as session:
+            return await session.scalar(
+                select(KnownCase.assignee).where(KnownCase.case_id == case_id)
+            )
+
+
+@asynccontextmanager
+async def running_assessment(
+    postgres_server_url: str, amqp_url: str, *, documents_url: str
+) -> AsyncIterator[AssessmentService]:
+    """The assessment service, migrated and started, with the Ockto simulator on a free port
+    (the service calls Ockto over HTTP and fetches source documents from it) and the documents
+    service at `documents_url` (where it stores those documents)."""
+    suffix = uuid.uuid4().hex[:8]
+    simulator = create_simulator(SimulatorSettings(OCKTO_API_KEY, OCKTO_WEBHOOK_SECRET, ""))
+    url = await fresh_database(postgres_server_url, "gw_assessment")
+    await asyncio.to_thread(upgrade, ASSESSMENT_MIGRATIONS, url)
+    database = Database(url, pool_size=2)
+    bus = Bus(amqp_url, service=f"gwassessmenttest{suffix}")
+    service_name = f"gwassessment{suffix}"
+    try:
+        async with served(simulator) as simulator_url:
+            simulator.state.simulator.settings = SimulatorSettings(
+                OCKTO_API_KEY, OCKTO_WEBHOOK_SECRET, simulator_url
+            )
+            settings = AssessmentSettings(
+                service_name=service_name,
+                database_url=url,
+                amqp_url=amqp_url,
+                environment="test",
+                # The secret the gateway signs its internal tokens with (every service's default).
+                internal_token_secret=DEVELOPMENT_SECRET,
+                ockto_api_url=simulator_url,
+                ockto_api_key=OCKTO_API_KEY,
+                ockto_webhook_secret=OCKTO_WEBHOOK_SECRET,
+                ockto_callback_url="http://gw/api/v1/ockto/deliveries",
+                documents_url=documents_url,
+                relay_poll_seconds=0.2,
+                worker_poll_seconds=0.2,
+            )
+            app = create_assessment_app(settings)
+            async with LifespanManager(app):
+                await bus.connect()
+                yield AssessmentService(app, database, bus, simulator, simulator_url)
+    finally:
+        await bus.close()
+        await database.dispose()
+        await _delete_queues(
+            amqp_url, service_name, "tenants", "organisations", "cases", "documents"
+        )
+        await drop_database(url)

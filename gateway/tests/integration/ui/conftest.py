@@ -1,5 +1,6 @@
 """The real gateway app and database for the staff UI, in front of the real cases and intake
-services running in this process (see `services.py`); logins and sessions for the tests.
+services running in this process (see `services.py`), and where a test puts them there the real
+documents and assessment services; logins and sessions for the tests.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import httpx
 import pyotp
 import pytest
 from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from gateway.settings import GatewaySettings
 from gateway.ui import accounts
@@ -50,9 +52,9 @@ class UiApp:
         self.unreachable.append(client)
         getattr(self.app.state.downstreams, service).client = client
 
-    def use(self, service: str, app: FastAPI) -> None:
+    def use(self, service: str, app: ASGIApp) -> None:
         """Put `app` (run in this process) behind the gateway's downstream `service`: the real
-        documents service, or a stand-in of the assessment service."""
+        documents or assessment service."""
         client = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url=f"http://{service}"
         )

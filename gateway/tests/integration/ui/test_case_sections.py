@@ -1,9 +1,12 @@
 """The case page's Documenten and Rechtmatigheidsadvies sections, and the Parameters screen.
 
 Documents: the real documents service in this process (its own database, moto_server as S3,
-the cases from the cases service's events). The assessment: a stand-in answering with the real
-service's models, rules and messages (`assessment_standin.py`); the real one is driven by the
-browser test `tests/browser/test_case_documents_and_advice.py`.
+the cases from the cases service's events). The assessment: the real service in this process
+(`services.running_assessment`: its own database, the cases from the cases service's events,
+the customers from the gateway's, the Ockto simulator as Ockto); each test brings it where it
+needs it through the service itself (Ockto's signed delivery through the gateway, its
+parameters API) and decides through the UI. What the gateway asked it is noted on the way in
+(`AssessmentService.asked`); every answer is the service's own.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ import asyncio
 import io
 import re
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 import httpx
 import pikepdf
@@ -22,6 +27,7 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from sqlalchemy import select, text
 
+from contracts.licences import Addon, Licence
 from demodata.objectstore import MotoServer
 from documents.__main__ import MIGRATIONS as DOCUMENTS_MIGRATIONS
 from documents.main import create_app as create_documents_app
@@ -31,11 +37,24 @@ from servicekit.db import Database, drop_database
 from servicekit.migrations import upgrade
 from servicekit.testing import eventually, fresh_database
 
-from ..services import OpenedCase
-from .assessment_standin import AssessmentStandIn
+from ..services import (
+    AssessmentService,
+    OpenedCase,
+    Services,
+    running_assessment,
+    served,
+    staff,
+)
 from .conftest import MakeUser, UiApp, csrf_of, log_in
 
 MAX_FILE_BYTES = 256 * 1024
+SUBMITTED = date(2026, 11, 16)
+"""The day the cases the assessment service sees were submitted: its default parameters apply
+from 1 January 2026, and its reference period is the three months before (August-October)."""
+WITHOUT_OCKTO = "0575"
+"""Noordwijk: on licence Extra for one test (no Ockto, so no data session is requested)."""
+FOUR_EYES = "1525"
+"""Teylingen: a parameter version with four eyes on, for the four-eyes test."""
 
 
 def pdf(*, script: bool = False) -> bytes:
@@ -54,6 +73,8 @@ def pdf(*, script: bool = False) -> bytes:
 class Documents:
     app: FastAPI
     database: Database
+    url: str
+    """Where the assessment service stores Ockto's source documents (over HTTP)."""
 
     async def knows(self, case_id: uuid.UUID) -> None:
         """Wait until the documents service heard of the case (`cases.case.opened`)."""
@@ -106,27 +127,82 @@ async def documents(
     app = create_documents_app(settings)
     database = Database(url, pool_size=2)
     try:
-        async with LifespanManager(app):
-            yield Documents(app, database)
+        async with LifespanManager(app), served(app) as served_at:
+            yield Documents(app, database, served_at)
     finally:
         await database.dispose()
         await drop_database(url)
 
 
-@pytest.fixture
-def assessment(ui: UiApp) -> AssessmentStandIn:
-    stand_in = AssessmentStandIn()
-    ui.use("assessment", stand_in.app)
-    return stand_in
+@pytest.fixture(scope="module")
+async def unheard_case(services: Services, documents: Documents) -> OpenedCase:
+    """A case the cases service opened before the assessment service ran, so that the
+    assessment never heard of it: as a case whose opening it has not processed yet."""
+    case = await services.open_case("0553")
+    await documents.knows(case.id)  # its `cases.case.opened` is out: the bus had no queue for
+    return case  # the assessment service yet
+
+
+@pytest.fixture(scope="module")
+async def assessment_service(
+    postgres_server_url: str, amqp_url: str, documents: Documents, unheard_case: OpenedCase
+) -> AsyncIterator[AssessmentService]:
+    async with running_assessment(
+        postgres_server_url, amqp_url, documents_url=documents.url
+    ) as running:
+        yield running
 
 
 @pytest.fixture
-async def known_case(ui: UiApp, documents: Documents, assessment: AssessmentStandIn) -> OpenedCase:
-    """A case in Lisse (0553) that the cases and documents services know."""
+async def assessment(ui: UiApp, assessment_service: AssessmentService) -> AssessmentService:
+    """The real assessment service behind this test's gateway, once it has the customers the
+    gateway announced (`gateway.municipality.registered`)."""
+    ui.use("assessment", assessment_service.for_gateway)
+    assessment_service.asked.clear()
+    await assessment_service.knows_municipalities("0534", "0553", WITHOUT_OCKTO, FOUR_EYES)
+    return assessment_service
+
+
+async def open_known_case(
+    ui: UiApp, documents: Documents, municipality: str = "0553", **details: Any
+) -> OpenedCase:
+    """A case the cases service opened (submitted on `SUBMITTED`) and the documents service
+    knows; the assessment service hears of it from the same event."""
     ui.use("documents", documents.app)
-    case = await ui.services.open_case("0553")
+    case = await ui.services.open_case(municipality, submitted_on=SUBMITTED, **details)
     await documents.knows(case.id)
     return case
+
+
+@pytest.fixture
+async def known_case(ui: UiApp, documents: Documents, assessment: AssessmentService) -> OpenedCase:
+    """A case in Lisse (0553) of a single resident that the cases, documents and assessment
+    services know."""
+    return await open_known_case(ui, documents, children=0)
+
+
+async def advised(
+    ui: UiApp,
+    assessment: AssessmentService,
+    case: OpenedCase,
+    municipality: str = "0553",
+    *,
+    change: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """The resident consented at Ockto: once the service invited them (the session requested
+    when the case opened), Ockto's delivery through the gateway's callback; the service's
+    assessment once it advised and stored the source document at the documents service."""
+    session_id = await assessment.invited(case.id, municipality)
+    delivered = await assessment.deliver(ui.http, session_id, change=change)
+    assert delivered.status_code == 200, delivered.text
+    return await assessment.until(
+        case.id,
+        municipality,
+        lambda view: (
+            view["advice"] is not None
+            and all(d["state"] == "stored" for source in view["data"] for d in source["documents"])
+        ),
+    )
 
 
 async def _upload(
@@ -204,9 +280,9 @@ async def test_a_refused_file_shows_the_documents_services_dutch_reason(
 
 
 async def test_each_role_sees_the_sections_its_permissions_allow(
-    ui: UiApp, make_user: MakeUser, known_case: OpenedCase, assessment: AssessmentStandIn
+    ui: UiApp, make_user: MakeUser, known_case: OpenedCase, assessment: AssessmentService
 ) -> None:
-    assessment.add_case(known_case.id, "0553", advice="grant")
+    assert (await advised(ui, assessment, known_case))["advice"]["advice"] == "grant"
     reader = httpx.AsyncClient(transport=httpx.ASGITransport(app=ui.app), base_url="http://gw")
     auditor = httpx.AsyncClient(transport=httpx.ASGITransport(app=ui.app), base_url="http://gw")
     async with reader, auditor:
@@ -230,15 +306,23 @@ async def test_each_role_sees_the_sections_its_permissions_allow(
     assert as_auditor.status_code == 200
     assert 'id="documenten-kop"' not in as_auditor.text
     assert 'id="advies-kop"' not in as_auditor.text
-    assert [path for _, path, _, _ in assessment.asked].count(
+    assert [asked.path for asked in assessment.asked].count(
         f"/cases/{known_case.id}/assessment"
     ) == 1, "the auditor's page asks the assessment nothing"
 
 
+def _higher_wages(body: dict[str, Any]) -> None:
+    """Ockto found higher wages than the simulator's scenario has: EUR 1,750 net a month."""
+    for income in body["incomes"]:
+        if income["kind"] == "wages":
+            income["net_amount"], income["gross_amount"] = 1750.0, 2117.5
+
+
 async def test_the_advice_shows_its_figures_explanation_version_and_data_per_source(
-    ui: UiApp, make_user: MakeUser, known_case: OpenedCase, assessment: AssessmentStandIn
+    ui: UiApp, make_user: MakeUser, known_case: OpenedCase, assessment: AssessmentService
 ) -> None:
-    assessment.add_case(known_case.id, "0553", advice="reject")
+    given = await advised(ui, assessment, known_case, change=_higher_wages)
+    assert given["advice"]["advice"] == "reject"
     await log_in(ui.http, await make_user("isd-bollenstreek", "behandelaar"))
 
     page = await ui.http.get(f"/ui/cases/{known_case.id}")
@@ -249,20 +333,20 @@ async def test_the_advice_shows_its_figures_explanation_version_and_data_per_sou
     for expected in (
         "Reden: inkomen boven de grens",
         "Daarom is het advies: afwijzen.",
-        "€ 1.902,00",
+        "€ 1.890,00",
         "€ 1.681,80",
         "120% van de bijstandsnorm",
         "€ 8.000,00",
         "alleenstaande, onder de pensioenleeftijd",
         "01-08-2026 tot en met 31-10-2026",
-        "Geldig vanaf 01-01-2026 (Standaardversie)",
-        "/ui/parameters/0553#versie-",
+        "Geldig vanaf 01-01-2026 (Standaardversie",
+        f"/ui/parameters/0553#versie-{given['advice']['parameter_version_id']}",
         "Ockto",
-        "Bakkerij Van Dijk",
-        "€ 1.512,40 per maand",
+        "Schoonmaakbedrijf De Maas B.V.",
+        "€ 1.750,00 per maand",
         "Spaarrekening",
         "€ 2.150,00",
-        "Belastingdienst, MijnOverheid, Bank",
+        "Belastingdienst, UWV, MijnOverheid, Bank",
         "Inkomensverklaring (opgeslagen bij de documenten)",
         "Gegevens ontvangen",
         "Opnieuw uitnodigen",
@@ -271,14 +355,27 @@ async def test_the_advice_shows_its_figures_explanation_version_and_data_per_sou
     assert "Besluit vastleggen" not in advice, "a behandelaar does not decide"
 
 
+@pytest.fixture
+async def without_ockto(assessment: AssessmentService) -> AsyncIterator[str]:
+    """Noordwijk on licence Extra (without Ockto) for one test, then on Premium again."""
+    await assessment.licence(WITHOUT_OCKTO, Licence.EXTRA)
+    yield WITHOUT_OCKTO
+    await assessment.licence(WITHOUT_OCKTO, Licence.PREMIUM, (Addon.RECHTMATIGHEID,))
+
+
 async def test_without_data_the_section_says_so_in_a_plain_sentence(
-    ui: UiApp, make_user: MakeUser, known_case: OpenedCase, assessment: AssessmentStandIn
+    ui: UiApp,
+    make_user: MakeUser,
+    documents: Documents,
+    unheard_case: OpenedCase,
+    assessment: AssessmentService,
+    without_ockto: str,
 ) -> None:
-    other = await ui.services.open_case("0553")
-    assessment.add_case(other.id, "0553", session_state=None)
+    other = await open_known_case(ui, documents, without_ockto)
+    await assessment.until(other.id, without_ockto, lambda view: True)
     await log_in(ui.http, await make_user("isd-bollenstreek", "beslisser"))
 
-    unknown = await ui.http.get(f"/ui/cases/{known_case.id}")
+    unknown = await ui.http.get(f"/ui/cases/{unheard_case.id}")
     empty = await ui.http.get(f"/ui/cases/{other.id}")
 
     assert unknown.status_code == empty.status_code == 200
@@ -294,9 +391,9 @@ async def test_without_data_the_section_says_so_in_a_plain_sentence(
 
 
 async def test_opnieuw_uitnodigen_starts_a_data_session_by_hand(
-    ui: UiApp, make_user: MakeUser, known_case: OpenedCase, assessment: AssessmentStandIn
+    ui: UiApp, make_user: MakeUser, known_case: OpenedCase, assessment: AssessmentService
 ) -> None:
-    assessment.add_case(known_case.id, "0553")
+    await assessment.invited(known_case.id, "0553")
     account = await make_user("isd-bollenstreek", "behandelaar")
     page = await log_in(ui.http, account)
 
@@ -313,18 +410,24 @@ async def test_opnieuw_uitnodigen_starts_a_data_session_by_hand(
     assert "Uitgenodigd: wacht op de inwoner" in section
     assert f"met de hand door {account.username}" in section
     assert "Eerdere sessies: Vervallen" in section
-    started = [a for a in assessment.asked if a[0] == "POST"]
-    assert [(method, path) for method, path, _, _ in started] == [
+    started = [asked for asked in assessment.asked if asked.method == "POST"]
+    assert [(asked.method, asked.path) for asked in started] == [
         ("POST", f"/cases/{known_case.id}/data-sessions")
     ]
-    assert started[0][3].subject == f"user:{account.username}"
+    assert started[0].principal is not None
+    assert started[0].principal.subject == f"user:{account.username}"
     assert without_token.status_code == 403
+    sessions = (await assessment.until(known_case.id, "0553", lambda view: True))["sessions"]
+    assert [(s["state"], s["trigger"], s["started_by"]) for s in sessions] == [
+        ("cancelled", "automatic", "system"),
+        ("invited", "manual", f"user:{account.username}"),
+    ]
 
 
 async def test_a_beslisser_decides_and_the_services_rules_show_next_to_the_fields(
-    ui: UiApp, make_user: MakeUser, known_case: OpenedCase, assessment: AssessmentStandIn
+    ui: UiApp, make_user: MakeUser, known_case: OpenedCase, assessment: AssessmentService
 ) -> None:
-    assessment.add_case(known_case.id, "0553", advice="grant")
+    assert (await advised(ui, assessment, known_case))["advice"]["advice"] == "grant"
     account = await make_user("isd-bollenstreek", "beslisser")
     page = await log_in(ui.http, account)
     token = csrf_of(page)
@@ -376,38 +479,58 @@ async def test_a_beslisser_decides_and_the_services_rules_show_next_to_the_field
     assert "Opnieuw uitnodigen" not in decided
     assert again.status_code == 409
     assert "Over deze zaak is al besloten." in again.text
-    body = [b for method, path, b, _ in assessment.asked if path.endswith("/decision")][-2]
+    body = [asked.body for asked in assessment.asked if asked.path.endswith("/decision")][-2]
     assert body is not None
     assert '"outcome": "granted"' in body
     assert '"motivation": null' in body
+    recorded = (await assessment.until(known_case.id, "0553", lambda view: True))["decision"]
+    assert (recorded["outcome"], recorded["motivation"], recorded["decided_by"]) == (
+        "granted",
+        None,
+        f"user:{account.username}",
+    )
 
 
 async def test_a_behandelaar_cannot_decide_and_four_eyes_sends_the_preparer_away(
-    ui: UiApp, make_user: MakeUser, known_case: OpenedCase, assessment: AssessmentStandIn
+    ui: UiApp, make_user: MakeUser, documents: Documents, assessment: AssessmentService
 ) -> None:
+    four_eyes = await assessment.call(
+        staff("functioneel_beheerder", FOUR_EYES),
+        "POST",
+        f"/municipalities/{FOUR_EYES}/parameters",
+        {"valid_from": "2026-02-01", "four_eyes": True, "note": "Vier ogen vanaf februari"},
+    )
+    assert four_eyes.status_code == 201, four_eyes.text
+    case = await open_known_case(ui, documents, FOUR_EYES, children=0)
+    assert (await advised(ui, assessment, case, FOUR_EYES))["advice"]["advice"] == "grant"
     handler = await make_user("isd-bollenstreek", "behandelaar")
     decider = await make_user("isd-bollenstreek", "beslisser")
-    assessment.add_case(
-        known_case.id,
-        "0553",
-        advice="grant",
-        four_eyes=True,
-        prepared_by={f"user:{decider.username}"},
-    )
-    page = await log_in(ui.http, handler)
-    refused = await ui.http.post(
-        f"/ui/cases/{known_case.id}/besluit",
-        data={"csrf_token": csrf_of(page), "outcome": "granted"},
-    )
-    assert refused.status_code == 403
-    assert "Geen toegang" in refused.text
-
     second = httpx.AsyncClient(transport=httpx.ASGITransport(app=ui.app), base_url="http://gw")
     async with second:
         own = await log_in(second, decider)
-        shown = await second.get(f"/ui/cases/{known_case.id}")
+        assigned = await second.post(
+            f"/ui/cases/{case.id}/toewijzen",
+            data={"csrf_token": csrf_of(own)},
+            follow_redirects=True,
+        )
+        assert assigned.status_code == 200, assigned.text
+
+        async def heard() -> bool:
+            return await assessment.assignee(case.id) == f"user:{decider.username}"
+
+        await eventually(heard, seconds=30)  # `cases.case.assigned`: the decider prepared it
+
+        page = await log_in(ui.http, handler)
+        refused = await ui.http.post(
+            f"/ui/cases/{case.id}/besluit",
+            data={"csrf_token": csrf_of(page), "outcome": "granted"},
+        )
+        assert refused.status_code == 403
+        assert "Geen toegang" in refused.text
+
+        shown = await second.get(f"/ui/cases/{case.id}")
         forced = await second.post(
-            f"/ui/cases/{known_case.id}/besluit",
+            f"/ui/cases/{case.id}/besluit",
             data={"csrf_token": csrf_of(own), "outcome": "granted"},
         )
     assert "Vier ogen: u heeft deze case voorbereid" in shown.text
@@ -432,7 +555,7 @@ async def test_services_that_are_down_leave_the_rest_of_the_case_page_working(
 
 
 async def test_parameters_show_the_versions_and_refuse_a_new_one_field_by_field(
-    ui: UiApp, make_user: MakeUser, assessment: AssessmentStandIn
+    ui: UiApp, make_user: MakeUser, assessment: AssessmentService
 ) -> None:
     manager = await make_user("0534", "functioneel_beheerder")
     home = await log_in(ui.http, manager)
@@ -473,7 +596,8 @@ async def test_parameters_show_the_versions_and_refuse_a_new_one_field_by_field(
     assert "<h1>Parameters Hillegom</h1>" in chosen.text
     assert "120% van de bijstandsnorm" in chosen.text
     assert "Standaardversie" in chosen.text
-    assert "Op 01-06-2025 geldt geen versie" in before.text
+    # Before its first version the service applies that first one (`repository.applicable`).
+    assert "Op 01-06-2025 geldt de versie vanaf 01-01-2026." in before.text
     assert unreadable.status_code == 400
     assert 'id="p-norms-single-working-age-fout"' in unreadable.text
     assert "Vul een bedrag in, bijvoorbeeld 1401,50." in unreadable.text
@@ -491,12 +615,12 @@ async def test_parameters_show_the_versions_and_refuse_a_new_one_field_by_field(
     assert "130% van de bijstandsnorm" in added.text
     assert "Besluit college 12 juni 2026" in added.text
     assert "Op 15-08-2026 geldt de versie vanaf 01-07-2026." in applies.text
-    sent = [b for method, path, b, _ in assessment.asked if method == "POST"]
-    assert len(sent) == 2, "the unreadable form never reached the service"
+    sent = [asked.path for asked in assessment.asked if asked.method == "POST"]
+    assert sent == ["/municipalities/0534/parameters"] * 2, "the unreadable form never reached it"
 
 
 async def test_a_behandelaar_reads_the_parameters_without_the_form(
-    ui: UiApp, make_user: MakeUser, assessment: AssessmentStandIn
+    ui: UiApp, make_user: MakeUser, assessment: AssessmentService
 ) -> None:
     page = await log_in(ui.http, await make_user("0534", "behandelaar"))
     assert 'href="/ui/parameters"' not in page.text
