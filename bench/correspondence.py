@@ -15,11 +15,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
+import json
 import os
+import threading
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import weasyprint
@@ -167,6 +170,45 @@ def case(i: int) -> CaseOpened:
     )
 
 
+class DocumentsStub:
+    """The documents service's two internal calls the letters make (upload link, archive),
+    answered at once: the pipeline makes its real calls, the bench does not measure the
+    documents service (its S3, its database) on the same two cores."""
+
+    def __init__(self) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                key = uuid.uuid5(uuid.NAMESPACE_URL, self.path)
+                if self.path.endswith("/upload-links"):
+                    answer = {
+                        "id": str(key),
+                        "url": f"https://upload.example/{key}",
+                        "expires_at": (datetime.now(UTC) + timedelta(days=30)).isoformat(),
+                    }
+                else:
+                    answer = {"id": str(uuid.uuid4())}
+                body = json.dumps(answer).encode()
+                self.send_response(201)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
 async def publish(bus: Bus, events: list[Event]) -> None:
     for start in range(0, len(events), 500):
         await asyncio.gather(
@@ -179,11 +221,17 @@ async def publish(bus: Bus, events: list[Event]) -> None:
 
 async def pipeline(n: int, processes: int, postgres: str, amqp: str) -> float:
     """Invitation letters/s: from the first data session event until the last e-mail arrived."""
+    documents = DocumentsStub()
     system = LocalSystem(
         postgres_server_url=postgres,
         amqp_url=amqp,
         logs=ROOT / "artifacts" / "bench-correspondence",
-        extra_env={"CORRESPONDENCE_RENDER_BATCH_SIZE": "200", "BACKOFFICE_LOG_LEVEL": "WARNING"},
+        extra_env={
+            "CORRESPONDENCE_RENDER_BATCH_SIZE": "100",
+            "CORRESPONDENCE_LETTERS_PREFETCH": "100",
+            "CORRESPONDENCE_DOCUMENTS_URL": documents.url,
+            "BACKOFFICE_LOG_LEVEL": "WARNING",
+        },
     )
     catcher = system.start_mail()
     system.run("-m", "correspondence", "migrate")
@@ -220,6 +268,7 @@ async def pipeline(n: int, processes: int, postgres: str, amqp: str) -> float:
     finally:
         await bus.close()
         system.stop_all()
+        documents.stop()
         from servicekit.db import drop_database
 
         await drop_database(system.database_url("correspondence"))

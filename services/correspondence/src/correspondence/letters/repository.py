@@ -91,9 +91,16 @@ async def due_retries(session: AsyncSession, *, now: datetime, limit: int) -> li
 
 
 async def unarchived(session: AsyncSession, *, limit: int) -> list[Letter]:
+    """Letters with a PDF but no archived copy, left by their worker: a `queued` or `rendered`
+    letter is still a worker's (which archives it before sending; a crashed replica's letter
+    comes back to another one), so the sweep does not archive it a second time meanwhile."""
     query = (
         select(Letter)
-        .where(Letter.document_id.is_(None), Letter.pdf.is_not(None))
+        .where(
+            Letter.document_id.is_(None),
+            Letter.pdf.is_not(None),
+            Letter.status.not_in(("queued", "rendered")),
+        )
         .order_by(Letter.created_at)
         .limit(limit)
         .options(undefer(Letter.pdf))

@@ -31,7 +31,7 @@ from contracts.registry import ALL_EVENTS
 from correspondence.campaigns import repository as campaigns
 from correspondence.letters import repository
 from correspondence.letters.models import Bounce, Letter
-from correspondence.peers import Documents, DocumentsUnavailableError
+from correspondence.peers import Documents, DocumentsUnavailableError, UploadLink
 from correspondence.rendering import email as mail
 from correspondence.rendering.compose import Output, Renderer
 from correspondence.rendering.seal import seal
@@ -53,6 +53,17 @@ _LOCK = text(
     "WHERE pg_try_advisory_lock(hashtextextended(id::text, 7))"
 )
 _UNLOCK = text("SELECT pg_advisory_unlock_all()")
+_SET_DOCUMENTS = text(
+    "UPDATE letters SET document_id = d.document_id "
+    "FROM unnest(CAST(:ids AS uuid[]), CAST(:documents AS uuid[])) AS d(id, document_id) "
+    "WHERE letters.id = d.id"
+)
+_SENT = text(
+    "UPDATE letters SET status = 'sent', sent_at = :sent_at, message_id = :message_id "
+    "WHERE id = :id"
+)
+PEER_CONCURRENCY = 8
+"""Calls to the documents service in flight at once per replica (upload links, archiving)."""
 
 
 def backoff(settings: CorrespondenceSettings, attempts: int) -> timedelta:
@@ -250,40 +261,62 @@ class LetterWorker:
         ready = [letter for letter in letters if letter.status == "rendered"]
         await self._archive(ready)
         await self._send_post([letter for letter in ready if letter.channel == "post"])
-        for letter in (letter for letter in ready if letter.channel == "email"):
-            await self._send_email(letter)
+        emails = [letter for letter in ready if letter.channel == "email"]
+        if emails:
+            # One connection for the batch's `sent` commits (still one commit per letter):
+            # no pool checkout and ping per letter.
+            async with self._database.engine.connect() as connection:
+                for letter in emails:
+                    await self._send_email(letter, connection)
 
     async def _upload_links(
         self, session: AsyncSession, letters: list[Letter], now: datetime
     ) -> None:
         """Letters that offer an upload link get the resident's link from the documents service
-        (idempotent per case and purpose) before they are rendered."""
-        for letter in letters:
-            values = dict(letter.values or {})
-            if not values.get("needs_upload_link") or values.get("upload_link"):
-                continue
-            if not self._documents.configured:
-                continue
-            try:
-                link = await self._documents.upload_link(
-                    case_id=letter.case_id,
-                    purpose=values.get("upload_purpose", letter.kind),
-                    expires_at=now + timedelta(days=self._settings.upload_link_days),
-                    message=values.get("message") or "",
-                    idempotency_key=f"{letter.case_id}:{values.get('upload_purpose', letter.kind)}",
-                )
-            except (DocumentsUnavailableError, RuntimeError) as error:
+        (idempotent per case and purpose) before they are rendered; the calls of a batch go
+        concurrently (a few at a time)."""
+        if not self._documents.configured:
+            return
+        wanted = [
+            letter
+            for letter in letters
+            if (letter.values or {}).get("needs_upload_link")
+            and not (letter.values or {}).get("upload_link")
+        ]
+        if not wanted:
+            return
+        limit = asyncio.Semaphore(PEER_CONCURRENCY)
+
+        async def link(letter: Letter) -> UploadLink | Exception:
+            values = letter.values or {}
+            purpose = values.get("upload_purpose", letter.kind)
+            async with limit:
+                try:
+                    return await self._documents.upload_link(
+                        case_id=letter.case_id,
+                        purpose=purpose,
+                        expires_at=now + timedelta(days=self._settings.upload_link_days),
+                        message=values.get("message") or "",
+                        idempotency_key=f"{letter.case_id}:{purpose}",
+                    )
+                except (DocumentsUnavailableError, RuntimeError) as error:
+                    return error
+
+        results = await asyncio.gather(*(link(letter) for letter in wanted))
+        for letter, result in zip(wanted, results, strict=True):
+            if isinstance(result, Exception):
                 await record_failure(
                     session,
                     letter,
-                    reason=f"uploadlink niet beschikbaar: {error}",
+                    reason=f"uploadlink niet beschikbaar: {result}",
                     retryable=True,
                     now=now,
                     settings=self._settings,
                 )
                 continue
-            values["upload_link"] = link.url
-            values["upload_link_id"] = str(link.id)
+            values = dict(letter.values or {})
+            values["upload_link"] = result.url
+            values["upload_link_id"] = str(result.id)
             letter.values = values
 
     async def _seal(self, letters: list[Letter], outputs: list[Output]) -> None:
@@ -324,7 +357,7 @@ class LetterWorker:
                 [(sent_event(letter, now), f"letter:{letter.id}", None) for letter in letters],
             )
 
-    async def _send_email(self, letter: Letter) -> None:
+    async def _send_email(self, letter: Letter, connection: AsyncConnection) -> None:
         now = self._clock.now()
         domain = self._settings.message_id_domain
         message = mail.build(
@@ -373,32 +406,52 @@ class LetterWorker:
                     settings=self._settings,
                 )
             return
-        async with self._database.transaction() as session:
-            session.add(letter)
-            letter.status, letter.sent_at = "sent", now
-            letter.message_id = mail.message_id(letter.id, domain)
+        message_id = mail.message_id(letter.id, domain)
+        async with self._database.sessions(bind=connection) as session, session.begin():
+            await session.execute(
+                _SENT, {"id": letter.id, "sent_at": now, "message_id": message_id}
+            )
             await add_event(session, sent_event(letter, now), correlation_id=f"letter:{letter.id}")
+        letter.status, letter.sent_at, letter.message_id = "sent", now, message_id
 
 
 async def archive(database: Database, documents: Documents, letters: list[Letter]) -> int:
     """Store letter PDFs in the documents service (idempotent by letter id); a failure leaves
-    `document_id` empty for the sweep to try again."""
+    `document_id` empty for the sweep to try again. The calls go a few at a time, and the
+    document ids of a batch are written in one transaction."""
     if not documents.configured or not letters:
         return 0
-    stored = 0
-    for letter in letters:
-        try:
-            document_id = await documents.store_letter(
-                case_id=letter.case_id,
-                letter_id=letter.id,
-                pdf=letter.pdf or b"",
-                file_name=f"brief-{letter.kind}-{str(letter.id)[:8]}.pdf",
-            )
-        except (DocumentsUnavailableError, RuntimeError):
-            log.warning("correspondence.letter.archive_deferred", letter_id=str(letter.id))
-            continue
-        async with database.transaction() as session:
-            await repository.set_values(session, letter.id, document_id=document_id)
+    limit = asyncio.Semaphore(PEER_CONCURRENCY)
+
+    async def store(letter: Letter) -> uuid.UUID | None:
+        async with limit:
+            try:
+                return await documents.store_letter(
+                    case_id=letter.case_id,
+                    letter_id=letter.id,
+                    pdf=letter.pdf or b"",
+                    file_name=f"brief-{letter.kind}-{str(letter.id)[:8]}.pdf",
+                )
+            except (DocumentsUnavailableError, RuntimeError):
+                log.warning("correspondence.letter.archive_deferred", letter_id=str(letter.id))
+                return None
+
+    results = await asyncio.gather(*(store(letter) for letter in letters))
+    stored = [
+        (letter, document_id)
+        for letter, document_id in zip(letters, results, strict=True)
+        if document_id is not None
+    ]
+    if not stored:
+        return 0
+    async with database.transaction() as session:
+        await session.execute(
+            _SET_DOCUMENTS,
+            {
+                "ids": [letter.id for letter, _ in stored],
+                "documents": [document_id for _, document_id in stored],
+            },
+        )
+    for letter, document_id in stored:
         letter.document_id = document_id
-        stored += 1
-    return stored
+    return len(stored)
