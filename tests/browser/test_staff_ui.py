@@ -143,7 +143,7 @@ async def test_search_open_hold_memo_assign_and_export(
     await page.get_by_role("button", name="Aan mij toewijzen").click()
     await expect(page.get_by_role("status")).to_contain_text("De case is aan u toegewezen.")
     await expect(page.get_by_role("button", name="Toewijzing opheffen")).to_be_visible()
-    history = page.locator("#geschiedenis-kop + table")
+    history = page.locator("#geschiedenis-kop + .table-scroll table")
     for action in ("In afwachting gezet", "Uit afwachting gehaald", "Toegewezen"):
         await expect(history).to_contain_text(action)
     await screenshot(page, "case-handled")

@@ -64,3 +64,12 @@ def test_the_qr_code_is_an_svg_without_inline_style_or_script() -> None:
     assert svg.startswith("<svg")
     assert "style" not in svg
     assert "script" not in svg
+
+
+def test_the_qr_code_scales_with_a_view_box_and_no_fixed_size() -> None:
+    svg = totp.qr_svg(totp.provisioning_uri(SECRET, username="a@b", issuer="Backoffice"))
+    opening = svg[: svg.index(">")]
+
+    assert "viewBox=" in opening
+    assert "width=" not in opening
+    assert "height=" not in opening

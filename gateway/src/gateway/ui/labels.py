@@ -15,6 +15,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
+from jinja2 import pass_context
+from jinja2.runtime import Context
+
 from contracts.assessment import DecisionBasis, RejectionReason
 from contracts.documents import DocumentKind, DocumentSource
 from contracts.vocabulary import (
@@ -29,6 +32,7 @@ from contracts.vocabulary import (
     STATUS_LABEL,
     STATUSES_OF_CATEGORY,
 )
+from gateway.ui.names import Names
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -250,15 +254,29 @@ def file_size(value: Any) -> str:
     return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
 
 
-_ACTORS = {"cli": "beheer-opdrachtregel", "system": "systeem"}
+def _names(context: Context) -> Names:
+    """The names of the signed-in staff member's request (none on the login pages)."""
+    staff = context.get("staff")
+    names = getattr(staff, "names", None)
+    return names if isinstance(names, Names) else Names()
 
 
-def audit_actor(value: Any) -> str:
-    """Who acted: an account's user name, the admin CLI or the system itself."""
-    text = str(value)
-    if text.startswith("service:"):
-        return "systeem (" + text.removeprefix("service:") + ")"
-    return _ACTORS.get(text, text.removeprefix("user:"))
+@pass_context
+def actor(context: Context, value: Any) -> str:
+    """Who acted, by name: a staff member's display name, an API key's label, "Systeem"."""
+    return _names(context).actor(value)
+
+
+@pass_context
+def audit_actor(context: Context, value: Any) -> str:
+    """Who acted, for the audit logs: by name and account ("Demo Behandelaar (demo@...)")."""
+    return _names(context).account(value)
+
+
+@pass_context
+def municipality(context: Context, value: Any) -> str:
+    """A municipality (or ISD) by name, e.g. Teylingen instead of 1525."""
+    return _names(context).organisation(value)
 
 
 def audit_result(value: Any) -> str:
@@ -317,7 +335,6 @@ FILTERS: dict[str, Callable[[Any], str]] = {
     "access_action": _lookup(ACCESS_ACTIONS),
     "purpose": _lookup(PURPOSES),
     "audit_result": audit_result,
-    "audit_actor": audit_actor,
     "document_kind": _lookup(DOCUMENT_KINDS),
     "document_source": _lookup(DOCUMENT_SOURCES),
     "source_document_kind": _lookup(SOURCE_DOCUMENT_KINDS),
@@ -342,3 +359,9 @@ FILTERS: dict[str, Callable[[Any], str]] = {
     "when": when,
     "day": day,
 }
+CONTEXT_FILTERS: dict[str, Callable[..., str]] = {
+    "audit_actor": audit_actor,
+    "actor": actor,
+    "municipality": municipality,
+}
+"""The filters that read the request's names (`Staff.names`)."""

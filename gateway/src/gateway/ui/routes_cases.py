@@ -170,19 +170,53 @@ def _service_params(params: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return result
 
 
+QUICK_FILTERS = {
+    "mine": ("Mijn cases", [("assigned_to", "me")]),
+    "unassigned": ("Niet toegewezen", [("assigned_to", "none")]),
+    "on_hold": ("In afwachting", [("on_hold", "true")]),
+    "all": ("Alle cases", []),
+}
+"""The quick links above the list: shown as active when the list shows exactly that filter."""
+
+
+def _active_quick_filter(params: list[tuple[str, str]]) -> str | None:
+    chosen = sorted((name, value) for name, value in params if name != "sort")
+    return next((key for key, (_, query) in QUICK_FILTERS.items() if sorted(query) == chosen), None)
+
+
 @router.get("/cases")
 async def case_list(
     request: Request,
     staff: CaseReader,
     cursor: Annotated[str | None, Query(max_length=1000)] = None,
+    vorige: Annotated[list[str] | None, Query(max_length=50)] = None,
 ) -> Response:
+    """A page of the list; `vorige` holds the cursors of the pages before it (keyset pages
+    only know the way forward), so "Vorige" goes back one page."""
     params = _list_params(request, staff)
+    earlier = [value[:1000] for value in (vorige or [])] if cursor else []
     query = [*_service_params(params), ("limit", PAGE_SIZE)] + (
         [("cursor", cursor)] if cursor else []
     )
     answer = await call(request, staff, "cases", "GET", "/cases", params=query)
     page = answer.data if answer.ok and isinstance(answer.data, dict) else None
     next_cursor = page.get("next_cursor") if page else None
+    total = page.get("total") if page else None
+    previous_query = ""
+    if cursor:
+        back = earlier[:-1]
+        previous_query = urlencode(
+            [*params, *([("cursor", earlier[-1])] if earlier and earlier[-1] else [])]
+            + [("vorige", value) for value in back]
+        )
+    next_query = (
+        urlencode(
+            [*params, ("cursor", next_cursor)]
+            + [("vorige", value) for value in [*earlier, cursor or ""]]
+        )
+        if next_cursor
+        else ""
+    )
     async with runtime(request).database.transaction() as session:
         organisations = await list_organisations(session)
     municipalities = [
@@ -207,8 +241,14 @@ async def case_list(
         sorts=SORTS,
         may_export=staff.may(Permission.CASES_EXPORT),
         query=urlencode(params),
-        next_query=urlencode([*params, ("cursor", next_cursor)]) if next_cursor else "",
+        next_query=next_query,
+        previous_query=previous_query,
         first_page=cursor is None,
+        page_number=len(earlier) + 1 if cursor else 1,
+        page_count=-(-int(total) // int(PAGE_SIZE)) if isinstance(total, int) else None,
+        total=total if isinstance(total, int) else None,
+        quick_filters={key: (label, urlencode(q)) for key, (label, q) in QUICK_FILTERS.items()},
+        active_quick_filter=_active_quick_filter(params),
     )
 
 

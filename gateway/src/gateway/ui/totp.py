@@ -52,7 +52,11 @@ def provisioning_uri(secret: str, *, username: str, issuer: str) -> str:
 
 
 def qr_svg(uri: str) -> str:
-    """The QR code as an inline SVG element (no XML declaration, no inline style)."""
+    """The QR code as an inline SVG element (no XML declaration, no inline style).
+
+    With a `viewBox` and no fixed size, so the stylesheet scales the whole code to the width
+    it is shown at (a fixed width/height without one showed only a corner at a smaller size).
+    """
     buffer = io.BytesIO()
     segno.make(uri, error="m").save(
         buffer,
@@ -66,7 +70,7 @@ def qr_svg(uri: str) -> str:
         title="QR-code voor uw authenticator-app",
         svgclass="qr-code",
         lineclass=None,
-        omitsize=False,
+        omitsize=True,
     )
     return buffer.getvalue().decode()
 

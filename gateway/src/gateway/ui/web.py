@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, cast
@@ -19,7 +19,9 @@ from contracts.permissions import allows
 from gateway.organisations import find_organisation
 from gateway.scope import principal_for
 from gateway.ui import sessions
-from gateway.ui.labels import FILTERS
+from gateway.ui.deadline import deadline_of
+from gateway.ui.labels import CONTEXT_FILTERS, FILTERS
+from gateway.ui.names import Names, load_names
 from gateway.ui.settings import UiSettings
 from gateway.ui.totp import SecretBox
 from servicekit.auth import Permission, Principal, Role, mark
@@ -61,6 +63,8 @@ def make_templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     environment.filters.update(FILTERS)
+    environment.filters.update(CONTEXT_FILTERS)
+    environment.filters["decision_term"] = deadline_of
     return Jinja2Templates(env=environment)
 
 
@@ -167,6 +171,8 @@ class Staff:
     principal: Principal
     organisation_name: str
     organisation_kind: str
+    names: Names = field(default_factory=Names)
+    """The names behind the codes services answer with (people, API keys, municipalities)."""
 
     @property
     def csrf_token(self) -> str:
@@ -223,6 +229,7 @@ async def _staff(request: Request) -> Staff:
         raise PasswordChangeRequiredError
     async with runtime(request).database.transaction() as session:
         organisation = await find_organisation(session, current.user.organisation)
+        names = await load_names(session)
     principal = principal_for(
         organisation, subject=f"user:{current.user.username}", role=cast(Role, current.user.role)
     )
@@ -231,6 +238,7 @@ async def _staff(request: Request) -> Staff:
         principal=principal,
         organisation_name=organisation.name,
         organisation_kind=organisation.kind,
+        names=names,
     )
 
 

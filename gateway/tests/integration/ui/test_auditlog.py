@@ -134,5 +134,5 @@ async def test_attempts_on_a_disabled_account_reach_its_auditor(
 
     assert page.status_code == 200
     assert "Geweigerd: account uitgeschakeld" in page.text
-    assert "<td>j.clinckers@amsterdam</td>" in page.text, "names are shown as they are"
+    assert "<td>Test Gebruiker (j.clinckers@amsterdam)</td>" in page.text, "name and account"
     assert "beheer-opdrachtregel" in page.text

@@ -51,6 +51,7 @@ _SUMMARY_EXAMPLE: dict[str, Any] = {
     "advice": None,
     "assigned_to": None,
     "campaign": None,
+    "applicant_name": "A. de Vries",
 }
 
 
@@ -73,6 +74,11 @@ class CaseSummary(BaseModel):
     advice: Advice | None = None
     assigned_to: str | None = None
     campaign: str | None = None
+    applicant_name: str | None = Field(
+        default=None,
+        description="the applicant's name as a person reads it (first name or initials, "
+        "prefix, last name); in the list only",
+    )
 
 
 class CasePage(BaseModel):
@@ -80,11 +86,14 @@ class CasePage(BaseModel):
     filters and sort) for the next page."""
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"items": [_SUMMARY_EXAMPLE], "next_cursor": None}]}
+        json_schema_extra={
+            "examples": [{"items": [_SUMMARY_EXAMPLE], "next_cursor": None, "total": 1}]
+        }
     )
 
     items: list[CaseSummary]
     next_cursor: str | None
+    total: int | None = Field(default=None, description="how many cases match the filters")
 
 
 class Address(BaseModel):

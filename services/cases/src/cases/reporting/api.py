@@ -228,8 +228,16 @@ async def list_cases(
     next_cursor = None
     if more and cases:
         next_cursor = encode_key(case_filter, sort_key(cases[-1], case_filter.sort), secret=secret)
+    names = await search.applicant_names(session, [case.id for case in cases])
     return CasePage(
-        items=[CaseSummary.model_validate(case) for case in cases], next_cursor=next_cursor
+        items=[
+            CaseSummary.model_validate(case).model_copy(
+                update={"applicant_name": names.get(case.id)}
+            )
+            for case in cases
+        ],
+        next_cursor=next_cursor,
+        total=await search.count(session, case_filter=case_filter),
     )
 
 

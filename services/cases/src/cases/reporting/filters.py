@@ -41,12 +41,13 @@ class Sort(StrEnum):
     NUMBER = "application_number"
 
 
-QueryKind = Literal["name", "postal_code", "application_number"]
+QueryKind = Literal["name", "postal_code", "application_number", "number_part"]
 
 
 @dataclass(frozen=True)
 class TextQuery:
-    """What `q` was taken for: a partial name, a postal code, or an exact application number."""
+    """What `q` was taken for: a partial name, a postal code, an exact application number, or
+    the end of one (digits without letters: "308" or "0000308" finds GV-2026-0000308)."""
 
     kind: QueryKind
     value: str
@@ -54,7 +55,8 @@ class TextQuery:
 
 
 def parse_text_query(raw: str) -> TextQuery | None:
-    """A postal code (with or without space), else a number (has digits), else name words."""
+    """A postal code (with or without space), else a number (has digits; without letters the
+    end of a number), else name words."""
     text = raw.strip()
     if not text:
         return None
@@ -62,6 +64,8 @@ def parse_text_query(raw: str) -> TextQuery | None:
     if postal:
         return TextQuery("postal_code", (postal.group(1) + postal.group(2)).upper())
     if any(character.isdigit() for character in text):
+        if not any(character.isalpha() for character in text):
+            return TextQuery("number_part", text)
         return TextQuery("application_number", text)
     return TextQuery("name", text, tuple(text.split()))
 

@@ -63,6 +63,20 @@ def _normalised(text: str) -> ColumnElement[str]:
     return func.lower(func.public.f_unaccent(text))
 
 
+def _number_ends_with(digits: str) -> ColumnElement[bool]:
+    """The application number ends in these digits, leading zeros aside: "308" and "0000308"
+    find GV-2026-0000308 (not GV-2026-0001308); with a dash ("2026-0000308") the end as typed.
+    A scan of the caller's municipalities' cases, which the scope condition narrows."""
+    if "-" in digits:
+        return func.upper(Case.application_number).like(
+            literal("%") + literal(_escape_like(digits.upper()))
+        )
+    significant = digits.lstrip("0") or "0"
+    if not significant.isdigit():
+        return literal(False)
+    return Case.application_number.regexp_match(f"(^|[^0-9])0*{significant}$")
+
+
 def _person_conditions(case_filter: CaseFilter) -> list[list[ColumnElement[bool]]]:
     """Per search on the household (name or postal code, BSN): what one person must match."""
     groups: list[list[ColumnElement[bool]]] = []
@@ -107,6 +121,8 @@ def conditions(
         )
     if case_filter.q is not None and case_filter.q.kind == "application_number":
         found.append(Case.application_number == case_filter.q.value)
+    if case_filter.q is not None and case_filter.q.kind == "number_part":
+        found.append(_number_ends_with(case_filter.q.value))
     if case_filter.statuses:
         found.append(Case.status.in_(case_filter.statuses))
     if case_filter.kind is not None:
@@ -266,6 +282,39 @@ async def list_page(
         return []
     statement = list_statement(case_filter, limit=limit, after=after, case_ids=case_ids)
     return (await session.scalars(statement)).all()
+
+
+async def count(session: AsyncSession, *, case_filter: CaseFilter) -> int:
+    """How many cases match the filter (the number the list shows above its pages)."""
+    if case_filter.scope is not None and not case_filter.scope:
+        return 0
+    case_ids = await _matching_case_ids(session, case_filter)
+    if case_ids is not None and not case_ids:
+        return 0
+    statement = select(func.count()).select_from(Case)
+    statement = statement.where(*conditions(case_filter, case_ids=case_ids))
+    return int(await session.scalar(statement) or 0)
+
+
+async def applicant_names(
+    session: AsyncSession, case_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """The applicant's name per case, as a person reads it: "Ayşe de Vries", "A. Bakker"."""
+    if not case_ids:
+        return {}
+    rows = await session.execute(
+        select(
+            CasePerson.case_id,
+            CasePerson.first_name,
+            CasePerson.initials,
+            CasePerson.prefix,
+            CasePerson.last_name,
+        ).where(CasePerson.case_id.in_(case_ids), CasePerson.position == 0)
+    )
+    return {
+        case_id: " ".join(part for part in (first or initials, prefix, last) if part)
+        for case_id, first, initials, prefix, last in rows
+    }
 
 
 async def count_per_municipality(

@@ -189,3 +189,30 @@ async def test_every_sort_order(reporting: Reporting) -> None:
     assert await reporting.numbers({"sort": "application_number"}) == ["N-1", "N-2", "N-3"]
     assert (await reporting.numbers({"sort": "-status_changed_at"}))[0] == "N-3"
     assert (await reporting.numbers({"sort": "status_changed_at"}))[-1] == "N-3"
+
+
+async def test_the_end_of_a_number_finds_the_case(reporting: Reporting) -> None:
+    await reporting.add_case("GV-2026-0000308", household=[adult("Bakker")])
+    await reporting.add_case("GV-2026-0001308", household=[adult("Smit")])
+    await reporting.add_case("GV-2026-0000309", household=[adult("Visser")])
+
+    for query in ("308", "0000308", " 0000308 ", "2026-0000308"):
+        assert await reporting.numbers({"q": query}) == ["GV-2026-0000308"], query
+    assert await reporting.numbers({"q": "1308"}) == ["GV-2026-0001308"]
+    assert set(await reporting.numbers({"q": "30"})) == set()
+    assert await reporting.numbers({"q": "%308"}) == []
+
+
+async def test_a_page_names_the_applicant_and_counts_every_match(reporting: Reporting) -> None:
+    await reporting.add_case(
+        "GV-N1", household=[adult("Vries", prefix="de", first_name="Jan"), child("Noor")]
+    )
+    await reporting.add_case("GV-N2", household=[adult("Bakker", initials="A.", first_name=None)])
+    await reporting.add_case("GV-N3", household=[adult("Smit", first_name="Els")])
+
+    answer = await reporting.get("/cases", params={"limit": 2, "sort": "application_number"})
+    page = answer.json()
+    assert [item["applicant_name"] for item in page["items"]] == ["Jan de Vries", "A. Bakker"]
+    assert page["total"] == 3
+    assert page["next_cursor"] is not None
+    assert (await reporting.get("/cases", params={"q": "smit"})).json()["total"] == 1

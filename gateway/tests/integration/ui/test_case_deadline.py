@@ -1,0 +1,27 @@
+"""The case page shows the handling deadline: eight weeks after receipt (Awb 4:13) with the
+days left, from the submission the cases service records."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from gateway.ui.deadline import today
+
+from .conftest import MakeUser, UiApp, log_in
+
+
+async def test_the_case_page_shows_the_decision_term_and_the_days_left(
+    ui: UiApp, make_user: MakeUser
+) -> None:
+    received = today() - timedelta(days=50)
+    case = await ui.services.open_case("0534", submitted_on=received)
+    await log_in(ui.http, await make_user())
+
+    page = await ui.http.get(f"/ui/cases/{case.id}")
+
+    due = received + timedelta(weeks=8)
+    assert page.status_code == 200
+    assert "<dt>Beslistermijn</dt>" in page.text
+    assert f"<strong>{due:%d-%m-%Y}</strong> · nog 6 dagen" in page.text
+    assert f"8 weken na ontvangst op {received:%d-%m-%Y} (Awb 4:13)" in page.text
+    assert "deadline--soon" in page.text
