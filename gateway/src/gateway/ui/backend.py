@@ -21,12 +21,13 @@ from gateway.settings import GatewaySettings
 from gateway.ui.web import Staff
 from servicekit.http import correlation_id_of
 
-Service = Literal["cases", "intake", "documents", "assessment"]
+Service = Literal["cases", "intake", "documents", "assessment", "correspondence"]
 _SERVICE_NAMES = {
     "cases": "casussen",
     "intake": "intake",
     "documents": "documenten",
     "assessment": "rechtmatigheids",
+    "correspondence": "correspondentie",
 }
 _MAX_ERROR_BYTES = 64 * 1024
 
@@ -172,7 +173,12 @@ def _settings(request: Request) -> GatewaySettings:
 
 
 async def stream(
-    request: Request, staff: Staff, service: Service, path: str
+    request: Request,
+    staff: Staff,
+    service: Service,
+    path: str,
+    *,
+    params: Sequence[tuple[str, str]] = (),
 ) -> tuple[Response, Answer | None]:
     """GET a file from a service and pass it on chunk by chunk (the documents proxy's relay).
 
@@ -189,6 +195,7 @@ async def stream(
         token_ttl_seconds=settings.internal_token_ttl_seconds,
         method="GET",
         path=path,
+        params=params,
         read_timeout=httpx.Timeout(
             settings.documents_upload_timeout_seconds,
             connect=settings.downstream_connect_timeout_seconds,

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from gateway.ui import case_sections
+from gateway.ui import case_letters, case_sections
 from gateway.ui.backend import Answer, call
 from gateway.ui.web import CaseHandler, CaseReader, MemoWriter, PageNotFoundError, Staff, render
 from servicekit.auth import Permission
@@ -31,6 +31,8 @@ _DONE = {
     "uitgenodigd": "Er is een nieuwe gegevenssessie bij Ockto gestart; een open uitnodiging is "
     "vervallen.",
     "besluit": "Het besluit is vastgelegd.",
+    "opgevraagd": "Het verzoek om informatie is verstuurd; de termijn loopt.",
+    "besluitbrief": "Akkoord gegeven: de besluitbrief wordt verzonden.",
 }
 
 
@@ -107,6 +109,13 @@ async def detail_page(
     documents = case_sections.documents_of(staff, listed)
     assessment = case_sections.assessment_of(staff, assessed)
     assessment.version = await case_sections.parameter_version(request, staff, assessment)
+    letters = (
+        await case_letters.load(
+            request, staff, case_id, municipality_code=str(case.get("municipality_code") or "")
+        )
+        if case is not None
+        else case_letters.letters_of(staff, None)
+    )
     memo_items, memo_error = _list(memos)
     history_items, history_error = _list(history)
     if history is not None and not history.ok and isinstance(case, dict):
@@ -134,6 +143,7 @@ async def detail_page(
         me=staff.principal.subject,
         documents=documents,
         assessment=assessment,
+        letters=letters,
         errors=errors or {},
         failure=failure,
         section_failures=section_failures or {},

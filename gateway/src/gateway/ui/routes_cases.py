@@ -202,6 +202,7 @@ async def case_list(
     page = answer.data if answer.ok and isinstance(answer.data, dict) else None
     next_cursor = page.get("next_cursor") if page else None
     total = page.get("total") if page else None
+    exact = bool(page.get("total_is_exact", True)) if page else True
     previous_query = ""
     if cursor:
         back = earlier[:-1]
@@ -245,8 +246,9 @@ async def case_list(
         previous_query=previous_query,
         first_page=cursor is None,
         page_number=len(earlier) + 1 if cursor else 1,
-        page_count=-(-int(total) // int(PAGE_SIZE)) if isinstance(total, int) else None,
+        page_count=-(-int(total) // int(PAGE_SIZE)) if isinstance(total, int) and exact else None,
         total=total if isinstance(total, int) else None,
+        total_is_exact=exact,
         quick_filters={key: (label, urlencode(q)) for key, (label, q) in QUICK_FILTERS.items()},
         active_quick_filter=_active_quick_filter(params),
     )

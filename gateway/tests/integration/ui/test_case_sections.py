@@ -408,7 +408,7 @@ async def test_opnieuw_uitnodigen_starts_a_data_session_by_hand(
     assert "Er is een nieuwe gegevenssessie bij Ockto gestart" in again.text
     section = _section(again.text, "advies-kop")
     assert "Uitgenodigd: wacht op de inwoner" in section
-    assert f"met de hand door {account.username}" in section
+    assert "met de hand door Test Gebruiker" in section  # the account's display name
     assert "Eerdere sessies: Vervallen" in section
     started = [asked for asked in assessment.asked if asked.method == "POST"]
     assert [(asked.method, asked.path) for asked in started] == [
@@ -474,7 +474,7 @@ async def test_a_beslisser_decides_and_the_services_rules_show_next_to_the_field
     decided = _section(granted.text, "advies-kop")
     assert "<strong>Toegekend</strong>, met ingang van 01-01-2027" in decided
     assert "Toekennen; het besluit volgt het advies" in decided
-    assert f"door {account.username}" in decided
+    assert "door Test Gebruiker" in decided
     assert "Besluit vastleggen" not in decided
     assert "Opnieuw uitnodigen" not in decided
     assert again.status_code == 409

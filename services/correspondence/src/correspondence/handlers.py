@@ -84,7 +84,10 @@ class Handlers:
         values = {
             "ockto_link": event.url,
             "needs_upload_link": True,
-            "upload_purpose": "data_invitation",
+            # The documents service's purpose (what the portal asks for); the key makes the
+            # reminder reuse the invitation's link.
+            "upload_purpose": "evidence",
+            "upload_link_key": "data_invitation",
             "reminds_of": cause,
         }
         await letters.create(

@@ -87,13 +87,26 @@ class CasePage(BaseModel):
 
     model_config = ConfigDict(
         json_schema_extra={
-            "examples": [{"items": [_SUMMARY_EXAMPLE], "next_cursor": None, "total": 1}]
+            "examples": [
+                {
+                    "items": [_SUMMARY_EXAMPLE],
+                    "next_cursor": None,
+                    "total": 1,
+                    "total_is_exact": True,
+                }
+            ]
         }
     )
 
     items: list[CaseSummary]
     next_cursor: str | None
-    total: int | None = Field(default=None, description="how many cases match the filters")
+    total: int | None = Field(
+        default=None,
+        description="how many cases match the filters, counted up to 10,000 (see total_is_exact)",
+    )
+    total_is_exact: bool = Field(
+        default=True, description="false: more cases match than `total` (the count stopped)"
+    )
 
 
 class Address(BaseModel):

@@ -229,6 +229,7 @@ async def list_cases(
     if more and cases:
         next_cursor = encode_key(case_filter, sort_key(cases[-1], case_filter.sort), secret=secret)
     names = await search.applicant_names(session, [case.id for case in cases])
+    counted = await search.count(session, case_filter=case_filter)
     return CasePage(
         items=[
             CaseSummary.model_validate(case).model_copy(
@@ -237,7 +238,8 @@ async def list_cases(
             for case in cases
         ],
         next_cursor=next_cursor,
-        total=await search.count(session, case_filter=case_filter),
+        total=min(counted, search.COUNT_LIMIT),
+        total_is_exact=counted <= search.COUNT_LIMIT,
     )
 
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
+from cases.reporting import search
+
 from .support import (
     AMSTERDAM,
     MONDAY,
@@ -216,3 +220,18 @@ async def test_a_page_names_the_applicant_and_counts_every_match(reporting: Repo
     assert page["total"] == 3
     assert page["next_cursor"] is not None
     assert (await reporting.get("/cases", params={"q": "smit"})).json()["total"] == 1
+    assert page["total_is_exact"] is True
+
+
+async def test_the_count_stops_past_its_limit(
+    reporting: Reporting, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A list of a million cases costs no more than one of COUNT_LIMIT (here 2 of 3 counted).
+    monkeypatch.setattr(search, "COUNT_LIMIT", 2)
+    for number in ("GV-C1", "GV-C2", "GV-C3"):
+        await reporting.add_case(number, household=[adult("Smit")])
+
+    page = (await reporting.get("/cases", params={"limit": 1})).json()
+    assert (page["total"], page["total_is_exact"]) == (2, False)
+    page = (await reporting.get("/cases", params={"q": "GV-C2"})).json()
+    assert (page["total"], page["total_is_exact"]) == (1, True)

@@ -55,7 +55,8 @@ async def request_information(
         "term_days": term_days,
         "term_ends_on": term_ends_on.isoformat(),
         "needs_upload_link": True,
-        "upload_purpose": f"information_request:{request.id}",
+        "upload_purpose": "information_request",
+        "upload_link_key": f"information_request:{request.id}",
     }
     made = await letters.create(
         session,

@@ -289,7 +289,8 @@ class LetterWorker:
 
         async def link(letter: Letter) -> UploadLink | Exception:
             values = letter.values or {}
-            purpose = values.get("upload_purpose", letter.kind)
+            purpose = values.get("upload_purpose", "evidence")
+            key = values.get("upload_link_key", purpose)
             async with limit:
                 try:
                     return await self._documents.upload_link(
@@ -297,7 +298,7 @@ class LetterWorker:
                         purpose=purpose,
                         expires_at=now + timedelta(days=self._settings.upload_link_days),
                         message=values.get("message") or "",
-                        idempotency_key=f"{letter.case_id}:{purpose}",
+                        idempotency_key=f"{letter.case_id}:{key}",
                     )
                 except (DocumentsUnavailableError, RuntimeError) as error:
                     return error
