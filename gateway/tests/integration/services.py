@@ -1,5 +1,6 @@
 """The real cases and intake services behind the gateway in its integration tests, in this process;
-and the real assessment service for the tests that need it (`running_assessment`).
+and the real assessment and correspondence services for the tests that need them
+(`running_assessment`, `running_correspondence`).
 
 Each runs its own app with its lifespan (bus consumers, outbox relay, hold lifter, import
 worker) on a migrated database of its own and under a service name (so queues) of its own.
@@ -41,12 +42,15 @@ from cases.main import create_app as create_cases_app
 from cases.models import Case, CaseHistory
 from cases.reporting.models import AccessLog
 from cases.settings import CasesSettings
-from contracts.base import Envelope
-from contracts.household import Adult, Child, Household
+from contracts.base import Envelope, Event
+from contracts.household import Address, Adult, Child, Household
 from contracts.intake import ApplicationCorrected, ApplicationReceived
 from contracts.licences import Addon, Licence
 from contracts.ockto import SIGNATURE_HEADER, sign
 from contracts.organisations import LicenceChanged
+from correspondence.__main__ import MIGRATIONS as CORRESPONDENCE_MIGRATIONS
+from correspondence.main import create_app as create_correspondence_app
+from correspondence.settings import CorrespondenceSettings
 from demodata import ApplicationFactory
 from gateway import organisations
 from gateway.main import create_app as create_gateway_app
@@ -111,6 +115,8 @@ class Services:
         children: int = 1,
         submitted_on: date | None = None,
         status: str | None = None,
+        email: str | None = None,
+        address: Address | None = None,
     ) -> OpenedCase:
         """Open an application's case as the cases consumer does on `ApplicationReceived`."""
         number = f"GV-2026-{uuid.uuid4().int % 10**7:07d}"
@@ -132,6 +138,8 @@ class Services:
                     prefix="de",
                     last_name=name,
                     date_of_birth=date(1981, 4, 17),
+                    email=email,
+                    address=address,
                 ),
                 partner=Adult(
                     bsn="123456782",
@@ -325,7 +333,7 @@ class Asked:
 
 
 class Recorder:
-    """The real assessment app as the gateway reaches it, each request noted on its way in.
+    """A real service's app as the gateway reaches it, each request noted on its way in.
 
     Passes every request and answer through untouched: what the tests see is the service's
     own answer; the notes only show what the gateway asked (or did not ask) it."""
@@ -578,4 +586,142 @@ async def running_assessment(
         await _delete_queues(
             amqp_url, service_name, "tenants", "organisations", "cases", "documents"
         )
+        await drop_database(url)
+
+
+@dataclass
+class CorrespondenceService:
+    """The real correspondence app (lifespan: consumers, outbox relay, letters worker, schedule
+    poller) on its own database; e-mail goes to an SMTP catcher, without documents service
+    (letters go without upload link or archive) and without LibreOffice (no Word letters)."""
+
+    app: FastAPI
+    database: Database
+    bus: Bus
+    asked: list[Asked] = field(default_factory=list)
+
+    @property
+    def for_gateway(self) -> ASGIApp:
+        """The app behind the gateway's downstream `correspondence` (requests noted in `asked`)."""
+        return Recorder(self.app, self.asked)
+
+    def paths(self, method: str = "GET") -> list[str]:
+        """The paths the gateway asked with `method`, in order."""
+        return [asked.path for asked in self.asked if asked.method == method]
+
+    async def call(
+        self,
+        principal: Principal,
+        method: str,
+        path: str,
+        body: Any = None,
+        **options: Any,
+    ) -> httpx.Response:
+        """The service's own API, directly (the tests' set-up; not noted in `asked`)."""
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=self.app), base_url="http://correspondence"
+        ) as client:
+            return await client.request(
+                method,
+                path,
+                json=body,
+                headers={
+                    TOKEN_HEADER: issue_token(principal, secret=DEVELOPMENT_SECRET),
+                    **options.pop("headers", {}),
+                },
+                **options,
+            )
+
+    async def publish(self, *events: Event) -> None:
+        """Events on the bus, as their services publish them."""
+        for event in events:
+            await self.bus.publish_envelope(
+                event.routing_key(), Envelope.wrap(event, correlation_id=uuid.uuid4().hex)
+            )
+
+    async def correspondence(self, case_id: uuid.UUID, municipality: str) -> dict[str, Any] | None:
+        """The case's letters, bounces and schedules; None while it has not heard of the case."""
+        answer = await self.call(
+            staff("behandelaar", municipality), "GET", f"/cases/{case_id}/correspondence"
+        )
+        if answer.status_code == 404:
+            return None
+        assert answer.status_code == 200, answer.text
+        found: dict[str, Any] = answer.json()
+        return found
+
+    async def letters(
+        self,
+        case_id: uuid.UUID,
+        municipality: str,
+        holds: Callable[[list[dict[str, Any]]], bool],
+        *,
+        seconds: float = 30,
+    ) -> list[dict[str, Any]]:
+        """The case's letters as the service lists them, once `holds` is true of them."""
+        seen: list[list[dict[str, Any]]] = []
+
+        async def check() -> bool:
+            found = await self.correspondence(case_id, municipality)
+            letters = found["letters"] if found is not None else []
+            if found is not None and holds(letters):
+                seen.append(letters)
+                return True
+            return False
+
+        await eventually(check, seconds=seconds)
+        return seen[-1]
+
+    async def knows_municipalities(self, *codes: str) -> None:
+        """Wait until the service has its copy of these customers (from the gateway's
+        `gateway.municipality.registered`)."""
+
+        async def known() -> bool:
+            async with self.database.sessions() as session:
+                found = set(
+                    await session.scalars(
+                        select(tenant_municipalities.c.code).where(
+                            tenant_municipalities.c.code.in_(codes)
+                        )
+                    )
+                )
+            return found == set(codes)
+
+        await eventually(known, seconds=30)
+
+
+@asynccontextmanager
+async def running_correspondence(
+    postgres_server_url: str, amqp_url: str, *, smtp_port: int
+) -> AsyncIterator[CorrespondenceService]:
+    """The correspondence service, migrated and started, sending e-mail to the SMTP server on
+    `smtp_port` of this host."""
+    suffix = uuid.uuid4().hex[:8]
+    url = await fresh_database(postgres_server_url, "gw_correspondence")
+    await asyncio.to_thread(upgrade, CORRESPONDENCE_MIGRATIONS, url)
+    database = Database(url, pool_size=2)
+    bus = Bus(amqp_url, service=f"gwcorrespondencetest{suffix}")
+    service_name = f"gwcorrespondence{suffix}"
+    settings = CorrespondenceSettings(
+        service_name=service_name,
+        database_url=url,
+        amqp_url=amqp_url,
+        environment="test",
+        internal_token_secret=DEVELOPMENT_SECRET,
+        smtp_port=smtp_port,
+        # Nothing listens on port 1: a Word letter cannot be converted (none is sent here).
+        unoserver_url="http://127.0.0.1:1",
+        schedule_poll_seconds=0.2,
+        relay_poll_seconds=0.2,
+        send_retry_base_seconds=600,
+    )
+    app = create_correspondence_app(settings)
+    try:
+        async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30):
+            await bus.connect()
+            yield CorrespondenceService(app, database, bus)
+    finally:
+        await bus.close()
+        await database.dispose()
+        await _delete_queues(amqp_url, service_name, "events", "tenants")
         await drop_database(url)
