@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 import structlog
 from aio_pika.abc import AbstractIncomingMessage, AbstractQueue
@@ -64,6 +65,21 @@ _SENT = text(
 )
 PEER_CONCURRENCY = 8
 """Calls to the documents service in flight at once per replica (upload links, archiving)."""
+
+
+UPLOAD_MESSAGE = (
+    "Stuur ons bewijs van uw inkomen en vermogen, zoals loonstroken, een "
+    "uitkeringsspecificatie of bankafschriften."
+)
+"""What the upload portal asks when the letter says nothing more specific (the invitation)."""
+
+
+def upload_message(values: dict[str, Any]) -> str:
+    """The sentence on the resident's upload page: the staff member's message, else the items
+    asked for, else what an invitation asks."""
+    items = [str(item) for item in values.get("items") or [] if str(item).strip()]
+    text = str(values.get("message") or "").strip() or "; ".join(items) or UPLOAD_MESSAGE
+    return text[:1000]
 
 
 def backoff(settings: CorrespondenceSettings, attempts: int) -> timedelta:
@@ -297,7 +313,7 @@ class LetterWorker:
                         case_id=letter.case_id,
                         purpose=purpose,
                         expires_at=now + timedelta(days=self._settings.upload_link_days),
-                        message=values.get("message") or "",
+                        message=upload_message(values),
                         idempotency_key=f"{letter.case_id}:{key}",
                     )
                 except (DocumentsUnavailableError, RuntimeError) as error:
