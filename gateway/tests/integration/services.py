@@ -364,7 +364,7 @@ class Recorder:
                 Asked(
                     method=scope["method"],
                     path=scope["path"],
-                    body=body.decode() if body else None,
+                    body=body.decode("utf-8", "replace") if body else None,
                     principal=read_token(token, secret=DEVELOPMENT_SECRET) if token else None,
                 )
             )
@@ -660,16 +660,22 @@ class CorrespondenceService:
     ) -> list[dict[str, Any]]:
         """The case's letters as the service lists them, once `holds` is true of them."""
         seen: list[list[dict[str, Any]]] = []
+        last: list[dict[str, Any]] = []
 
         async def check() -> bool:
             found = await self.correspondence(case_id, municipality)
             letters = found["letters"] if found is not None else []
+            last[:] = letters
             if found is not None and holds(letters):
                 seen.append(letters)
                 return True
             return False
 
-        await eventually(check, seconds=seconds)
+        try:
+            await eventually(check, seconds=seconds)
+        except AssertionError:
+            states = [(i["kind"], i["channel"], i["status"], i["error"]) for i in last]
+            raise AssertionError(f"the letters of case {case_id} stayed {states}") from None
         return seen[-1]
 
     async def knows_municipalities(self, *codes: str) -> None:
