@@ -81,7 +81,7 @@ async def test_the_auditor_reads_who_viewed_a_case_and_who_changed_an_account(
     await expect(auditor).to_have_url(re.compile(f"case={case}"))
     viewed = auditor.locator("table.table tbody tr").filter(has_text="Case bekeken").first
     await expect(viewed).to_contain_text(users["isd"].username)
-    await expect(viewed).to_contain_text("9101")
+    await expect(viewed).to_contain_text("Proefdorp")  # the municipality by name, not 9101
     await expect(viewed).to_contain_text("Behandelen van aanvragen")
     await screenshot(auditor, "auditlog-access")
 

@@ -729,5 +729,5 @@ async def running_correspondence(
     finally:
         await bus.close()
         await database.dispose()
-        await _delete_queues(amqp_url, service_name, "events", "tenants")
+        await _delete_queues(amqp_url, service_name, "events", "tenants", "letters")
         await drop_database(url)

@@ -48,7 +48,13 @@ from servicekit.outbox import add_event, add_events
 
 log = structlog.get_logger(__name__)
 
-QUEUE = "correspondence.letters"
+
+def letters_queue(service: str) -> str:
+    """`correspondence.letters` in production (KEDA scales on its depth); a test instance with a
+    service name of its own gets a queue of its own, whatever else shares the broker."""
+    return f"{service}.letters"
+
+
 _LOCK = text(
     "SELECT id FROM unnest(CAST(:ids AS uuid[])) AS id "
     "WHERE pg_try_advisory_lock(hashtextextended(id::text, 7))"
@@ -138,7 +144,7 @@ def sent_event(letter: Letter, now: datetime) -> LetterSent:
 async def declare_queue(bus: Bus, *, prefetch: int) -> AbstractQueue:
     channel = await bus.channel(prefetch=prefetch)
     queue = await channel.declare_queue(
-        QUEUE,
+        letters_queue(bus.service),
         durable=True,
         arguments={
             "x-queue-type": "quorum",
@@ -213,7 +219,11 @@ class LetterWorker:
                     raise TypeError(type(event).__name__)
                 ids.append(event.letter_id)
             except Exception as error:
-                await self._bus.park(message, queue=QUEUE, reason=f"no letter work item: {error}")
+                await self._bus.park(
+                    message,
+                    queue=letters_queue(self._bus.service),
+                    reason=f"no letter work item: {error}",
+                )
                 await message.ack()
         if ids:
             async with self._database.engine.connect() as locks:
