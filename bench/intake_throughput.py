@@ -1,7 +1,8 @@
 """Applications/s from the website's exchange until the last case exists, next to the raw broker rate.
 
-Starts the whole system as separate processes (fresh databases, a fresh RabbitMQ vhost when
-`rabbitmqctl` is at hand), publishes N valid applications as the website would (persistent,
+Starts the pipeline's services as separate processes (gateway, intake, cases; with
+`--whole-system` also those that follow a new case), on fresh databases and a fresh RabbitMQ
+vhost when `rabbitmqctl` is at hand, publishes N valid applications as the website would (persistent,
 with publisher confirms), and polls the cases database until all N cases exist. In the same
 run, a bare aio-pika script publishes the same N bodies with confirms to a plain queue and
 consumes them with acks. Prints both rates and their ratio.
