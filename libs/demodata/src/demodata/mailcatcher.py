@@ -144,7 +144,7 @@ class MailCatcher:
             self.messages.clear()
 
 
-def serve_listing(catcher: MailCatcher, *, host: str, port: int) -> ThreadingHTTPServer:
+def listing_server(catcher: MailCatcher, *, host: str, port: int) -> ThreadingHTTPServer:
     """`GET /messages` (optionally `?case_id=`), `GET /messages/<n>` (the raw .eml)."""
 
     class Listing(BaseHTTPRequestHandler):
@@ -153,12 +153,9 @@ def serve_listing(catcher: MailCatcher, *, host: str, port: int) -> ThreadingHTT
             items = catcher.received()
             if parts.path == "/messages":
                 wanted = parse_qs(parts.query).get("case_id", [None])[0]
+                summaries = [item.summary() for item in items]  # each parses its message
                 body = json.dumps(
-                    [
-                        i.summary()
-                        for i in items
-                        if wanted is None or i.summary()["case_id"] == wanted
-                    ]
+                    [one for one in summaries if wanted is None or one["case_id"] == wanted]
                 ).encode()
                 self._answer(200, "application/json", body)
                 return
@@ -178,9 +175,7 @@ def serve_listing(catcher: MailCatcher, *, host: str, port: int) -> ThreadingHTT
         def log_message(self, format: str, *args: Any) -> None:
             return
 
-    server = ThreadingHTTPServer((host, port), Listing)
-    threading.Thread(target=server.serve_forever, daemon=True, name="mail-listing").start()
-    return server
+    return ThreadingHTTPServer((host, port), Listing)
 
 
 def main() -> None:
@@ -197,11 +192,13 @@ def main() -> None:
         refuse=arguments.refuse,
         store=arguments.store,
     ).start()
-    serve_listing(catcher, host=arguments.host, port=arguments.http_port)
+    server = listing_server(catcher, host=arguments.host, port=arguments.http_port)
     try:
-        while True:
-            time.sleep(3600)
+        server.serve_forever()  # the SMTP side runs in aiosmtpd's own thread
     except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
         catcher.stop()
 
 
