@@ -18,6 +18,12 @@ from typing import Any, Final
 
 from fastapi import Request
 
+from contracts.vocabulary import (
+    CHANNEL_LABEL,
+    DECISION_LETTER_KINDS,
+    LETTER_KIND_LABEL,
+    LETTER_STATUS_LABEL,
+)
 from gateway.ui.backend import Answer, call
 from gateway.ui.web import Staff
 from servicekit.auth import Permission
@@ -29,30 +35,6 @@ MAX_ITEMS = 20
 MAX_ITEM_LENGTH = 500
 MAX_MESSAGE = 2000
 MAX_ERROR = 240
-DECISION_KINDS = frozenset({"decision_granted", "decision_rejected", "not_processed"})
-
-CHANNELS = {"email": "E-mail", "post": "Post"}
-KINDS = {
-    "acknowledgement": "Ontvangstbevestiging",
-    "data_invitation": "Uitnodiging gegevens aanleveren",
-    "re_examination_invitation": "Uitnodiging heronderzoek",
-    "information_request": "Verzoek om informatie",
-    "reminder": "Herinnering",
-    "decision_granted": "Besluit: toegekend",
-    "decision_rejected": "Besluit: afgewezen",
-    "not_processed": "Besluit: buiten behandeling",
-}
-STATUSES = {
-    "draft": "Concept (wacht op akkoord)",
-    "held": "Wacht op de campagne",
-    "queued": "In de wachtrij",
-    "rendered": "Opgemaakt",
-    "retry": "Opnieuw proberen",
-    "sent": "Verzonden",
-    "failed": "Niet verzonden",
-    "bounced": "Onbestelbaar",
-    "cancelled": "Geannuleerd",
-}
 SCHEDULES = {"reminder": "Herinnering", "term_expiry": "Einde hersteltermijn"}
 REQUEST_STATUSES = {
     "open": "Open",
@@ -102,11 +84,12 @@ def letter_view(letter: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": str(letter.get("id") or ""),
         "kind": kind,
-        "kind_label": KINDS.get(kind) or str(letter.get("kind_label") or kind),
+        "kind_label": LETTER_KIND_LABEL.get(kind) or str(letter.get("kind_label") or kind),
         "channel": channel,
-        "channel_label": CHANNELS.get(channel, channel),
+        "channel_label": CHANNEL_LABEL.get(channel, channel),
         "status": status,
-        "status_label": STATUSES.get(status) or _capital(str(letter.get("status_label") or status)),
+        "status_label": LETTER_STATUS_LABEL.get(status)
+        or _capital(str(letter.get("status_label") or status)),
         "subject": letter.get("subject") or "",
         "recipient": letter.get("recipient") or "",
         "campaign": letter.get("campaign") or "",
@@ -159,14 +142,14 @@ def decision_view(data: object) -> dict[str, Any] | None:
     versions = data.get("template_versions")
     return {
         "kind": str(data.get("kind") or ""),
-        "kind_label": KINDS.get(str(data.get("kind") or ""), ""),
+        "kind_label": LETTER_KIND_LABEL.get(str(data.get("kind") or ""), ""),
         "subject": data.get("subject") or "",
-        "channels": [CHANNELS.get(str(c), str(c)) for c in data.get("channels") or []],
+        "channels": [CHANNEL_LABEL.get(str(c), str(c)) for c in data.get("channels") or []],
         "has_pdf": bool(data.get("pdf_base64")),
         "template_versions": {
             str(channel): str(version)
             for channel, version in (versions.items() if isinstance(versions, dict) else [])
-            if channel in CHANNELS and version
+            if channel in CHANNEL_LABEL and version
         },
         "errors": [str(error) for error in data.get("errors") or [] if error],
     }
@@ -231,7 +214,7 @@ def letters_of(
 
 def draft_decision_waits(section: LettersSection) -> bool:
     return any(
-        letter["status"] == "draft" and letter["kind"] in DECISION_KINDS
+        letter["status"] == "draft" and letter["kind"] in DECISION_LETTER_KINDS
         for letter in section.letters
     )
 

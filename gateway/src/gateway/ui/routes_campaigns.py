@@ -15,8 +15,9 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
+from contracts.vocabulary import CHANNEL_LABEL
 from gateway.ui.backend import call, stream
-from gateway.ui.case_letters import CHANNELS, SERVICE
+from gateway.ui.case_letters import SERVICE
 from gateway.ui.routes_templates import municipalities_of
 from gateway.ui.web import Staff, render, require
 from servicekit.auth import Permission
@@ -81,7 +82,7 @@ async def _page(
     channels = []
     if progress is not None:
         per_channel = progress.get("channels")
-        for channel, label in CHANNELS.items():
+        for channel, label in CHANNEL_LABEL.items():
             counts = per_channel.get(channel) if isinstance(per_channel, dict) else None
             if isinstance(counts, dict):
                 channels.append({"label": label, **{k: counts.get(k, 0) for k in _COUNTS}})

@@ -16,16 +16,18 @@ import re
 import secrets
 import uuid
 from collections.abc import AsyncIterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData, UploadFile
 
+from contracts.correspondence import Channel, LetterKind
+from contracts.vocabulary import CHANNEL_LABEL, LETTER_KIND_LABEL
 from gateway.organisations import list_organisations
 from gateway.settings import GatewaySettings
 from gateway.ui.backend import Answer, call
-from gateway.ui.case_letters import CHANNELS, KINDS, SERVICE
+from gateway.ui.case_letters import SERVICE
 from gateway.ui.web import PageNotFoundError, Staff, render, require, runtime
 from servicekit.auth import Permission
 
@@ -34,17 +36,7 @@ router = APIRouter(prefix="/ui/sjablonen", include_in_schema=False)
 TemplateReader = Annotated[Staff, Depends(require(Permission.TEMPLATES_READ))]
 TemplateManager = Annotated[Staff, Depends(require(Permission.TEMPLATES_MANAGE))]
 Code = Annotated[str, Path(pattern=r"^[0-9]{4}$")]
-Kind = Literal[
-    "acknowledgement",
-    "data_invitation",
-    "re_examination_invitation",
-    "information_request",
-    "reminder",
-    "decision_granted",
-    "decision_rejected",
-    "not_processed",
-]
-Channel = Literal["email", "post"]
+Kind = LetterKind
 
 MAX_SUBJECT = 300
 MAX_BODY = 256 * 1024
@@ -121,10 +113,10 @@ async def template_list(request: Request, staff: TemplateReader, code: Code) -> 
                     "created_at": (found.get((kind, channel)) or {}).get("created_at"),
                     "created_by": (found.get((kind, channel)) or {}).get("created_by") or "",
                 }
-                for channel, channel_label in CHANNELS.items()
+                for channel, channel_label in CHANNEL_LABEL.items()
             ],
         }
-        for kind, label in KINDS.items()
+        for kind, label in LETTER_KIND_LABEL.items()
     ]
     return render(
         request,
@@ -135,7 +127,7 @@ async def template_list(request: Request, staff: TemplateReader, code: Code) -> 
         name=name,
         rows=rows if answer.ok else [],
         error="" if answer.ok else answer.message(),
-        channels=CHANNELS,
+        channels=CHANNEL_LABEL,
         may_manage=staff.may(Permission.TEMPLATES_MANAGE),
     )
 
@@ -173,9 +165,9 @@ async def _editor(
         code=code,
         name=name,
         kind=kind,
-        kind_label=KINDS[kind],
+        kind_label=LETTER_KIND_LABEL[kind],
         channel=channel,
-        channel_label=CHANNELS[channel],
+        channel_label=CHANNEL_LABEL[channel],
         current=template,
         current_error="" if template is not None else current.message(),
         merge_fields=_dicts(fields.data) if fields.ok else [],

@@ -252,3 +252,36 @@ MONTH_NAMES: Final[tuple[str, ...]] = (
 def long_date(value: date) -> str:
     """The Dutch long form of a date, as letters and pages write it: `1 september 2026`."""
     return f"{value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
+
+
+LETTER_KIND_LABEL: Final[MappingProxyType[str, str]] = MappingProxyType(
+    {
+        "acknowledgement": "Ontvangstbevestiging",
+        "data_invitation": "Uitnodiging gegevens aanleveren",
+        "re_examination_invitation": "Uitnodiging heronderzoek",
+        "information_request": "Verzoek om informatie",
+        "reminder": "Herinnering",
+        "decision_granted": "Besluit: toegekend",
+        "decision_rejected": "Besluit: afgewezen",
+        "not_processed": "Besluit: buiten behandeling",
+    }
+)
+"""The kinds of letter (`contracts.correspondence.LetterKind`), in their order of use."""
+DECISION_LETTER_KINDS: Final = frozenset({"decision_granted", "decision_rejected", "not_processed"})
+"""Letters that carry a decision: previewed and approved by a beslisser, sealed when possible."""
+CHANNEL_LABEL: Final[MappingProxyType[str, str]] = MappingProxyType(
+    {"email": "E-mail", "post": "Post"}
+)
+LETTER_STATUS_LABEL: Final[MappingProxyType[str, str]] = MappingProxyType(
+    {
+        "draft": "Concept (wacht op akkoord)",
+        "held": "Wacht op de campagne",
+        "queued": "In de wachtrij",
+        "rendered": "Opgemaakt",
+        "retry": "Opnieuw proberen",
+        "sent": "Verzonden",
+        "failed": "Niet verzonden",
+        "bounced": "Onbestelbaar",
+        "cancelled": "Geannuleerd",
+    }
+)

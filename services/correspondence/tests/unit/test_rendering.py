@@ -13,6 +13,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
+from contracts.vocabulary import DECISION_LETTER_KINDS
 from correspondence.housestyle.service import neutral
 from correspondence.rendering.compose import Job, Renderer
 from correspondence.rendering.office import OfficeConverter
@@ -123,7 +124,7 @@ async def test_every_kind_renders_with_its_values(renderer: Renderer, couple: bo
         ]:
             assert value in text, (kind, value)
         assert ("M. Jansen" in text) is couple, kind
-        if kind in defaults.DECISION_KINDS:
+        if kind in DECISION_LETTER_KINDS:
             assert "binnen zes weken" in text, kind
             assert "bezwaar" in text, kind
             assert "6:7" in text, kind

@@ -7,20 +7,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from contracts.vocabulary import CHANNEL_LABEL, LETTER_KIND_LABEL, LETTER_STATUS_LABEL
 from correspondence.letters.models import Bounce, Letter
-from correspondence.templates.defaults import CHANNEL_LABEL, KIND_LABEL
-
-STATUS_LABEL = {
-    "draft": "concept (wacht op akkoord)",
-    "held": "wacht op de campagne",
-    "queued": "in de wachtrij",
-    "rendered": "opgemaakt",
-    "retry": "opnieuw proberen",
-    "sent": "verzonden",
-    "failed": "niet verzonden",
-    "bounced": "onbestelbaar",
-    "cancelled": "geannuleerd",
-}
 
 
 class LetterOut(BaseModel):
@@ -54,11 +42,11 @@ class LetterOut(BaseModel):
             id=row.id,
             case_id=row.case_id,
             kind=row.kind,
-            kind_label=KIND_LABEL[row.kind],
+            kind_label=LETTER_KIND_LABEL[row.kind],
             channel=row.channel,
             channel_label=CHANNEL_LABEL[row.channel],
             status=row.status,
-            status_label=STATUS_LABEL[row.status],
+            status_label=LETTER_STATUS_LABEL[row.status],
             subject=row.subject,
             recipient=row.recipient,
             campaign=row.campaign,

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from contracts.correspondence import LetterFailed, LetterQueued, LetterSent
 from contracts.registry import ALL_EVENTS
+from contracts.vocabulary import DECISION_LETTER_KINDS
 from correspondence.campaigns import repository as campaigns
 from correspondence.letters import repository
 from correspondence.letters.models import Bounce, Letter
@@ -39,7 +40,6 @@ from correspondence.rendering.seal import seal
 from correspondence.sending.prepare import jobs_for, local_day
 from correspondence.sending.smtp import Mailer, SmtpFailure
 from correspondence.settings import CorrespondenceSettings
-from correspondence.templates.defaults import DECISION_KINDS
 from servicekit.bus import DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE, Bus, parking_queue_name
 from servicekit.clock import Clock
 from servicekit.consumer import DELIVERY_LIMIT
@@ -349,7 +349,7 @@ class LetterWorker:
     async def _seal(self, letters: list[Letter], outputs: list[Output]) -> None:
         for letter, output in zip(letters, outputs, strict=True):
             certificate = self._settings.seal_certificates.get(letter.municipality_code)
-            if certificate is None or letter.kind not in DECISION_KINDS or not output.pdf:
+            if certificate is None or letter.kind not in DECISION_LETTER_KINDS or not output.pdf:
                 continue
             try:
                 output.pdf = await asyncio.to_thread(

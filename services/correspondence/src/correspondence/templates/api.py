@@ -8,6 +8,7 @@ from datetime import datetime
 from fastapi import APIRouter, HTTPException, Request, status
 from starlette.datastructures import UploadFile
 
+from contracts.vocabulary import CHANNEL_LABEL, LETTER_KIND_LABEL
 from correspondence.access import Designer, TemplateReader
 from correspondence.rendering.compose import Renderer, pdf_base64
 from correspondence.rendering.office import OfficeUnavailableError
@@ -59,9 +60,9 @@ def _virtual_default(code: str, kind: str, channel: str) -> TemplateOut:
         id=uuid.UUID(int=0),
         municipality_code=code,
         kind=kind,
-        kind_label=defaults.KIND_LABEL[kind],
+        kind_label=LETTER_KIND_LABEL[kind],
         channel=channel,
-        channel_label=defaults.CHANNEL_LABEL[channel],
+        channel_label=CHANNEL_LABEL[channel],
         version=0,
         format="html",
         subject=template.subject,

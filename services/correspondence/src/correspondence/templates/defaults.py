@@ -7,30 +7,12 @@ Letters (`post`) and e-mails (`email`) share the text; an e-mail says the letter
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
-KINDS = (
-    "acknowledgement",
-    "data_invitation",
-    "re_examination_invitation",
-    "information_request",
-    "reminder",
-    "decision_granted",
-    "decision_rejected",
-    "not_processed",
-)
-CHANNELS = ("email", "post")
-DECISION_KINDS = frozenset({"decision_granted", "decision_rejected", "not_processed"})
-KIND_LABEL = {
-    "acknowledgement": "Ontvangstbevestiging",
-    "data_invitation": "Uitnodiging gegevens aanleveren",
-    "re_examination_invitation": "Uitnodiging heronderzoek",
-    "information_request": "Verzoek om informatie",
-    "reminder": "Herinnering",
-    "decision_granted": "Besluit: toegekend",
-    "decision_rejected": "Besluit: afgewezen",
-    "not_processed": "Besluit: buiten behandeling",
-}
-CHANNEL_LABEL = {"email": "e-mail", "post": "brief"}
+from contracts.vocabulary import CHANNEL_LABEL, LETTER_KIND_LABEL
+
+KINDS: Final = tuple(LETTER_KIND_LABEL)
+CHANNELS: Final = tuple(CHANNEL_LABEL)
 
 
 @dataclass(frozen=True)

@@ -4,24 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from correspondence.templates.defaults import CHANNEL_LABEL, KIND_LABEL
+from contracts.correspondence import Channel, LetterKind
+from contracts.vocabulary import CHANNEL_LABEL, LETTER_KIND_LABEL
 from correspondence.templates.models import TemplateVersion
 
-Kind = Literal[
-    "acknowledgement",
-    "data_invitation",
-    "re_examination_invitation",
-    "information_request",
-    "reminder",
-    "decision_granted",
-    "decision_rejected",
-    "not_processed",
-]
-ChannelName = Literal["email", "post"]
+Kind = LetterKind
+ChannelName = Channel
 
 
 class TemplateIn(BaseModel):
@@ -54,7 +45,7 @@ class TemplateOut(BaseModel):
             id=row.id,
             municipality_code=row.municipality_code,
             kind=row.kind,
-            kind_label=KIND_LABEL[row.kind],
+            kind_label=LETTER_KIND_LABEL[row.kind],
             channel=row.channel,
             channel_label=CHANNEL_LABEL[row.channel],
             version=row.version,
