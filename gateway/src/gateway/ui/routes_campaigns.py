@@ -18,8 +18,7 @@ from fastapi.responses import RedirectResponse
 from contracts.vocabulary import CHANNEL_LABEL
 from gateway.ui.backend import call, stream
 from gateway.ui.case_letters import SERVICE
-from gateway.ui.routes_templates import municipalities_of
-from gateway.ui.web import Staff, render, require
+from gateway.ui.web import Staff, municipalities_of, render, require
 from servicekit.auth import Permission
 
 router = APIRouter(prefix="/ui", include_in_schema=False)

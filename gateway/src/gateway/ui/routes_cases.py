@@ -20,6 +20,7 @@ from gateway.ui.web import (
     OverviewStaff,
     PageNotFoundError,
     Staff,
+    municipalities_of,
     render,
     runtime,
 )
@@ -218,13 +219,7 @@ async def case_list(
         if next_cursor
         else ""
     )
-    async with runtime(request).database.transaction() as session:
-        organisations = await list_organisations(session)
-    municipalities = [
-        (o.id, o.name)
-        for o in organisations
-        if o.kind == "municipality" and staff.principal.may_see(o.id)
-    ]
+    municipalities = await municipalities_of(request, staff)
     return render(
         request,
         "cases.html",

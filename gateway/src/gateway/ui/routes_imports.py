@@ -18,30 +18,21 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData, UploadFile
 
-from gateway.organisations import list_organisations
 from gateway.settings import GatewaySettings
 from gateway.ui.backend import Answer, call
-from gateway.ui.web import ImportStaff, PageNotFoundError, Staff, render, runtime
+from gateway.ui.web import (
+    ImportStaff,
+    PageNotFoundError,
+    Staff,
+    municipalities_of,
+    render,
+)
 
 router = APIRouter(prefix="/ui/heronderzoek", include_in_schema=False)
 REPORT_PAGE = 200
 _CAMPAIGN = re.compile(r"^[^\x00-\x1f=+\-@][^\x00-\x1f]{2,99}$")
 _CHUNK = 256 * 1024
 _OUTCOMES = ("imported", "rejected", "duplicate")
-
-
-async def _municipalities(request: Request, staff: Staff) -> list[tuple[str, str]]:
-    """The municipalities this user may import for (an ISD user: the ISD's members)."""
-    async with runtime(request).database.transaction() as session:
-        organisations = await list_organisations(session)
-    return sorted(
-        (
-            (o.id, o.name)
-            for o in organisations
-            if o.kind == "municipality" and staff.principal.may_see(o.id)
-        ),
-        key=lambda item: item[1],
-    )
 
 
 async def _form_page(
@@ -59,7 +50,7 @@ async def _form_page(
         staff=staff,
         status_code=status_code,
         active="heronderzoek",
-        municipalities=await _municipalities(request, staff),
+        municipalities=await municipalities_of(request, staff),
         errors=errors or {},
         values=values or {},
         failure=failure,
@@ -118,7 +109,7 @@ async def _upload(request: Request, staff: Staff, form: FormData) -> Response:
     municipality = str(form.get("municipality") or "").strip()
     campaign = " ".join(str(form.get("campaign") or "").split())
     values = {"municipality": municipality, "campaign": campaign}
-    choices = dict(await _municipalities(request, staff))
+    choices = dict(await municipalities_of(request, staff))
     errors: dict[str, str] = {}
     if municipality not in choices:
         errors["municipality"] = "Kies de gemeente waarvoor u importeert."

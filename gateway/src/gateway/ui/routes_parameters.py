@@ -19,7 +19,6 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
-from gateway.organisations import list_organisations
 from gateway.ui.backend import call
 from gateway.ui.labels import (
     CHECK_MOMENTS,
@@ -34,8 +33,8 @@ from gateway.ui.web import (
     ParameterManager,
     ParameterReader,
     Staff,
+    municipalities_of,
     render,
-    runtime,
 )
 from servicekit.auth import Permission
 
@@ -392,22 +391,9 @@ def service_errors(problems: list[tuple[str, str]]) -> tuple[dict[str, str], lis
 _GROUP_NAMES = frozenset({"norms", "fixed_limits", "asset_limits"})
 
 
-async def _municipalities(request: Request, staff: Staff) -> list[tuple[str, str]]:
-    async with runtime(request).database.transaction() as session:
-        organisations = await list_organisations(session)
-    return sorted(
-        (
-            (o.id, o.name)
-            for o in organisations
-            if o.kind == "municipality" and staff.principal.may_see(o.id)
-        ),
-        key=lambda item: item[1],
-    )
-
-
 @router.get("")
 async def choose(request: Request, staff: ParameterReader) -> Response:
-    municipalities = await _municipalities(request, staff)
+    municipalities = await municipalities_of(request, staff)
     if len(municipalities) == 1:
         return RedirectResponse(f"/ui/parameters/{municipalities[0][0]}", status_code=303)
     return render(
@@ -431,7 +417,7 @@ async def _page(
     failure: str = "",
     problems: list[str] | None = None,
 ) -> Response:
-    names = dict(await _municipalities(request, staff))
+    names = dict(await municipalities_of(request, staff))
     if code not in names:
         raise PageNotFoundError
     day = on or date.today()  # noqa: DTZ011 - the calendar day in the municipality

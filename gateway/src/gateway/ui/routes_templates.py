@@ -24,11 +24,10 @@ from starlette.datastructures import FormData, UploadFile
 
 from contracts.correspondence import Channel, LetterKind
 from contracts.vocabulary import CHANNEL_LABEL, LETTER_KIND_LABEL
-from gateway.organisations import list_organisations
 from gateway.settings import GatewaySettings
 from gateway.ui.backend import Answer, call
 from gateway.ui.case_letters import SERVICE
-from gateway.ui.web import PageNotFoundError, Staff, render, require, runtime
+from gateway.ui.web import PageNotFoundError, Staff, municipalities_of, render, require
 from servicekit.auth import Permission
 
 router = APIRouter(prefix="/ui/sjablonen", include_in_schema=False)
@@ -53,19 +52,6 @@ _DONE = {
     "opgeslagen": "Het sjabloon is opgeslagen als nieuwe versie.",
     "word": "De Word-brief is opgeslagen als nieuwe versie.",
 }
-
-
-async def municipalities_of(request: Request, staff: Staff) -> list[tuple[str, str]]:
-    async with runtime(request).database.transaction() as session:
-        organisations = await list_organisations(session)
-    return sorted(
-        (
-            (o.id, o.name)
-            for o in organisations
-            if o.kind == "municipality" and staff.principal.may_see(o.id)
-        ),
-        key=lambda item: item[1],
-    )
 
 
 async def _name_of(request: Request, staff: Staff, code: str) -> str:

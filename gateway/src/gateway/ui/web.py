@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contracts.permissions import allows
-from gateway.organisations import find_organisation
+from gateway.organisations import find_organisation, list_organisations
 from gateway.scope import principal_for
 from gateway.ui import sessions
 from gateway.ui.deadline import deadline_of
@@ -111,6 +111,20 @@ def secret_box(request: Request) -> SecretBox:
 
 def runtime(request: Request) -> ServiceRuntime:
     return cast(ServiceRuntime, request.app.state.runtime)
+
+
+async def municipalities_of(request: Request, staff: Staff) -> list[tuple[str, str]]:
+    """(code, name) of the municipalities this user may see (an ISD user: its members), by name."""
+    async with runtime(request).database.transaction() as session:
+        organisations = await list_organisations(session)
+    return sorted(
+        (
+            (o.id, o.name)
+            for o in organisations
+            if o.kind == "municipality" and staff.principal.may_see(o.id)
+        ),
+        key=lambda item: item[1],
+    )
 
 
 def session_token(request: Request) -> str | None:
