@@ -46,6 +46,12 @@ class Answer:
         return 200 <= self.status < 300
 
     @property
+    def refusal_status(self) -> int:
+        """The status to answer a refused form with: the service's own, or 502 when it answered
+        with something that is not an error."""
+        return self.status if self.status >= 400 else 502
+
+    @property
     def detail(self) -> str:
         if isinstance(self.data, dict):
             detail = self.data.get("detail")

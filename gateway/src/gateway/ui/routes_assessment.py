@@ -135,7 +135,7 @@ async def decide(
     if answer.ok:
         return RedirectResponse(f"/ui/cases/{case_id}?gedaan=besluit", status_code=303)
     field_errors, message = _refusal(answer)
-    status_code = answer.status if answer.status >= 400 else 502
+    status_code = answer.refusal_status
     return await detail_page(
         request,
         staff,

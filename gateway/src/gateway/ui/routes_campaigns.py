@@ -142,7 +142,7 @@ async def _act(
         staff,
         code=code,
         campaign=campaign,
-        status_code=answer.status if answer.status >= 400 else 502,
+        status_code=answer.refusal_status,
         failure=f"De campagne is niet {what}. {message}",
     )
 

@@ -179,7 +179,7 @@ async def _act(
         request,
         staff,
         case_id,
-        status_code=answer.status if answer.status >= 400 else 502,
+        status_code=answer.refusal_status,
         failure=answer.message(),
         values=values,
     )

@@ -257,7 +257,7 @@ async def _export(request: Request, staff: Staff, extension: str) -> Response:
             request,
             "message.html",
             staff=staff,
-            status_code=answer.status if answer.status >= 400 else 502,
+            status_code=answer.refusal_status,
             title="Exporteren is niet gelukt",
             message=answer.message(),
         )

@@ -144,7 +144,7 @@ async def _upload(request: Request, staff: Staff, case_id: uuid.UUID, form: Form
     if answer.ok:
         return RedirectResponse(f"/ui/cases/{case_id}?gedaan=document", status_code=303)
     where, sentence = _refusal(answer)
-    status_code = answer.status if answer.status >= 400 else 502
+    status_code = answer.refusal_status
     return await detail_page(
         request,
         staff,

@@ -147,7 +147,7 @@ async def _upload(request: Request, staff: Staff, form: FormData) -> Response:
     return await _form_page(
         request,
         staff,
-        status_code=answer.status if answer.status >= 400 else 502,
+        status_code=answer.refusal_status,
         errors=errors,
         values=values,
         failure="" if errors else answer.message(),
@@ -211,7 +211,7 @@ async def report_csv(request: Request, staff: ImportStaff, import_id: uuid.UUID)
             request,
             "message.html",
             staff=staff,
-            status_code=answer.status if answer.status >= 400 else 502,
+            status_code=answer.refusal_status,
             title="Het rapport downloaden is niet gelukt",
             message=answer.message(),
         )

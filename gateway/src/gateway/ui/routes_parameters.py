@@ -515,7 +515,7 @@ async def add_version(request: Request, staff: ParameterManager, code: Code) -> 
         staff,
         code,
         on=None,
-        status_code=answer.status if answer.status >= 400 else 502,
+        status_code=answer.refusal_status,
         values=values,
         errors=field_errors,
         failure=failure,
