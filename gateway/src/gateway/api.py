@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import quote
 
@@ -14,7 +13,7 @@ from contracts.api.common import errors
 from contracts.api.intake import IntakeResult, QuarantinePage, QuarantineResult, ReprocessResult
 from gateway import scope
 from gateway.passthrough import content_type, pass_on, read_body
-from gateway.proxy import Downstream
+from gateway.proxy import Services
 from gateway.schemas import PROBLEMS, application_request_schema
 from gateway.security import require
 from gateway.settings import GatewaySettings
@@ -28,24 +27,8 @@ the only role that may submit applications)."""
 _NOT_FOUND = "gemeente of ISD niet gevonden (of niet binnen uw organisatie)"
 
 
-@dataclass(frozen=True)
-class Downstreams:
-    cases: Downstream
-    intake: Downstream
-    documents: Downstream
-    assessment: Downstream
-    correspondence: Downstream
-
-
 router = APIRouter(prefix="/api/v1")
 
-
-def _downstreams(request: Request) -> Downstreams:
-    downstreams: Downstreams = request.app.state.downstreams
-    return downstreams
-
-
-Services = Annotated[Downstreams, Depends(_downstreams)]
 QuarantineManager = Annotated[Principal, Depends(require(Permission.QUARANTINE_MANAGE))]
 OverviewReader = Annotated[Principal, Depends(require(Permission.OVERVIEW_READ))]
 Reader = Annotated[Principal, Depends(require(Permission.CASES_READ))]

@@ -16,8 +16,8 @@ from fastapi.responses import JSONResponse
 
 from contracts.api.common import errors
 from contracts.api.intake import ImportDetail, ImportSummary
-from gateway.api import Services
 from gateway.passthrough import pass_on
+from gateway.proxy import Services
 from gateway.schemas import PROBLEMS
 from gateway.security import require
 from gateway.settings import GatewaySettings

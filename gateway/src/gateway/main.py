@@ -10,13 +10,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 
 from gateway import api, docs, imports, routes_handling, routes_reporting, ui
-from gateway.api import Downstreams
 from gateway.assessment import api as assessment_api
 from gateway.correspondence import api as correspondence_api
 from gateway.documents import api as documents_api
 from gateway.documents import portal as documents_portal
 from gateway.headers import ApiHeaders
-from gateway.proxy import Downstream, make_client
+from gateway.proxy import Downstreams, open_downstreams
 from gateway.settings import GatewaySettings
 from gateway.ui import sweeper
 from servicekit.http import create_service_app
@@ -53,33 +52,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            clients = {
-                name: await stack.enter_async_context(
-                    make_client(
-                        url,
-                        connect_timeout=settings.downstream_connect_timeout_seconds,
-                        timeout=settings.downstream_timeout_seconds,
-                    )
-                )
-                for name, url in (
-                    ("cases", settings.cases_url),
-                    ("intake", settings.intake_url),
-                    ("documents", settings.documents_url),
-                    ("assessment", settings.assessment_url),
-                    ("correspondence", settings.correspondence_url),
-                )
-            }
-            app.state.downstreams = Downstreams(
-                **{
-                    name: Downstream(
-                        name=name,
-                        client=client,
-                        token_secret=settings.internal_token_secret,
-                        token_ttl_seconds=settings.internal_token_ttl_seconds,
-                    )
-                    for name, client in clients.items()
-                }
-            )
+            app.state.downstreams = await stack.enter_async_context(open_downstreams(settings))
             runtime = ServiceRuntime(settings)
             app.state.runtime = runtime
             stack.push_async_callback(runtime.stop)

@@ -7,12 +7,16 @@ query string and body; the caller gets the service's status, JSON body and conte
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from typing import Annotated
 
 import httpx
 import structlog
-from fastapi import Response
+from fastapi import Depends, Request, Response
 from fastapi.responses import JSONResponse
 
+from gateway.settings import GatewaySettings
 from servicekit.auth import TOKEN_HEADER, Principal, issue_token
 from servicekit.http import CORRELATION_HEADER
 
@@ -111,6 +115,54 @@ def make_client(base_url: str, *, connect_timeout: float, timeout: float) -> htt
         follow_redirects=False,
         trust_env=False,
     )
+
+
+@dataclass(frozen=True)
+class Downstreams:
+    """The services behind the gateway, one `Downstream` each (in `app.state.downstreams`)."""
+
+    cases: Downstream
+    intake: Downstream
+    documents: Downstream
+    assessment: Downstream
+    correspondence: Downstream
+
+
+@asynccontextmanager
+async def open_downstreams(settings: GatewaySettings) -> AsyncIterator[Downstreams]:
+    """One client per service for the app's lifetime, closed when it stops."""
+    async with AsyncExitStack() as stack:
+        downstreams = {
+            name: Downstream(
+                name=name,
+                client=await stack.enter_async_context(
+                    make_client(
+                        url,
+                        connect_timeout=settings.downstream_connect_timeout_seconds,
+                        timeout=settings.downstream_timeout_seconds,
+                    )
+                ),
+                token_secret=settings.internal_token_secret,
+                token_ttl_seconds=settings.internal_token_ttl_seconds,
+            )
+            for name, url in (
+                ("cases", settings.cases_url),
+                ("intake", settings.intake_url),
+                ("documents", settings.documents_url),
+                ("assessment", settings.assessment_url),
+                ("correspondence", settings.correspondence_url),
+            )
+        }
+        yield Downstreams(**downstreams)
+
+
+def downstreams_of(request: Request) -> Downstreams:
+    downstreams: Downstreams = request.app.state.downstreams
+    return downstreams
+
+
+Services = Annotated[Downstreams, Depends(downstreams_of)]
+"""The services, for a route that forwards to them."""
 
 
 def unreachable(service: str, *, path: str | None = None) -> JSONResponse:

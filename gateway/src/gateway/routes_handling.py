@@ -23,8 +23,8 @@ from contracts.api.cases import (
     TransitionRequest,
 )
 from contracts.api.common import errors
-from gateway.api import Services
 from gateway.passthrough import content_type, pass_on, read_body
+from gateway.proxy import Services
 from gateway.schemas import PROBLEMS
 from gateway.security import require
 from servicekit.auth import Permission, Principal

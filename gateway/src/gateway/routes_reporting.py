@@ -19,9 +19,8 @@ from starlette.background import BackgroundTask
 from contracts.api.cases import AuditPage
 from contracts.api.common import errors
 from gateway import scope
-from gateway.api import Services
 from gateway.passthrough import pass_on
-from gateway.proxy import Downstream, relay_chunks, unreachable
+from gateway.proxy import Downstream, Services, relay_chunks, unreachable
 from gateway.schemas import PROBLEMS
 from gateway.security import require
 from gateway.settings import GatewaySettings

@@ -17,8 +17,8 @@ from fastapi.responses import JSONResponse
 
 from contracts.api.common import Problem, Unprocessable
 from contracts.ockto import SIGNATURE_HEADER
-from gateway.api import Services
 from gateway.passthrough import content_type, pass_on, read_body
+from gateway.proxy import Services
 from gateway.schemas import PROBLEMS, json_response
 from gateway.security import require
 from gateway.settings import GatewaySettings

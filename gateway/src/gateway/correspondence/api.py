@@ -13,8 +13,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Path, Request, Response
 
 from contracts.api.common import errors
-from gateway.api import Services
 from gateway.passthrough import content_type, pass_on, read_body
+from gateway.proxy import Services
 from gateway.security import require
 from servicekit.auth import Permission, Principal
 

@@ -14,9 +14,9 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from contracts.api.common import Problem, Unprocessable
-from gateway.api import Services
 from gateway.documents.streaming import BodyTooLargeError, body_headers, limited, relay
 from gateway.passthrough import content_type, pass_on, read_body
+from gateway.proxy import Services
 from gateway.schemas import PROBLEMS, json_response
 from gateway.security import require
 from gateway.settings import GatewaySettings

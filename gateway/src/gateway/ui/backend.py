@@ -15,8 +15,8 @@ import httpx
 from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
 
-from gateway.api import Downstreams
 from gateway.documents.streaming import relay
+from gateway.proxy import downstreams_of
 from gateway.settings import GatewaySettings
 from gateway.ui.web import Staff
 from servicekit.http import correlation_id_of
@@ -118,11 +118,6 @@ class Answer:
         return f"Er ging iets mis bij de {name}-dienst (code {self.status}). Probeer het later opnieuw."
 
 
-def _downstreams(request: Request) -> Downstreams:
-    downstreams: Downstreams = request.app.state.downstreams
-    return downstreams
-
-
 async def call(
     request: Request,
     staff: Staff,
@@ -141,7 +136,7 @@ async def call(
     `body` is sent as JSON; `content` (e.g. a multipart upload) is streamed with its own
     `content_type`.
     """
-    downstream = getattr(_downstreams(request), service)
+    downstream = getattr(downstreams_of(request), service)
     headers = {"Content-Type": "application/json"} if body is not None else None
     if content is not None:
         headers = {"Content-Type": content_type}
@@ -192,7 +187,7 @@ async def stream(
     read whole, so that the page can say what went wrong.
     """
     settings = _settings(request)
-    downstream = getattr(_downstreams(request), service)
+    downstream = getattr(downstreams_of(request), service)
     response = await relay(
         request,
         downstream,
