@@ -1,4 +1,5 @@
-import gateway.ui.models  # noqa: F401 - the staff UI's tables share the gateway's metadata
+import gateway.audit.models
+import gateway.staff.models  # noqa: F401 - the staff accounts' tables share the gateway's metadata
 from gateway.models import Base
 from servicekit.migrations import run_env
 

@@ -19,10 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway import apikeys, organisations, repository
 from gateway.errors import InvalidInputError
 from gateway.settings import DEFAULT_SEED_FILE, MIGRATIONS, GatewaySettings
-from gateway.ui import accounts
-from gateway.ui import repository as user_repository
+from gateway.staff import accounts
+from gateway.staff import repository as user_repository
+from gateway.staff.totp import SecretBox
 from gateway.ui.settings import UiSettings
-from gateway.ui.totp import SecretBox
 from servicekit.auth import STAFF_ROLES
 from servicekit.db import Database
 from servicekit.logs import new_correlation_id

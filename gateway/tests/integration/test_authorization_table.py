@@ -32,9 +32,9 @@ from documents.main import create_app as create_documents_app
 from documents.settings import DocumentsSettings
 from gateway.main import create_app as create_gateway_app
 from gateway.settings import GatewaySettings
-from gateway.ui import accounts
+from gateway.staff import accounts
+from gateway.staff.totp import SecretBox
 from gateway.ui.settings import UiSettings
-from gateway.ui.totp import SecretBox
 from intake.main import create_app as create_intake_app
 from intake.settings import IntakeSettings
 from servicekit.auth import TOKEN_HEADER, Principal, Public, api_routes, issue_token

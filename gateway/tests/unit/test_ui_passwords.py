@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.ui import passwords
+from gateway.staff import passwords
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pyotp
 import pytest
 
-from gateway.ui import totp
+from gateway.staff import totp
 from gateway.ui.settings import DEVELOPMENT_TOTP_KEY
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

@@ -12,8 +12,8 @@ from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from gateway.ui import sessions
-from gateway.ui.models import StaffSession, User
+from gateway.staff import sessions
+from gateway.staff.models import StaffSession, User
 from gateway.ui.settings import UiSettings
 from gateway.ui.web import SecurityHeaders
 

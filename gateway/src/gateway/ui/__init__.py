@@ -15,11 +15,12 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from gateway.audit import screens as routes_audit
 from gateway.settings import GatewaySettings
+from gateway.staff.screens import login as routes_auth
+from gateway.staff.screens import users as routes_users
 from gateway.ui import (
     routes_assessment,
-    routes_audit,
-    routes_auth,
     routes_campaigns,
     routes_case,
     routes_cases,
@@ -29,7 +30,6 @@ from gateway.ui import (
     routes_parameters,
     routes_quarantine,
     routes_templates,
-    routes_users,
 )
 from gateway.ui.settings import UiSettings
 from gateway.ui.web import (

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.models import ApiKey
 from gateway.organisations import list_organisations
-from gateway.ui.models import User
+from gateway.staff.models import User
 
 SYSTEM = "Systeem"
 _FIXED = {"system": SYSTEM, "cli": "beheer-opdrachtregel"}

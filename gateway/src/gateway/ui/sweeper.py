@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import structlog
 
-from gateway.ui import sessions
+from gateway.staff import sessions
 from gateway.ui.settings import UiSettings
 from servicekit.db import Database
 

@@ -18,12 +18,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from contracts.permissions import allows
 from gateway.organisations import find_organisation, list_organisations
 from gateway.scope import principal_for
-from gateway.ui import sessions
+from gateway.staff import sessions
+from gateway.staff.totp import SecretBox
 from gateway.ui.deadline import deadline_of
 from gateway.ui.labels import CONTEXT_FILTERS, FILTERS
 from gateway.ui.names import Names, load_names
 from gateway.ui.settings import UiSettings
-from gateway.ui.totp import SecretBox
 from servicekit.auth import Permission, Principal, Role, mark
 from servicekit.runtime import ServiceRuntime
 

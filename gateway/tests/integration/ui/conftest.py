@@ -19,9 +19,9 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from gateway.settings import GatewaySettings
-from gateway.ui import accounts
+from gateway.staff import accounts
+from gateway.staff.totp import SecretBox
 from gateway.ui.settings import UiSettings
-from gateway.ui.totp import SecretBox
 from servicekit.db import Database
 
 from ..services import Services, gateway_before

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from gateway.admin import main
-from gateway.ui import passwords
+from gateway.staff import passwords
 from servicekit.db import Database
 
 

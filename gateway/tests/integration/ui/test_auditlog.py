@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from gateway.ui import accounts
+from gateway.staff import accounts
 
 from .conftest import MakeUser, UiApp, log_in, submit_password
 

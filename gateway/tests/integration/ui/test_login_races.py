@@ -14,7 +14,7 @@ import httpx
 import pyotp
 from sqlalchemy import text
 
-from gateway.ui import repository, totp
+from gateway.staff import repository, totp
 
 from .conftest import Account, MakeUser, UiApp, csrf_of, submit_password
 

@@ -15,10 +15,10 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
 
-from gateway.ui import repository
+from gateway.audit import repository
+from gateway.audit.models import SecurityAudit
 from gateway.ui.backend import call
 from gateway.ui.labels import AMSTERDAM, SECURITY_ACTIONS
-from gateway.ui.models import SecurityAudit
 from gateway.ui.web import AuditReader, Staff, render, runtime
 
 router = APIRouter(prefix="/ui/auditlog", include_in_schema=False)

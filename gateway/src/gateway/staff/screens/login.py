@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
+from gateway.audit.service import record, user_ref
 from gateway.client_address import client_address_of
-from gateway.ui import accounts, repository, sessions, totp
-from gateway.ui.audit import record, user_ref
+from gateway.staff import repository, sessions, signin, totp
 from gateway.ui.web import (
     LOGIN_CSRF_COOKIE,
     PendingLogin,
@@ -34,8 +34,8 @@ _LOGIN_FAILED = (
 _CODE_FAILED = "De code is niet juist of al gebruikt. Probeer de volgende code uit uw app."
 
 
-def _context(request: Request) -> accounts.Context:
-    return accounts.Context(
+def _context(request: Request) -> signin.Context:
+    return signin.Context(
         settings=ui_settings(request),
         box=secret_box(request),
         origin_ip=client_address_of(request),
@@ -108,7 +108,7 @@ async def login(
         return _login_page(request, status_code=400, errors=errors, username=username)
     ctx = _context(request)
     async with runtime(request).database.transaction() as session:
-        user = await accounts.check_password(session, ctx, username=username, password=password)
+        user = await signin.check_password(session, ctx, username=username, password=password)
         token = None
         if user is not None:
             token = await sessions.start(
@@ -163,7 +163,7 @@ async def mfa(
     ok = False
     if code.strip():
         async with runtime(request).database.transaction() as session:
-            ok = await accounts.check_second_factor(
+            ok = await signin.check_second_factor(
                 session, _context(request), user=current.user, code=code
             )
     if not ok:
@@ -184,7 +184,7 @@ async def _enrolment_page(
 ) -> Response:
     ctx = _context(request)
     async with runtime(request).database.transaction() as session:
-        secret = await accounts.pending_totp_secret(session, ctx, user=current.user)
+        secret = await signin.pending_totp_secret(session, ctx, user=current.user)
     uri = totp.provisioning_uri(
         secret, username=current.user.username, issuer=ctx.settings.totp_issuer
     )
@@ -216,7 +216,7 @@ async def enrol(
     codes = None
     if code.strip():
         async with runtime(request).database.transaction() as session:
-            codes = await accounts.confirm_enrolment(
+            codes = await signin.confirm_enrolment(
                 session, _context(request), user=current.user, code=code
             )
     if codes is None:
@@ -269,7 +269,7 @@ async def change_password(
         problems["repeat"] = ["De twee nieuwe wachtwoorden zijn niet gelijk."]
     else:
         async with runtime(request).database.transaction() as session:
-            problems = await accounts.change_password(
+            problems = await signin.change_password(
                 session, ctx, user=staff.current.user, current=current, new=new
             )
             if not problems:

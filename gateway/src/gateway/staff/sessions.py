@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.ui import repository
-from gateway.ui.models import StaffSession, User
+from gateway.staff import repository
+from gateway.staff.models import StaffSession, User
 from gateway.ui.settings import MAX_IDLE_MINUTES, UiSettings
 
 COOKIE = "bo_session"

@@ -1,4 +1,4 @@
-"""The staff UI's tables: local accounts, server-side sessions, failed logins, security audit.
+"""Staff accounts' tables: local accounts, server-side sessions, failed logins.
 
 They live on the gateway's `Base`, so Alembic sees them beside organisations and API keys.
 """
@@ -109,28 +109,3 @@ class LoginFailure(Base):
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     origin_ip: Mapped[str] = mapped_column(Text)
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class SecurityAudit(Base):
-    """BIO2 security log: action, object, result, origin, actor, time. Append-only (a trigger
-    refuses UPDATE and DELETE); never holds passwords, codes or secrets.
-    """
-
-    __tablename__ = "security_audit"
-    __table_args__ = (
-        Index("security_audit_time_idx", "occurred_at"),
-        Index("security_audit_organisation_idx", "organisation", "id"),
-    )
-
-    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    occurred_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
-    action: Mapped[str] = mapped_column(Text)
-    object: Mapped[str] = mapped_column(Text)
-    result: Mapped[str] = mapped_column(Text)
-    origin_ip: Mapped[str | None] = mapped_column(Text)
-    actor: Mapped[str] = mapped_column(Text)
-    organisation: Mapped[str | None] = mapped_column(Text)
-    """The organisation of the account concerned (its auditor reads the record); none for a
-    login attempt on an unknown account."""

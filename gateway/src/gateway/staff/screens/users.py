@@ -18,11 +18,11 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gateway.audit.service import Actor, user_ref
 from gateway.client_address import client_address_of
-from gateway.ui import accounts, repository
-from gateway.ui.audit import Actor, user_ref
+from gateway.staff import accounts, repository
+from gateway.staff.models import User
 from gateway.ui.labels import ROLES
-from gateway.ui.models import User
 from gateway.ui.web import (
     PageNotFoundError,
     Staff,

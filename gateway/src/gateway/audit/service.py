@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gateway.ui import repository
+from gateway.audit import repository
+from gateway.staff.models import User
 
 UNKNOWN_USER = "user:(onbekend)"
 
@@ -49,4 +50,19 @@ async def record(
         origin_ip=origin_ip,
         actor=actor,
         organisation=organisation,
+    )
+
+
+async def record_account_step(
+    session: AsyncSession, user: User, by: Actor, action: str, result: str
+) -> None:
+    """The audit record of a step on an existing account (sign-in or administration)."""
+    await record(
+        session,
+        action=action,
+        object_=user_ref(user.username),
+        result=result,
+        actor=by.ref,
+        origin_ip=by.origin_ip,
+        organisation=user.organisation,
     )
