@@ -16,6 +16,7 @@ from aio_pika.abc import (
 )
 
 from contracts.base import Envelope
+from servicekit.tracing import TRACEPARENT_HEADER, current_traceparent
 
 EVENTS_EXCHANGE = "backoffice.events"
 DEAD_LETTER_EXCHANGE = "backoffice.dead"
@@ -34,6 +35,7 @@ class StoredEvent:
     event_type: str
     producer: str
     version: int
+    traceparent: str | None = None
 
 
 def parking_queue_name(service: str) -> str:
@@ -100,6 +102,7 @@ class Bus:
                 event_type=envelope.event_type,
                 producer=envelope.producer,
                 version=envelope.version,
+                traceparent=current_traceparent(),
             )
         )
 
@@ -115,7 +118,9 @@ class Bus:
             correlation_id=event.correlation_id,
             type=event.event_type,
             app_id=event.producer,
-            headers={"version": event.version},
+            headers={"version": event.version}
+            if event.traceparent is None
+            else {"version": event.version, TRACEPARENT_HEADER: event.traceparent},
         )
         await self._events.publish(message, routing_key=event.routing_key)
 

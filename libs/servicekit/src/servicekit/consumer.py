@@ -26,7 +26,13 @@ from contracts.registry import ALL_EVENTS
 from servicekit.bus import DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE, Bus, parking_queue_name
 from servicekit.db import Database
 from servicekit.inbox import claim_many
-from servicekit.metrics import BATCH_SECONDS, MESSAGES_HANDLED
+from servicekit.metrics import (
+    BATCH_SECONDS,
+    CONSUMER_PREFETCH,
+    CONSUMER_UNACKED,
+    EVENTS_RECEIVED,
+    MESSAGES_HANDLED,
+)
 from servicekit.routes import (
     Delivery,
     E,
@@ -42,6 +48,7 @@ from servicekit.routes import (
     one_at_a_time,
     raw_one_at_a_time,
 )
+from servicekit.tracing import TraceContext, events_traced, header_value
 
 __all__ = ["Consumer", "HandlerContext", "RawMessage", "UnprocessableMessageError"]
 
@@ -131,6 +138,7 @@ class Consumer:
         self._incoming: asyncio.Queue[AbstractIncomingMessage] = asyncio.Queue()
         self._queue: AbstractQueue | None = None
         self._consumer_tag: str | None = None
+        self._unacked = CONSUMER_UNACKED.labels(self.queue_name)
 
     def on(self, model: type[E], handler: EventHandler[E]) -> None:
         """Handle one event type (and version) of our own bus, one event at a time."""
@@ -154,7 +162,13 @@ class Consumer:
     async def start(self) -> None:
         """Declare the queue and its bindings, and begin receiving."""
         self._queue = await self.declare()
-        self._consumer_tag = await self._queue.consume(self._incoming.put)
+        CONSUMER_PREFETCH.labels(self.queue_name).set(self._prefetch)
+        self._unacked = CONSUMER_UNACKED.labels(self.queue_name)
+        self._consumer_tag = await self._queue.consume(self._receive)
+
+    async def _receive(self, message: AbstractIncomingMessage) -> None:
+        self._unacked.inc()
+        await self._incoming.put(message)
 
     async def declare(self) -> AbstractQueue:
         """Declare (idempotently) the queue and its bindings.
@@ -196,14 +210,19 @@ class Consumer:
                 await asyncio.sleep(self._linger_seconds)
             while len(batch) < self._batch_size and not self._incoming.empty():
                 batch.append(self._incoming.get_nowait())
-            with BATCH_SECONDS.labels(self.queue_name).time():
-                outcomes = await self._handle_batch(batch)
-            await self._settle(batch, outcomes)
+            try:
+                with BATCH_SECONDS.labels(self.queue_name).time():
+                    outcomes = await self._handle_batch(batch)
+                await self._settle(batch, outcomes)
+            finally:
+                # Settled, or left to the broker to redeliver: no longer held by this process.
+                self._unacked.dec(len(batch))
 
     def _prepare(self, message: AbstractIncomingMessage) -> _Prepared | _Park:
         exchange = message.exchange or ""
         if exchange != EVENTS_EXCHANGE:
             raw_route = self._raw_routes.get((exchange, message.routing_key or ""))
+            EVENTS_RECEIVED.labels(self.queue_name, exchange if raw_route else "unknown").inc()
             if raw_route is None:
                 return _Park(f"no handler for {exchange}/{message.routing_key}")
             raw = RawMessage(
@@ -221,13 +240,18 @@ class Consumer:
                 version=announced if isinstance(announced, int) else None,
             )
         except _PERMANENT as error:
+            EVENTS_RECEIVED.labels(self.queue_name, "invalid").inc()
             return _Park(_describe(error))
         route = self._event_routes.get((envelope.event_type, envelope.version))
+        EVENTS_RECEIVED.labels(self.queue_name, envelope.event_type if route else "unknown").inc()
         if route is None:
             return _Park(
                 f"{self.queue_name} has no handler for {envelope.event_type} v{envelope.version}"
             )
-        return _Prepared(route, Delivery(envelope, event))
+        trace = TraceContext.parse(header_value(message.headers))
+        return _Prepared(
+            route, Delivery(envelope, event, trace.traceparent if trace is not None else None)
+        )
 
     async def _handle_batch(self, batch: list[AbstractIncomingMessage]) -> list[_Outcome]:
         outcomes: list[_Outcome] = []
@@ -296,7 +320,10 @@ class Consumer:
                 continue
             fresh = await self._first_deliveries(session, group)
             if fresh:
-                await route.handler(session, fresh)
+                # Events a set-based handler writes follow the trace of the event causing them.
+                traces = {d.envelope.event_id: d.traceparent for d in fresh if d.traceparent}
+                with events_traced(traces):
+                    await route.handler(session, fresh)
 
     async def _first_deliveries(
         self, session: AsyncSession, deliveries: list[Delivery[Any]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
@@ -18,8 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from servicekit.auth import public
 from servicekit.cursors import InvalidCursorError
 from servicekit.logs import correlation, new_correlation_id
+from servicekit.metrics import REQUEST_SECONDS
 from servicekit.runtime import ServiceRuntime
 from servicekit.tenants import LicenceRefusedError
+from servicekit.tracing import TRACEPARENT_HEADER, span
 
 CORRELATION_HEADER = "X-Correlation-ID"
 
@@ -49,13 +52,34 @@ def create_service_app(
     )
 
     @app.middleware("http")
-    async def bind_correlation_id(
+    async def trace_and_time(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
+        """Bind the correlation id and the W3C trace (continued from `traceparent`, else new)
+        to the request's log lines, and time the answer by route template."""
         correlation_id = request.headers.get(CORRELATION_HEADER) or new_correlation_id()
         request.state.correlation_id = correlation_id
-        with correlation(correlation_id):
-            response = await call_next(request)
+        started = time.perf_counter()
+        status_class = "5xx"
+        with (
+            correlation(correlation_id),
+            span(
+                request.method,
+                traceparent=request.headers.get(TRACEPARENT_HEADER) or "",
+                kind="server",
+                attributes={"http.request.method": request.method},
+            ) as request_span,
+        ):
+            try:
+                response = await call_next(request)
+                status_class = f"{response.status_code // 100}xx"
+            finally:
+                route = route_template(request)
+                REQUEST_SECONDS.labels(request.method, route, status_class).observe(
+                    time.perf_counter() - started
+                )
+                request_span.rename(f"{request.method} {route}")
+                request_span.set_attribute("http.route", route)
         response.headers[CORRELATION_HEADER] = correlation_id
         return response
 
@@ -115,7 +139,10 @@ def create_service_app(
         include_in_schema=False,
         dependencies=[Depends(public("Prometheus scrape; counters only, no personal data"))],
     )
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        refresh = getattr(getattr(request.app.state, "runtime", None), "refresh_gauges", None)
+        if refresh is not None:
+            await refresh()
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return app
@@ -136,6 +163,14 @@ def allowed_methods(app: FastAPI, path: str) -> list[str]:
         if pattern is not None and pattern.match(path):
             methods |= set(getattr(context, "methods", None) or ())
     return sorted(methods)
+
+
+def route_template(request: Request) -> str:
+    """The matched route's path template (`/cases/{case_id}`), never the raw path: a label per
+    case would be unbounded and could hold personal data. `unmatched` when no route matched."""
+    route = request.scope.get("route")
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) else "unmatched"
 
 
 def correlation_id_of(request: Request) -> str:

@@ -14,7 +14,7 @@ closes it when the lifespan ends:
 Each request carries a token signed for `system_principal(service_name)` (role `system`), or
 for `on_behalf_of` when the call acts for the staff member whose request is being handled, so
 the called service checks its own permission table as for any caller. The correlation id
-travels along; a peer that cannot be reached or answers too late raises `PeerUnavailableError`
+and the W3C `traceparent` of the current trace travel along; a peer that cannot be reached or answers too late raises `PeerUnavailableError`
 (the caller decides: retry from the outbox, answer 503, ...). Any HTTP answer, error statuses
 included, is returned as it is.
 """
@@ -30,6 +30,7 @@ import structlog
 from servicekit.auth import TOKEN_HEADER, Principal, issue_token, system_principal
 from servicekit.http import CORRELATION_HEADER
 from servicekit.logs import new_correlation_id
+from servicekit.tracing import TRACEPARENT_HEADER, current_traceparent
 
 log = structlog.get_logger(__name__)
 
@@ -90,13 +91,17 @@ class Peer:
     def headers(
         self, *, correlation_id: str | None = None, on_behalf_of: Principal | None = None
     ) -> dict[str, str]:
-        """The token and correlation headers of one call."""
+        """The token, correlation and trace headers of one call."""
         token = issue_token(
             on_behalf_of or self.principal,
             secret=self._secret,
             ttl_seconds=self._token_ttl_seconds,
         )
-        return {TOKEN_HEADER: token, CORRELATION_HEADER: correlation_id or new_correlation_id()}
+        headers = {TOKEN_HEADER: token, CORRELATION_HEADER: correlation_id or new_correlation_id()}
+        traceparent = current_traceparent()
+        if traceparent is not None:
+            headers[TRACEPARENT_HEADER] = traceparent
+        return headers
 
     async def request(
         self,

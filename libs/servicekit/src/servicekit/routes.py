@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contracts.base import EnvelopeHeader, Event
 from servicekit.logs import correlation
 from servicekit.outbox import add_event
+from servicekit.tracing import span
 
 E = TypeVar("E", bound=Event)
 
@@ -36,6 +37,8 @@ class Delivery(Generic[E]):
 
     envelope: EnvelopeHeader
     event: E
+    traceparent: str | None = None
+    """The W3C trace the event was published in (its `traceparent` header), when it had one."""
 
     def follow_up(self, event: Event) -> tuple[Event, str, uuid.UUID]:
         """An event caused by this one: for `servicekit.outbox.add_events`."""
@@ -85,7 +88,14 @@ def one_at_a_time(model: type[E], handler: EventHandler[E]) -> EventBatchHandler
         for delivery in deliveries:
             if not isinstance(delivery.event, model):
                 raise UnprocessableMessageError(f"expected {model.__name__}")
-            with correlation(delivery.envelope.correlation_id):
+            with (
+                correlation(delivery.envelope.correlation_id),
+                span(
+                    f"handle {delivery.envelope.event_type}",
+                    traceparent=delivery.traceparent or "",
+                    kind="consumer",
+                ),
+            ):
                 await handler(HandlerContext(session, delivery.envelope), delivery.event)
 
     return handle

@@ -12,8 +12,11 @@ from servicekit.bus import Bus
 from servicekit.clock import Clock
 from servicekit.consumer import Consumer
 from servicekit.db import Database
+from servicekit.gauges import ScrapeGauges
+from servicekit.metrics import CONSUMER_RUNNING
 from servicekit.outbox import OutboxRelay
 from servicekit.settings import ServiceSettings
+from servicekit.telemetry import configure_telemetry, shutdown_telemetry
 
 log = structlog.get_logger(__name__)
 
@@ -35,6 +38,12 @@ class ServiceRuntime:
         )
         self.consumers: list[Consumer] = []
         self._tasks: list[asyncio.Task[None]] = []
+        self.gauges = ScrapeGauges(
+            service=settings.service_name,
+            database=self.database,
+            bus=self.bus,
+            queues=lambda: [consumer.queue_name for consumer in self.consumers],
+        )
 
     def consumer(self, purpose: str) -> Consumer:
         """A new consumer of queue `<service>.<purpose>`, started with the runtime."""
@@ -50,12 +59,17 @@ class ServiceRuntime:
         return consumer
 
     async def start(self) -> None:
+        exporting = configure_telemetry(service=self.settings.service_name)
         await self.bus.connect()
         self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
         for consumer in self.consumers:
             await consumer.start()
             self._tasks.append(asyncio.create_task(consumer.run(), name=consumer.queue_name))
-        log.info("service.started", consumers=[c.queue_name for c in self.consumers])
+        log.info(
+            "service.started",
+            consumers=[c.queue_name for c in self.consumers],
+            exporting_spans=exporting,
+        )
 
     async def declare_topology(self) -> None:
         """Declare exchanges, queues and bindings without consuming (run by `migrate`)."""
@@ -74,8 +88,20 @@ class ServiceRuntime:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
+        with contextlib.suppress(Exception):
+            await self.gauges.close()
         await self.bus.close()
         await self.database.dispose()
+        shutdown_telemetry()
+
+    async def refresh_gauges(self) -> None:
+        """Before a scrape: the database and broker gauges, and which consumers still run."""
+        running = {task.get_name() for task in self._tasks if not task.done()}
+        for consumer in self.consumers:
+            CONSUMER_RUNNING.labels(consumer.queue_name).set(
+                1 if consumer.queue_name in running else 0
+            )
+        await self.gauges.refresh()
 
     async def ready(self) -> dict[str, bool]:
         checks = {"bus": self.bus.is_connected, "database": False}
