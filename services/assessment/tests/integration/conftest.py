@@ -1,6 +1,7 @@
 """The real assessment app (lifespan, consumers, relay, workers) on a database of its own,
 against real PostgreSQL and RabbitMQ, with the Ockto simulator served on a free port (the
-adapter calls it over HTTP, as it calls Ockto)."""
+adapter calls it over HTTP, as it calls Ockto), and a stand-in for the gateway's callback
+route on another, so that the simulator's own deliveries reach the service as Ockto's do."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ import httpx
 import pytest
 import uvicorn
 from asgi_lifespan import LifespanManager
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 
 from assessment.main import create_app
 from assessment.settings import AssessmentSettings
+from contracts.ockto import SIGNATURE_HEADER
 from ockto_simulator.app import SimulatorSettings, State
 from ockto_simulator.app import create_app as create_simulator
 from servicekit.auth import TOKEN_HEADER, Principal, issue_token, system_principal
@@ -99,6 +101,51 @@ async def simulator() -> AsyncIterator[Simulator]:
     await served.aclose()
 
 
+@dataclass
+class CallbackStandIn:
+    """The gateway's `/api/v1/ockto/deliveries`: the body byte for byte, with the signature
+    header, to the test's assessment service as the system principal `ockto`."""
+
+    url: str
+    target: httpx.AsyncClient | None = None
+
+    def app(self) -> FastAPI:
+        app = FastAPI()
+
+        @app.post("/ockto/deliveries")
+        async def forward(request: Request) -> Response:
+            assert self.target is not None, "no assessment service to pass the delivery on to"
+            passed = {
+                name: request.headers[name]
+                for name in ("content-type", SIGNATURE_HEADER)
+                if name in request.headers
+            }
+            answer = await self.target.post(
+                "/ockto/deliveries",
+                content=await request.body(),
+                headers={
+                    **passed,
+                    TOKEN_HEADER: issue_token(system_principal("ockto"), secret=SECRET),
+                },
+            )
+            return Response(
+                answer.content,
+                status_code=answer.status_code,
+                media_type=answer.headers.get("content-type"),
+            )
+
+        return app
+
+
+@pytest.fixture(scope="session")
+async def callback_stand_in() -> AsyncIterator[CallbackStandIn]:
+    stand_in = CallbackStandIn(url="")
+    served = _serve(stand_in.app())
+    stand_in.url = await served.__anext__()
+    yield stand_in
+    await served.aclose()
+
+
 @pytest.fixture
 def assessment_overrides(request: pytest.FixtureRequest) -> dict[str, Any]:
     overrides: dict[str, Any] = getattr(request, "param", {})
@@ -110,6 +157,7 @@ async def assessment(
     postgres_server_url: str,
     amqp_url: str,
     simulator: Simulator,
+    callback_stand_in: CallbackStandIn,
     assessment_overrides: dict[str, Any],
 ) -> AsyncIterator[Assessment]:
     url = await fresh_database(postgres_server_url, "test_assessment")
@@ -122,7 +170,7 @@ async def assessment(
         ockto_api_url=simulator.url,
         ockto_api_key=OCKTO_KEY,
         ockto_webhook_secret=WEBHOOK_SECRET,
-        ockto_callback_url="http://callback.invalid/ockto/deliveries",
+        ockto_callback_url=f"{callback_stand_in.url}/ockto/deliveries",
         documents_url="http://127.0.0.1:9",
         consumer_prefetch=20,
         consumer_max_attempts=2,
@@ -137,7 +185,9 @@ async def assessment(
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://assessment") as client:
             await bus.connect()
+            callback_stand_in.target = client
             yield Assessment(client, app, settings, database, bus, simulator)
+            callback_stand_in.target = None
             channel = await bus.connection.channel()
             for queue in QUEUES:
                 await channel.queue_delete(f"assessment.{queue}")

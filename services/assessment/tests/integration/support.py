@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
+import httpx
 from sqlalchemy import func, select, text
 
 from contracts.base import Envelope, Event
@@ -20,7 +21,7 @@ from servicekit.auth import Principal
 from servicekit.tables import outbox
 from servicekit.testing import eventually
 
-from .conftest import WEBHOOK_SECRET, Assessment
+from .conftest import OCKTO_KEY, WEBHOOK_SECRET, Assessment
 
 VALID_BSNS = ("111222333", "123456782", "999999990", "192837465", "246813579")
 
@@ -162,6 +163,22 @@ def delivery_body(
         purpose="Beoordeling bijdrage Gemeentepolis",
     )
     return body
+
+
+async def simulator_delivers(
+    assessment: Assessment, session_id: str, scenario: str
+) -> dict[str, Any]:
+    """The resident consents at the simulator: it builds, signs and posts the scenario's
+    delivery to the callback (the gateway's stand-in), and says what the service answered."""
+    async with httpx.AsyncClient(base_url=assessment.simulator.url, trust_env=False) as client:
+        response = await client.post(
+            f"/api/v1/sessions/{session_id}/deliver",
+            json={"scenario": scenario},
+            headers={"Authorization": f"Bearer {OCKTO_KEY}"},
+        )
+    assert response.status_code == 200, response.text
+    outcome: dict[str, Any] = response.json()
+    return outcome
 
 
 def signed(raw: bytes, *, secret: str = WEBHOOK_SECRET, at: float | None = None) -> dict[str, str]:
