@@ -1,4 +1,5 @@
-"""The gateway app: public API in front of the services, plus the relay of its own outbox."""
+"""The gateway app: public API in front of the services, the staff screens, plus the relay of
+its own outbox. The one composition root: every feature's routers are registered here."""
 
 from __future__ import annotations
 
@@ -7,16 +8,34 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 
-from gateway import api, docs, imports, routes_handling, routes_reporting, ui
+from gateway import docs, ui
+from gateway.applications import api as applications_api
 from gateway.assessment import api as assessment_api
+from gateway.assessment.screens import case as assessment_case_screens
+from gateway.assessment.screens import parameters as assessment_parameters_screens
+from gateway.audit import screens as audit_screens
+from gateway.cases.api import casefile as cases_casefile_api
+from gateway.cases.api import handling as cases_handling_api
+from gateway.cases.api import reporting as cases_reporting_api
+from gateway.cases.screens import detail as case_detail_screens
+from gateway.cases.screens import listing as case_list_screens
 from gateway.correspondence import api as correspondence_api
+from gateway.correspondence.screens import campaigns as campaign_screens
+from gateway.correspondence.screens import case as correspondence_case_screens
+from gateway.correspondence.screens import templates as template_screens
 from gateway.documents import api as documents_api
 from gateway.documents import portal as documents_portal
+from gateway.documents import screens as documents_screens
 from gateway.headers import ApiHeaders
+from gateway.imports import api as imports_api
+from gateway.imports.screens import quarantine as quarantine_screens
+from gateway.imports.screens import re_examinations as import_screens
 from gateway.proxy import Downstreams, open_downstreams
 from gateway.settings import GatewaySettings
+from gateway.staff.screens import login as login_screens
+from gateway.staff.screens import users as user_screens
 from gateway.ui import sweeper
 from servicekit.http import create_service_app
 from servicekit.runtime import ServiceRuntime
@@ -26,6 +45,39 @@ The public API of the Gemeentepolis backoffice, for municipalities, ISDs and the
 GezondVerzekerd website. Authenticate with `Authorization: Bearer <API key>`; a key
 belongs to one organisation and sees only that organisation's municipalities.
 """
+
+
+PUBLIC_API: tuple[APIRouter, ...] = (
+    # Before the case file: `/api/v1/cases/export.csv` is not a `/api/v1/cases/{case_id}`.
+    cases_reporting_api.router,
+    cases_casefile_api.router,
+    cases_handling_api.router,
+    imports_api.router,
+    applications_api.router,
+    documents_api.router,
+    documents_portal.router,
+    assessment_api.router,
+    correspondence_api.router,
+)
+"""The public routes of every feature (`/api/v1`, and the citizens' upload portal)."""
+
+SCREENS: tuple[APIRouter, ...] = (
+    login_screens.router,
+    # Before the case page: `/ui/cases/export.csv` is not a `/ui/cases/{case_id}`.
+    case_list_screens.router,
+    case_detail_screens.router,
+    documents_screens.router,
+    assessment_case_screens.router,
+    assessment_parameters_screens.router,
+    correspondence_case_screens.router,
+    template_screens.router,
+    campaign_screens.router,
+    import_screens.router,
+    quarantine_screens.router,
+    user_screens.router,
+    audit_screens.router,
+)
+"""The staff screens of every feature (`/ui`), on the shared plumbing of `gateway.ui`."""
 
 
 async def _downstream_reachability(request: Request) -> dict[str, Any]:
@@ -71,16 +123,11 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.add_middleware(ApiHeaders)
-    # Before api.router: `/api/v1/cases/export.csv` is not a `/api/v1/cases/{case_id}`.
-    app.include_router(routes_reporting.router)
-    app.include_router(api.router)
-    app.include_router(routes_handling.router)
+    for router in PUBLIC_API:
+        app.include_router(router)
     ui.install(app, settings)
+    for router in SCREENS:
+        app.include_router(router)
     if settings.api_docs:
         docs.install(app)
-    app.include_router(imports.router)
-    app.include_router(documents_api.router)
-    app.include_router(documents_portal.router)
-    app.include_router(assessment_api.router)
-    app.include_router(correspondence_api.router)
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
+from fastapi import Request
 from pydantic import Field, IPvAnyNetwork, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
@@ -81,3 +82,9 @@ class GatewaySettings(ServiceSettings):
         "anything above its own, smaller limit",
     )
     max_file_check_body_bytes: int = Field(20 * 1024 * 1024 + 64 * 1024, ge=1024)
+
+
+def settings_of(request: Request) -> GatewaySettings:
+    """The running app's settings (set by `gateway.main.create_app`)."""
+    settings: GatewaySettings = request.app.state.settings
+    return settings

@@ -62,14 +62,14 @@ def test_the_public_api_is_described() -> None:
         "/api/v1/imports/re-examinations",
         "/api/v1/imports/{import_id}",
         "/api/v1/imports/{import_id}/report.csv",
-        # case handling (gateway/routes_handling.py)
+        # case handling (gateway/cases/api/handling.py)
         "/api/v1/cases/{case_id}/transitions",
         "/api/v1/cases/{case_id}/hold",
         "/api/v1/cases/{case_id}/memos",
         "/api/v1/cases/{case_id}/assignee",
         "/api/v1/cases/{case_id}/history",
         "/api/v1/cases/{case_id}/handling",
-        # reporting (gateway/routes_reporting.py)
+        # reporting (gateway/cases/api/reporting.py)
         "/api/v1/cases/export.csv",
         "/api/v1/cases/export.xlsx",
         "/api/v1/audit",

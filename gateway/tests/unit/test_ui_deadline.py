@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from gateway.ui.deadline import deadline_of
+from gateway.cases.deadline import deadline_of
 
 CASE = {"kind": "application", "submitted_at": "2026-11-29T23:30:00+00:00"}
 """Received on 30 November in the Netherlands (00:30 local time)."""

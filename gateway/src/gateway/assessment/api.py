@@ -21,7 +21,7 @@ from gateway.passthrough import content_type, pass_on, read_body
 from gateway.proxy import Services
 from gateway.schemas import PROBLEMS, json_response
 from gateway.security import require
-from gateway.settings import GatewaySettings
+from gateway.settings import settings_of
 from servicekit.auth import Permission, Principal, public
 
 router = APIRouter(prefix="/api/v1")
@@ -69,11 +69,6 @@ _ASSESSMENT_EXAMPLE: dict[str, Any] = {
     "decision": None,
     "may_decide": True,
 }
-
-
-def _settings(request: Request) -> GatewaySettings:
-    settings: GatewaySettings = request.app.state.settings
-    return settings
 
 
 async def _json(request: Request) -> bytes:
@@ -305,7 +300,7 @@ async def _stream_on(
             query=False,
             content=_limited(request, limit),
             headers=headers,
-            timeout_seconds=_settings(request).import_upload_timeout_seconds,
+            timeout_seconds=settings_of(request).import_upload_timeout_seconds,
         )
     except _TooLargeError:
         return _too_large()
@@ -342,7 +337,7 @@ async def _stream_on(
 async def upload_file_check(
     request: Request, principal: _FileCheckManage, services: Services, code: Code
 ) -> Response:
-    limit = _settings(request).max_file_check_body_bytes
+    limit = settings_of(request).max_file_check_body_bytes
     return await _stream_on(
         request,
         services,
@@ -422,7 +417,7 @@ async def ockto_delivery(request: Request, services: Services) -> Response:
     extra = {}
     if SIGNATURE_HEADER.lower() in request.headers:
         extra[SIGNATURE_HEADER] = request.headers[SIGNATURE_HEADER.lower()]
-    limit = _settings(request).max_ockto_body_bytes
+    limit = settings_of(request).max_ockto_body_bytes
     return await _stream_on(
         request, services, OCKTO, path="/ockto/deliveries", limit=limit, extra=extra
     )

@@ -19,7 +19,7 @@ from gateway.passthrough import content_type, pass_on, read_body
 from gateway.proxy import Services
 from gateway.schemas import PROBLEMS, json_response
 from gateway.security import require
-from gateway.settings import GatewaySettings
+from gateway.settings import settings_of
 from servicekit.auth import Permission, Principal
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])
@@ -110,13 +110,8 @@ _LINK_BODY = {
 }
 
 
-def _settings(request: Request) -> GatewaySettings:
-    settings: GatewaySettings = request.app.state.settings
-    return settings
-
-
 def _streamed(request: Request, principal: Principal) -> dict[str, Any]:
-    settings = _settings(request)
+    settings = settings_of(request)
     return {
         "principal": principal,
         "token_secret": settings.internal_token_secret,
@@ -177,7 +172,7 @@ async def list_documents(
 async def upload_document(
     request: Request, case_id: uuid.UUID, principal: _DocumentsAdd, services: Services
 ) -> Response:
-    limit = _settings(request).documents_max_body_bytes
+    limit = settings_of(request).documents_max_body_bytes
     declared = request.headers.get("content-length", "")
     too_large = JSONResponse(
         {"detail": f"de aanvraag is groter dan {limit // (1024 * 1024)} MB"}, status_code=413

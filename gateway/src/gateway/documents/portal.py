@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Path, Request, Response, status
 from fastapi.responses import HTMLResponse
 
 from gateway.documents.streaming import BodyTooLargeError, body_headers, limited, relay
-from gateway.settings import GatewaySettings
+from gateway.settings import settings_of
 from servicekit.auth import Principal, public
 
 router = APIRouter(prefix="/inwoner", include_in_schema=False)
@@ -33,13 +33,8 @@ _TOO_LARGE = (
 )
 
 
-def _settings(request: Request) -> GatewaySettings:
-    settings: GatewaySettings = request.app.state.settings
-    return settings
-
-
 async def _forward(request: Request, path: str, method: str) -> Response:
-    settings = _settings(request)
+    settings = settings_of(request)
     headers = body_headers(request)
     headers[ADDRESS_HEADER] = request.client.host if request.client else "unknown"
     declared = request.headers.get("content-length", "")

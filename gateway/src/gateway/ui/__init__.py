@@ -1,6 +1,8 @@
-"""The staff web UI behind the gateway: server-rendered pages at /ui, assets at /static.
+"""The staff web UI's shared plumbing: templates, assets at /static, security headers, the
+session checks (`web`), calls to the services (`backend`), Dutch labels and error pages.
 
-`install(app, settings)` is the one call the gateway's app factory makes.
+The screens themselves live with their feature (`gateway.cases.screens`, ...);
+`gateway.main` registers them after `install(app, settings)`.
 """
 
 from __future__ import annotations
@@ -15,22 +17,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from gateway.audit import screens as routes_audit
 from gateway.settings import GatewaySettings
-from gateway.staff.screens import login as routes_auth
-from gateway.staff.screens import users as routes_users
-from gateway.ui import (
-    routes_assessment,
-    routes_campaigns,
-    routes_case,
-    routes_cases,
-    routes_correspondence,
-    routes_documents,
-    routes_imports,
-    routes_parameters,
-    routes_quarantine,
-    routes_templates,
-)
 from gateway.ui.settings import UiSettings
 from gateway.ui.web import (
     STATIC,
@@ -120,7 +107,7 @@ async def _root() -> Response:
 
 
 def install(app: FastAPI, settings: GatewaySettings) -> None:
-    """Add the UI's routes, assets, security headers and error pages to the gateway app."""
+    """Add the UI's assets, security headers, root redirect and error pages to the gateway app."""
     app.state.ui_settings = UiSettings(environment=settings.environment)
     app.state.ui_templates = make_templates()
     app.add_middleware(SecurityHeaders)
@@ -131,27 +118,6 @@ def install(app: FastAPI, settings: GatewaySettings) -> None:
         include_in_schema=False,
         dependencies=[Depends(public("a redirect to the staff UI"))],
     )
-    # Sign-in and one's own account (login, second factor, password, logout): the session
-    # itself is the check, whatever the role; every other screen declares its permission.
-    app.include_router(
-        routes_auth.router,
-        dependencies=[Depends(public("sign-in and the signed-in user's own account"))],
-    )
-    for module in (
-        routes_cases,
-        routes_case,
-        routes_documents,
-        routes_assessment,
-        routes_parameters,
-        routes_correspondence,
-        routes_templates,
-        routes_campaigns,
-        routes_imports,
-        routes_quarantine,
-        routes_users,
-        routes_audit,
-    ):
-        app.include_router(module.router)
     app.add_exception_handler(LoginRequiredError, _login_required)
     app.add_exception_handler(PasswordChangeRequiredError, _password_change_required)
     app.add_exception_handler(CsrfError, _csrf_failed)

@@ -17,7 +17,7 @@ from fastapi.responses import StreamingResponse
 
 from gateway.documents.streaming import relay
 from gateway.proxy import downstreams_of
-from gateway.settings import GatewaySettings
+from gateway.settings import settings_of
 from gateway.ui.web import Staff
 from servicekit.http import correlation_id_of
 
@@ -168,11 +168,6 @@ async def call(
     )
 
 
-def _settings(request: Request) -> GatewaySettings:
-    settings: GatewaySettings = request.app.state.settings
-    return settings
-
-
 async def stream(
     request: Request,
     staff: Staff,
@@ -186,7 +181,7 @@ async def stream(
     A success is the streamed response and None; a failure is the service's (small) answer
     read whole, so that the page can say what went wrong.
     """
-    settings = _settings(request)
+    settings = settings_of(request)
     downstream = getattr(downstreams_of(request), service)
     response = await relay(
         request,

@@ -16,11 +16,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contracts.permissions import allows
+from gateway.cases.deadline import deadline_of
 from gateway.organisations import find_organisation, list_organisations
 from gateway.scope import principal_for
 from gateway.staff import sessions
 from gateway.staff.totp import SecretBox
-from gateway.ui.deadline import deadline_of
 from gateway.ui.labels import CONTEXT_FILTERS, FILTERS
 from gateway.ui.names import Names, load_names
 from gateway.ui.settings import UiSettings

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from gateway.ui.deadline import today
+from gateway.cases.deadline import today
 
 from .conftest import MakeUser, UiApp, log_in
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from gateway.audit.service import record, user_ref
@@ -25,8 +25,15 @@ from gateway.ui.web import (
     set_session_cookie,
     ui_settings,
 )
+from servicekit.auth import public
 
-router = APIRouter(prefix="/ui", include_in_schema=False)
+# The session itself is the check here, whatever the role; every other screen declares its
+# permission.
+router = APIRouter(
+    prefix="/ui",
+    include_in_schema=False,
+    dependencies=[Depends(public("sign-in and the signed-in user's own account"))],
+)
 _LOGIN_FAILED = (
     "Inloggen is niet gelukt. Controleer uw gebruikersnaam en wachtwoord. Na herhaalde "
     "mislukte pogingen wordt inloggen enige tijd geblokkeerd."

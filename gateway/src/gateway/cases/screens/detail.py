@@ -1,5 +1,7 @@
 """One case: household, status, history, memos, the handling actions, and the sections of
-other services (documents, the advice; `case_sections`, their forms in `routes_case_*`)."""
+other services (documents, the advice: `sections`; the letters: `letters`). Their forms are
+the screens of the owning feature (`gateway.documents.screens`, `gateway.assessment.screens`,
+`gateway.correspondence.screens`)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from gateway.ui import case_letters, case_sections
+from gateway.cases.screens import letters as case_letters
+from gateway.cases.screens import sections as case_sections
 from gateway.ui.backend import Answer, call
 from gateway.ui.web import CaseHandler, CaseReader, MemoWriter, PageNotFoundError, Staff, render
 from servicekit.auth import Permission

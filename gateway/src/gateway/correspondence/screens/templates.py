@@ -24,9 +24,9 @@ from starlette.datastructures import FormData, UploadFile
 
 from contracts.correspondence import Channel, LetterKind
 from contracts.vocabulary import CHANNEL_LABEL, LETTER_KIND_LABEL
-from gateway.settings import GatewaySettings
+from gateway.cases.screens.letters import SERVICE
+from gateway.settings import settings_of
 from gateway.ui.backend import Answer, call
-from gateway.ui.case_letters import SERVICE
 from gateway.ui.web import PageNotFoundError, Staff, municipalities_of, render, require
 from servicekit.auth import Permission
 
@@ -423,7 +423,7 @@ async def upload_word(request: Request, staff: TemplateManager, code: Code, kind
 async def _upload_word(
     request: Request, staff: Staff, code: str, kind: str, form: FormData
 ) -> Response:
-    settings: GatewaySettings = request.app.state.settings
+    settings = settings_of(request)
     file = form.get("file")
     subject = str(form.get("word_subject") or "").strip()
     errors: dict[str, str] = {}

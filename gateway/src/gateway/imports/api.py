@@ -1,4 +1,5 @@
-"""The re-examination import in the public API: forwarded to the intake service.
+"""The re-examination import and the quarantine in the public API: forwarded to the intake
+service.
 
 The multipart upload is streamed to intake byte for byte, with its own content type, and cut
 off with 413 at the import limit; intake checks the municipality against the caller's scope
@@ -10,21 +11,23 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from contracts.api.common import errors
-from contracts.api.intake import ImportDetail, ImportSummary
-from gateway.passthrough import pass_on
+from contracts.api.intake import ImportDetail, ImportSummary, QuarantinePage, ReprocessResult
+from gateway.passthrough import content_type, pass_on, read_body
 from gateway.proxy import Services
 from gateway.schemas import PROBLEMS
 from gateway.security import require
-from gateway.settings import GatewaySettings
+from gateway.settings import settings_of
 from servicekit.auth import Permission, Principal
 
-router = APIRouter(prefix="/api/v1", tags=["re-examination import"])
+router = APIRouter(prefix="/api/v1")
 Importer = Annotated[Principal, Depends(require(Permission.IMPORTS_CREATE))]
+QuarantineManager = Annotated[Principal, Depends(require(Permission.QUARANTINE_MANAGE))]
 _NOT_FOUND = "no such import within your organisation"
 
 
@@ -50,6 +53,7 @@ async def _limited(request: Request, limit: int) -> AsyncIterator[bytes]:
 
 @router.post(
     "/imports/re-examinations",
+    tags=["re-examination import"],
     summary="Upload a re-examination file (XLSX or CSV) for one municipality and campaign",
     description=(
         "A `multipart/form-data` body with `file`, `municipality` (CBS code) and `campaign` "
@@ -95,7 +99,7 @@ async def _limited(request: Request, limit: int) -> AsyncIterator[bytes]:
 async def upload_re_examinations(
     request: Request, principal: Importer, services: Services
 ) -> Response:
-    settings: GatewaySettings = request.app.state.settings
+    settings = settings_of(request)
     limit = settings.max_import_body_bytes
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
@@ -121,6 +125,7 @@ async def upload_re_examinations(
 
 @router.get(
     "/imports/{import_id}",
+    tags=["re-examination import"],
     summary="An import's status, counts and per-row report (paged; `outcome` filters)",
     response_model=None,
     responses={
@@ -137,6 +142,7 @@ async def get_import(
 
 @router.get(
     "/imports/{import_id}/report.csv",
+    tags=["re-examination import"],
     summary="The per-row report as CSV (`;`, UTF-8 with BOM) for Excel",
     response_model=None,
     responses={
@@ -150,3 +156,54 @@ async def get_import_report(
 ) -> Response:
     path = f"/imports/{import_id}/report.csv"
     return await pass_on(request, services.intake, principal, path=path, query=False)
+
+
+@router.get(
+    "/quarantine",
+    tags=["quarantine"],
+    summary="Applications that could not be processed and wait for a person",
+    description="For the roles `functioneel_beheerder` and `operator`.",
+    response_model=None,
+    responses={
+        200: {"model": QuarantinePage, "description": "one page, newest first"},
+        **errors(400, 403, 422),
+        **PROBLEMS,
+    },
+)
+async def list_quarantine(
+    request: Request,
+    principal: QuarantineManager,
+    services: Services,
+    limit: Annotated[int | None, Query(ge=1, description="page size")] = None,
+    cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page")] = None,
+) -> Response:
+    return await pass_on(request, services.intake, principal, path="/quarantine")
+
+
+@router.post(
+    "/quarantine/{quarantine_id}/reprocess",
+    tags=["quarantine"],
+    summary="Process a quarantined application again (e.g. after its municipality was added)",
+    description="For the roles `functioneel_beheerder` and `operator`.",
+    response_model=None,
+    responses={
+        200: {"model": ReprocessResult, "description": "what became of it this time"},
+        **errors(403, 404, 409, 413, 422, e409="it was reprocessed or discarded already"),
+        **PROBLEMS,
+    },
+)
+async def reprocess_quarantined(
+    request: Request,
+    principal: QuarantineManager,
+    services: Services,
+    quarantine_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")],
+) -> Response:
+    return await pass_on(
+        request,
+        services.intake,
+        principal,
+        method="POST",
+        path=f"/quarantine/{quote(quarantine_id, safe='')}/reprocess",
+        content=await read_body(request, limit=settings_of(request).max_intake_body_bytes),
+        headers=content_type(request),
+    )

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData, UploadFile
 
-from gateway.settings import GatewaySettings
+from gateway.settings import settings_of
 from gateway.ui.backend import Answer, call
 from gateway.ui.web import (
     ImportStaff,
@@ -104,7 +104,7 @@ async def upload(request: Request, staff: ImportStaff) -> Response:
 
 
 async def _upload(request: Request, staff: Staff, form: FormData) -> Response:
-    settings: GatewaySettings = request.app.state.settings
+    settings = settings_of(request)
     file = form.get("file")
     municipality = str(form.get("municipality") or "").strip()
     campaign = " ".join(str(form.get("campaign") or "").split())

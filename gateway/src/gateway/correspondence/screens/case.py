@@ -19,8 +19,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
-from gateway.ui.backend import Answer, call, stream
-from gateway.ui.case_letters import (
+from gateway.cases.screens.detail import detail_page
+from gateway.cases.screens.letters import (
     DEFAULT_TERM_DAYS,
     MAX_ITEM_LENGTH,
     MAX_ITEMS,
@@ -28,7 +28,7 @@ from gateway.ui.case_letters import (
     MAX_TERM_DAYS,
     SERVICE,
 )
-from gateway.ui.routes_case import detail_page
+from gateway.ui.backend import Answer, call, stream
 from gateway.ui.web import Decider, PageNotFoundError, Staff, render, require
 from servicekit.auth import Permission
 

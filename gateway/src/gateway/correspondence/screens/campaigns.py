@@ -16,8 +16,8 @@ from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from contracts.vocabulary import CHANNEL_LABEL
+from gateway.cases.screens.letters import SERVICE
 from gateway.ui.backend import call, stream
-from gateway.ui.case_letters import SERVICE
 from gateway.ui.web import Staff, municipalities_of, render, require
 from servicekit.auth import Permission
 

@@ -15,9 +15,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
+from gateway.cases.screens.detail import detail_page
 from gateway.ui.backend import Answer, call
 from gateway.ui.labels import REJECTION_REASONS
-from gateway.ui.routes_case import detail_page
 from gateway.ui.web import AssessmentPreparer, Decider
 
 router = APIRouter(prefix="/ui/cases", include_in_schema=False)

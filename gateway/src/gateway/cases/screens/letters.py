@@ -2,7 +2,7 @@
 case, its bounces and pending schedules, the open information request, and (for a beslisser)
 the drafted decision letter waiting for "akkoord en verzenden".
 
-Fetched on its own like the other sections (`case_sections`): a correspondence service that
+Fetched on its own like the other sections (`sections`): a correspondence service that
 fails leaves a Dutch sentence in this section and the rest of the page working; a role without
 `correspondence.read` gets no section and causes no call. The decision letter is rendered by
 the service (a PDF), so it is asked for only when a decision letter waits as a draft and the

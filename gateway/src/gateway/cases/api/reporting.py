@@ -23,7 +23,7 @@ from gateway.passthrough import pass_on
 from gateway.proxy import Downstream, Services, relay_chunks, unreachable
 from gateway.schemas import PROBLEMS
 from gateway.security import require
-from gateway.settings import GatewaySettings
+from gateway.settings import GatewaySettings, settings_of
 from servicekit.auth import TOKEN_HEADER, Permission, Principal, issue_token
 from servicekit.http import CORRELATION_HEADER, correlation_id_of
 
@@ -104,7 +104,7 @@ async def _export(
         scope.check_municipalities(principal, municipality or [])
     except scope.OutOfScopeError:
         raise HTTPException(status.HTTP_404_NOT_FOUND, _NOT_FOUND) from None
-    settings: GatewaySettings = request.app.state.settings
+    settings = settings_of(request)
     return await stream_from(
         services.cases,
         settings=settings,

@@ -22,10 +22,10 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData, UploadFile
 
-from gateway.settings import GatewaySettings
+from gateway.cases.screens.detail import detail_page
+from gateway.settings import settings_of
 from gateway.ui.backend import Answer, call, stream
 from gateway.ui.labels import UPLOAD_KINDS
-from gateway.ui.routes_case import detail_page
 from gateway.ui.web import DocumentAdder, DocumentReader, PageNotFoundError, Staff, render
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
@@ -104,7 +104,7 @@ async def upload(request: Request, staff: DocumentAdder, case_id: uuid.UUID) -> 
 
 
 async def _upload(request: Request, staff: Staff, case_id: uuid.UUID, form: FormData) -> Response:
-    settings: GatewaySettings = request.app.state.settings
+    settings = settings_of(request)
     kind = str(form.get("kind") or "")
     file = form.get("file")
     key = str(form.get("idempotency_key") or "")
