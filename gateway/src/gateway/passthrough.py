@@ -6,7 +6,7 @@ document; its body names the service and the service's path, and `pass_on` does 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable
+from collections.abc import AsyncIterable, AsyncIterator, Callable
 
 from fastapi import HTTPException, Request, Response, status
 
@@ -63,3 +63,51 @@ def content_type(request: Request) -> dict[str, str]:
     """The request's `Content-Type` as a header to pass on (none when it has none)."""
     value = request.headers.get("content-type")
     return {"Content-Type": value} if value else {}
+
+
+class BodyTooLargeError(Exception):
+    """The request body passed its limit while it was being passed on."""
+
+
+async def limited(request: Request, limit: int) -> AsyncIterator[bytes]:
+    """The request body as it arrives, cut off once it passes `limit` bytes."""
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLargeError
+        yield chunk
+
+
+async def stream_on(
+    request: Request,
+    downstream: Downstream,
+    principal: Principal,
+    *,
+    path: str,
+    limit: int,
+    headers: dict[str, str],
+    timeout_seconds: float,
+    too_large: Callable[[], Response],
+) -> Response:
+    """POST an upload to `downstream` as it arrives (never held whole), answered with
+    `too_large()` once it is larger than `limit` bytes, declared or counted."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return too_large()
+    if declared.isdigit():
+        headers = {**headers, "Content-Length": declared}
+    try:
+        return await pass_on(
+            request,
+            downstream,
+            principal,
+            method="POST",
+            path=path,
+            query=False,
+            content=limited(request, limit),
+            headers=headers,
+            timeout_seconds=timeout_seconds,
+        )
+    except BodyTooLargeError:
+        return too_large()

@@ -14,7 +14,8 @@ from typing import Annotated
 import httpx
 import structlog
 from fastapi import Depends, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.background import BackgroundTask
 
 from gateway.settings import GatewaySettings
 from servicekit.auth import TOKEN_HEADER, Principal, issue_token
@@ -28,6 +29,23 @@ _FORWARDED_RESPONSE_HEADERS = (
     "content-disposition",
     "x-letter-count",
 )
+
+STREAMED_BACK = (
+    "content-type",
+    "content-length",
+    "content-disposition",
+    "content-security-policy",
+    "cache-control",
+    "location",
+    "referrer-policy",
+    "permissions-policy",
+    "x-content-type-options",
+    "x-frame-options",
+    "x-content-sha256",
+    "repr-digest",
+    "retry-after",
+)
+"""The headers a streamed answer keeps (`Downstream.relay`)."""
 
 
 class Downstream:
@@ -57,21 +75,13 @@ class Downstream:
 
         `content` may be a stream (passed on as it arrives); `timeout_seconds` overrides the client's.
         """
-        token = issue_token(
-            principal, secret=self._token_secret, ttl_seconds=self._token_ttl_seconds
-        )
-        request_headers = {
-            **(headers or {}),
-            TOKEN_HEADER: token,
-            CORRELATION_HEADER: correlation_id,
-        }
         try:
             upstream = await self.client.request(
                 method,
                 path,
                 params=list(params),
                 content=content,
-                headers=request_headers,
+                headers=self._headers(principal, correlation_id, headers),
                 timeout=(
                     httpx.USE_CLIENT_DEFAULT
                     if timeout_seconds is None
@@ -81,11 +91,7 @@ class Downstream:
         except httpx.TimeoutException as error:
             if isinstance(error, httpx.ConnectTimeout):
                 return self._unreachable(path)
-            log.warning("gateway.downstream.timeout", service=self.name, method=method)
-            return JSONResponse(
-                {"detail": f"De {self.name}-service reageerde niet op tijd; probeer het later"},
-                status_code=504,
-            )
+            return self._timed_out(method)
         except httpx.TransportError:
             return self._unreachable(path)
         forwarded = {
@@ -94,6 +100,61 @@ class Downstream:
             if name in upstream.headers
         }
         return Response(upstream.content, status_code=upstream.status_code, headers=forwarded)
+
+    async def relay(
+        self,
+        *,
+        method: str,
+        path: str,
+        principal: Principal,
+        correlation_id: str,
+        read_timeout: httpx.Timeout,
+        params: Sequence[tuple[str, str]] = (),
+        content: AsyncIterable[bytes] | None = None,
+        headers: dict[str, str] | None = None,
+        passed_back: Sequence[str] = STREAMED_BACK,
+    ) -> Response:
+        """Call the service and stream its answer back as it arrives, with the `passed_back`
+        headers (503/504 when it cannot). Never logs the path: the residents' portal paths
+        carry their token."""
+        outgoing = self.client.build_request(
+            method,
+            path,
+            params=list(params),
+            content=content,
+            headers=self._headers(principal, correlation_id, headers),
+            timeout=read_timeout,
+        )
+        try:
+            upstream = await self.client.send(outgoing, stream=True)
+        except httpx.TimeoutException as error:
+            if isinstance(error, httpx.ConnectTimeout):
+                return unreachable(self.name)
+            return self._timed_out(method)
+        except httpx.TransportError:
+            return unreachable(self.name)
+        passed = {name: upstream.headers[name] for name in passed_back if name in upstream.headers}
+        return StreamingResponse(
+            relay_chunks(upstream, service=self.name),
+            status_code=upstream.status_code,
+            headers=passed,
+            background=BackgroundTask(upstream.aclose),
+        )
+
+    def _headers(
+        self, principal: Principal, correlation_id: str, headers: dict[str, str] | None
+    ) -> dict[str, str]:
+        token = issue_token(
+            principal, secret=self._token_secret, ttl_seconds=self._token_ttl_seconds
+        )
+        return {**(headers or {}), TOKEN_HEADER: token, CORRELATION_HEADER: correlation_id}
+
+    def _timed_out(self, method: str) -> JSONResponse:
+        log.warning("gateway.downstream.timeout", service=self.name, method=method)
+        return JSONResponse(
+            {"detail": f"De {self.name}-service reageerde niet op tijd; probeer het later"},
+            status_code=504,
+        )
 
     def _unreachable(self, path: str) -> JSONResponse:
         return unreachable(self.name, path=path)

@@ -9,7 +9,6 @@ byte with its `X-Ockto-Signature`, which the assessment service checks.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request, Response, status
@@ -17,7 +16,7 @@ from fastapi.responses import JSONResponse
 
 from contracts.api.common import Problem, Unprocessable
 from contracts.ockto import SIGNATURE_HEADER
-from gateway.passthrough import content_type, pass_on, read_body
+from gateway.passthrough import content_type, pass_on, read_body, stream_on
 from gateway.proxy import Services
 from gateway.schemas import PROBLEMS, json_response
 from gateway.security import require
@@ -258,19 +257,6 @@ async def decide(
     )
 
 
-class _TooLargeError(Exception):
-    pass
-
-
-async def _limited(request: Request, limit: int) -> AsyncIterator[bytes]:
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _TooLargeError
-        yield chunk
-
-
 def _too_large() -> JSONResponse:
     return JSONResponse({"detail": "de aanvraag is te groot"}, status_code=413)
 
@@ -284,26 +270,16 @@ async def _stream_on(
     limit: int,
     extra: dict[str, str],
 ) -> Response:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        return _too_large()
-    headers = {**content_type(request), **extra}
-    if declared.isdigit():
-        headers["Content-Length"] = declared
-    try:
-        return await pass_on(
-            request,
-            services.assessment,
-            principal,
-            method="POST",
-            path=path,
-            query=False,
-            content=_limited(request, limit),
-            headers=headers,
-            timeout_seconds=settings_of(request).import_upload_timeout_seconds,
-        )
-    except _TooLargeError:
-        return _too_large()
+    return await stream_on(
+        request,
+        services.assessment,
+        principal,
+        path=path,
+        limit=limit,
+        headers={**content_type(request), **extra},
+        timeout_seconds=settings_of(request).import_upload_timeout_seconds,
+        too_large=_too_large,
+    )
 
 
 @router.post(

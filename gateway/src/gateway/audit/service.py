@@ -31,26 +31,8 @@ class Actor:
 CLI = Actor("cli")
 
 
-async def record(
-    session: AsyncSession,
-    *,
-    action: str,
-    object_: str,
-    result: str,
-    actor: str,
-    origin_ip: str | None,
-    organisation: str | None,
-) -> None:
-    """Add one audit record in the caller's transaction (the database log is the record)."""
-    await repository.add_audit(
-        session,
-        action=action,
-        object_=object_,
-        result=result,
-        origin_ip=origin_ip,
-        actor=actor,
-        organisation=organisation,
-    )
+record = repository.add_audit
+"""Add one audit record in the caller's transaction (the database log is the record)."""
 
 
 async def record_account_step(

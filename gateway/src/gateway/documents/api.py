@@ -14,13 +14,14 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from contracts.api.common import Problem, Unprocessable
-from gateway.documents.streaming import BodyTooLargeError, body_headers, limited, relay
-from gateway.passthrough import content_type, pass_on, read_body
+from gateway.documents.streaming import body_headers
+from gateway.passthrough import BodyTooLargeError, content_type, limited, pass_on, read_body
 from gateway.proxy import Services
 from gateway.schemas import PROBLEMS, json_response
 from gateway.security import require
 from gateway.settings import settings_of
 from servicekit.auth import Permission, Principal
+from servicekit.http import correlation_id_of
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])
 
@@ -114,8 +115,7 @@ def _streamed(request: Request, principal: Principal) -> dict[str, Any]:
     settings = settings_of(request)
     return {
         "principal": principal,
-        "token_secret": settings.internal_token_secret,
-        "token_ttl_seconds": settings.internal_token_ttl_seconds,
+        "correlation_id": correlation_id_of(request),
         "read_timeout": httpx.Timeout(
             settings.documents_upload_timeout_seconds,
             connect=settings.downstream_connect_timeout_seconds,
@@ -180,9 +180,7 @@ async def upload_document(
     if declared.isdigit() and int(declared) > limit:
         return too_large
     try:
-        return await relay(
-            request,
-            services.documents,
+        return await services.documents.relay(
             method="POST",
             path=f"/cases/{case_id}/documents",
             content=limited(request, limit),
@@ -232,9 +230,7 @@ async def get_document(
 async def download_document(
     request: Request, document_id: uuid.UUID, principal: _DocumentsRead, services: Services
 ) -> Response:
-    return await relay(
-        request,
-        services.documents,
+    return await services.documents.relay(
         method="GET",
         path=f"/documents/{document_id}/content",
         **_streamed(request, principal),

@@ -14,9 +14,12 @@ import httpx
 from fastapi import APIRouter, Depends, Path, Request, Response, status
 from fastapi.responses import HTMLResponse
 
-from gateway.documents.streaming import BodyTooLargeError, body_headers, limited, relay
+from gateway.documents.streaming import body_headers
+from gateway.passthrough import BodyTooLargeError, limited
+from gateway.proxy import downstreams_of
 from gateway.settings import settings_of
 from servicekit.auth import Principal, public
+from servicekit.http import correlation_id_of
 
 router = APIRouter(prefix="/inwoner", include_in_schema=False)
 ADDRESS_HEADER: Final = "X-Backoffice-Client-Address"
@@ -42,12 +45,9 @@ async def _forward(request: Request, path: str, method: str) -> Response:
     if declared.isdigit() and int(declared) > limit:
         return HTMLResponse(_TOO_LARGE, status_code=status.HTTP_413_CONTENT_TOO_LARGE)
     try:
-        return await relay(
-            request,
-            request.app.state.downstreams.documents,
+        return await downstreams_of(request).documents.relay(
             principal=PORTAL,
-            token_secret=settings.internal_token_secret,
-            token_ttl_seconds=settings.internal_token_ttl_seconds,
+            correlation_id=correlation_id_of(request),
             method=method,
             path=f"/inwoner/{path}",
             read_timeout=httpx.Timeout(

@@ -9,7 +9,6 @@ off with 413 at the import limit; intake checks the municipality against the cal
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Annotated
 from urllib.parse import quote
 
@@ -18,7 +17,7 @@ from fastapi.responses import JSONResponse
 
 from contracts.api.common import errors
 from contracts.api.intake import ImportDetail, ImportSummary, QuarantinePage, ReprocessResult
-from gateway.passthrough import content_type, pass_on, read_body
+from gateway.passthrough import content_type, pass_on, read_body, stream_on
 from gateway.proxy import Services
 from gateway.schemas import PROBLEMS
 from gateway.security import require
@@ -31,24 +30,11 @@ QuarantineManager = Annotated[Principal, Depends(require(Permission.QUARANTINE_M
 _NOT_FOUND = "no such import within your organisation"
 
 
-class _TooLargeError(Exception):
-    pass
-
-
 def _too_large(limit: int) -> JSONResponse:
     return JSONResponse(
         {"detail": f"het bestand is groter dan {limit // (1024 * 1024) or 1} MB"},
         status_code=status.HTTP_413_CONTENT_TOO_LARGE,
     )
-
-
-async def _limited(request: Request, limit: int) -> AsyncIterator[bytes]:
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _TooLargeError
-        yield chunk
 
 
 @router.post(
@@ -101,26 +87,16 @@ async def upload_re_examinations(
 ) -> Response:
     settings = settings_of(request)
     limit = settings.max_import_body_bytes
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        return _too_large(limit)
-    headers = {"Content-Type": request.headers.get("content-type", "")}
-    if declared.isdigit():
-        headers["Content-Length"] = declared
-    try:
-        return await pass_on(
-            request,
-            services.intake,
-            principal,
-            method="POST",
-            path="/imports/re-examinations",
-            query=False,
-            content=_limited(request, limit),
-            headers=headers,
-            timeout_seconds=settings.import_upload_timeout_seconds,
-        )
-    except _TooLargeError:
-        return _too_large(limit)
+    return await stream_on(
+        request,
+        services.intake,
+        principal,
+        path="/imports/re-examinations",
+        limit=limit,
+        headers={"Content-Type": request.headers.get("content-type", "")},
+        timeout_seconds=settings.import_upload_timeout_seconds,
+        too_large=lambda: _too_large(limit),
+    )
 
 
 @router.get(

@@ -15,7 +15,6 @@ import httpx
 from fastapi import Request, Response
 from fastapi.responses import StreamingResponse
 
-from gateway.documents.streaming import relay
 from gateway.proxy import downstreams_of
 from gateway.settings import settings_of
 from gateway.ui.web import Staff
@@ -44,6 +43,18 @@ class Answer:
     @property
     def ok(self) -> bool:
         return 200 <= self.status < 300
+
+    def download(self, *, media_type: str, filename: str) -> Response:
+        """The service's file as a download, with the service's own type and file name when it
+        gave them."""
+        return Response(
+            self.content,
+            media_type=self.content_type or media_type,
+            headers={
+                "Content-Disposition": self.content_disposition
+                or f'attachment; filename="{filename}"'
+            },
+        )
 
     @property
     def refusal_status(self) -> int:
@@ -176,19 +187,16 @@ async def stream(
     *,
     params: Sequence[tuple[str, str]] = (),
 ) -> tuple[Response, Answer | None]:
-    """GET a file from a service and pass it on chunk by chunk (the documents proxy's relay).
+    """GET a file from a service and pass it on chunk by chunk (`Downstream.relay`).
 
     A success is the streamed response and None; a failure is the service's (small) answer
     read whole, so that the page can say what went wrong.
     """
     settings = settings_of(request)
     downstream = getattr(downstreams_of(request), service)
-    response = await relay(
-        request,
-        downstream,
+    response = await downstream.relay(
         principal=staff.principal,
-        token_secret=settings.internal_token_secret,
-        token_ttl_seconds=settings.internal_token_ttl_seconds,
+        correlation_id=correlation_id_of(request),
         method="GET",
         path=path,
         params=params,

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, cast
 
 from fastapi import Depends, Request, Response
+from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -125,6 +126,17 @@ async def municipalities_of(request: Request, staff: Staff) -> list[tuple[str, s
         ),
         key=lambda item: item[1],
     )
+
+
+async def choose_municipality(
+    request: Request, staff: Staff, *, path: str, template: str, active: str
+) -> Response:
+    """The page that picks one of the staff member's municipalities for `path`, skipped when
+    there is only one."""
+    municipalities = await municipalities_of(request, staff)
+    if len(municipalities) == 1:
+        return RedirectResponse(f"{path}/{municipalities[0][0]}", status_code=303)
+    return render(request, template, staff=staff, active=active, municipalities=municipalities)
 
 
 def session_token(request: Request) -> str | None:

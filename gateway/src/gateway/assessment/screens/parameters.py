@@ -33,6 +33,7 @@ from gateway.ui.web import (
     ParameterManager,
     ParameterReader,
     Staff,
+    choose_municipality,
     municipalities_of,
     render,
 )
@@ -393,15 +394,12 @@ _GROUP_NAMES = frozenset({"norms", "fixed_limits", "asset_limits"})
 
 @router.get("")
 async def choose(request: Request, staff: ParameterReader) -> Response:
-    municipalities = await municipalities_of(request, staff)
-    if len(municipalities) == 1:
-        return RedirectResponse(f"/ui/parameters/{municipalities[0][0]}", status_code=303)
-    return render(
+    return await choose_municipality(
         request,
-        "parameters_choose.html",
-        staff=staff,
+        staff,
+        path="/ui/parameters",
+        template="parameters_choose.html",
         active="parameters",
-        municipalities=municipalities,
     )
 
 

@@ -7,25 +7,23 @@ holds a whole file, and a long export gets a read timeout of its own.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated
 
 import httpx
 import structlog
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
-from fastapi.responses import JSONResponse, StreamingResponse
-from starlette.background import BackgroundTask
+from fastapi.responses import StreamingResponse
 
 from contracts.api.cases import AuditPage
 from contracts.api.common import errors
 from gateway import scope
 from gateway.passthrough import pass_on
-from gateway.proxy import Downstream, Services, relay_chunks, unreachable
+from gateway.proxy import Services
 from gateway.schemas import PROBLEMS
 from gateway.security import require
-from gateway.settings import GatewaySettings, settings_of
-from servicekit.auth import TOKEN_HEADER, Permission, Principal, issue_token
-from servicekit.http import CORRELATION_HEADER, correlation_id_of
+from gateway.settings import settings_of
+from servicekit.auth import Permission, Principal
+from servicekit.http import correlation_id_of
 
 log = structlog.get_logger(__name__)
 
@@ -46,57 +44,6 @@ _EXPORT_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-async def stream_from(
-    downstream: Downstream,
-    *,
-    settings: GatewaySettings,
-    path: str,
-    principal: Principal,
-    correlation_id: str,
-    params: Sequence[tuple[str, str]],
-) -> Response:
-    """GET from the service and pass its body on as it arrives (503/504 when it cannot)."""
-    token = issue_token(
-        principal,
-        secret=settings.internal_token_secret,
-        ttl_seconds=settings.internal_token_ttl_seconds,
-    )
-    request = downstream.client.build_request(
-        "GET",
-        path,
-        params=list(params),
-        headers={TOKEN_HEADER: token, CORRELATION_HEADER: correlation_id},
-        timeout=httpx.Timeout(
-            settings.export_timeout_seconds, connect=settings.downstream_connect_timeout_seconds
-        ),
-    )
-    try:
-        upstream = await downstream.client.send(request, stream=True)
-    except httpx.TimeoutException as error:
-        if isinstance(error, httpx.ConnectTimeout):
-            return unreachable(downstream.name)
-        log.warning("gateway.export.timeout", service=downstream.name)
-        return JSONResponse(
-            {"detail": f"De {downstream.name}-service reageerde niet op tijd; probeer het later"},
-            status_code=504,
-        )
-    except httpx.TransportError:
-        return unreachable(downstream.name)
-    headers = {
-        name: upstream.headers[name] for name in _STREAMED_HEADERS if name in upstream.headers
-    }
-    if upstream.status_code != 200:
-        body = await upstream.aread()
-        await upstream.aclose()
-        return Response(body, status_code=upstream.status_code, headers=headers)
-    return StreamingResponse(
-        relay_chunks(upstream, service=downstream.name),
-        status_code=200,
-        headers=headers,
-        background=BackgroundTask(upstream.aclose),
-    )
-
-
 async def _export(
     request: Request, principal: Principal, services: Services, municipality: list[str] | None
 ) -> Response:
@@ -105,13 +52,16 @@ async def _export(
     except scope.OutOfScopeError:
         raise HTTPException(status.HTTP_404_NOT_FOUND, _NOT_FOUND) from None
     settings = settings_of(request)
-    return await stream_from(
-        services.cases,
-        settings=settings,
+    return await services.cases.relay(
+        method="GET",
         path=request.url.path.removeprefix("/api/v1"),
         principal=principal,
         correlation_id=correlation_id_of(request),
+        read_timeout=httpx.Timeout(
+            settings.export_timeout_seconds, connect=settings.downstream_connect_timeout_seconds
+        ),
         params=request.query_params.multi_items(),
+        passed_back=_STREAMED_HEADERS,
     )
 
 

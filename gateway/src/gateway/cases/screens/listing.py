@@ -261,14 +261,7 @@ async def _export(request: Request, staff: Staff, extension: str) -> Response:
             title="Exporteren is niet gelukt",
             message=answer.message(),
         )
-    return Response(
-        answer.content,
-        media_type=answer.content_type or "application/octet-stream",
-        headers={
-            "Content-Disposition": answer.content_disposition
-            or f'attachment; filename="cases.{extension}"'
-        },
-    )
+    return answer.download(media_type="application/octet-stream", filename=f"cases.{extension}")
 
 
 @router.get("/cases/export.csv")

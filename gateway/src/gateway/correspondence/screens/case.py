@@ -10,8 +10,6 @@ from the service's preview answer (base64 in JSON) and is passed on as a PDF.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 import uuid
 from typing import Annotated, Literal
@@ -28,6 +26,7 @@ from gateway.cases.screens.letters import (
     MAX_TERM_DAYS,
     SERVICE,
 )
+from gateway.correspondence.screens.pdf import decoded_pdf, inline_pdf
 from gateway.ui.backend import Answer, call, stream
 from gateway.ui.web import Decider, PageNotFoundError, Staff, render, require
 from servicekit.auth import Permission
@@ -169,18 +168,9 @@ async def decision_letter_pdf(
     if answer.status == 422:
         raise PageNotFoundError
     data = answer.data if answer.ok and isinstance(answer.data, dict) else None
-    encoded = data.get("pdf_base64") if data else None
-    if isinstance(encoded, str) and encoded:
-        try:
-            pdf = base64.b64decode(encoded, validate=True)
-        except (binascii.Error, ValueError):
-            pdf = b""
-        if pdf.startswith(b"%PDF"):
-            return Response(
-                pdf,
-                media_type="application/pdf",
-                headers={"Content-Disposition": f'inline; filename="besluitbrief-{case_id}.pdf"'},
-            )
+    pdf = decoded_pdf(data.get("pdf_base64") if data else None)
+    if pdf is not None:
+        return inline_pdf(pdf, f"besluitbrief-{case_id}.pdf")
     if data is not None:
         errors = [str(error) for error in data.get("errors") or [] if error]
         message = "De besluitbrief heeft (nog) geen PDF." + (

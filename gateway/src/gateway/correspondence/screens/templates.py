@@ -10,8 +10,6 @@ in a sandboxed frame, its PDF is fetched by posting the same form again.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 import secrets
 import uuid
@@ -25,9 +23,17 @@ from starlette.datastructures import FormData, UploadFile
 from contracts.correspondence import Channel, LetterKind
 from contracts.vocabulary import CHANNEL_LABEL, LETTER_KIND_LABEL
 from gateway.cases.screens.letters import SERVICE
+from gateway.correspondence.screens.pdf import decoded_pdf, inline_pdf
 from gateway.settings import settings_of
 from gateway.ui.backend import Answer, call
-from gateway.ui.web import PageNotFoundError, Staff, municipalities_of, render, require
+from gateway.ui.web import (
+    PageNotFoundError,
+    Staff,
+    choose_municipality,
+    municipalities_of,
+    render,
+    require,
+)
 from servicekit.auth import Permission
 
 router = APIRouter(prefix="/ui/sjablonen", include_in_schema=False)
@@ -67,15 +73,8 @@ def _dicts(value: object) -> list[dict[str, Any]]:
 
 @router.get("")
 async def choose(request: Request, staff: TemplateReader) -> Response:
-    municipalities = await municipalities_of(request, staff)
-    if len(municipalities) == 1:
-        return RedirectResponse(f"/ui/sjablonen/{municipalities[0][0]}", status_code=303)
-    return render(
-        request,
-        "templates_choose.html",
-        staff=staff,
-        active="sjablonen",
-        municipalities=municipalities,
+    return await choose_municipality(
+        request, staff, path="/ui/sjablonen", template="templates_choose.html", active="sjablonen"
     )
 
 
@@ -362,19 +361,9 @@ async def preview_pdf(
     await _name_of(request, staff, code)
     form = {"subject": subject, "body": body, "case": case}
     shown, errors, message = await _preview(request, staff, code, kind, channel, form)
-    encoded = shown.get("pdf_base64") if shown else None
-    pdf = b""
-    if isinstance(encoded, str):
-        try:
-            pdf = base64.b64decode(encoded, validate=True)
-        except (binascii.Error, ValueError):
-            pdf = b""
-    if pdf.startswith(b"%PDF"):
-        return Response(
-            pdf,
-            media_type="application/pdf",
-            headers={"Content-Disposition": f'inline; filename="voorbeeld-{kind}-{channel}.pdf"'},
-        )
+    pdf = decoded_pdf(shown.get("pdf_base64") if shown else None)
+    if pdf is not None:
+        return inline_pdf(pdf, f"voorbeeld-{kind}-{channel}.pdf")
     reason = " ".join(errors.values()) or message or "Deze voorvertoning heeft geen PDF."
     return render(
         request,

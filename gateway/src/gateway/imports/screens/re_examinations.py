@@ -215,11 +215,6 @@ async def report_csv(request: Request, staff: ImportStaff, import_id: uuid.UUID)
             title="Het rapport downloaden is niet gelukt",
             message=answer.message(),
         )
-    return Response(
-        answer.content,
-        media_type=answer.content_type or "text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": answer.content_disposition
-            or f'attachment; filename="rapport-{import_id}.csv"'
-        },
+    return answer.download(
+        media_type="text/csv; charset=utf-8", filename=f"rapport-{import_id}.csv"
     )
