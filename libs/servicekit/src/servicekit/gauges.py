@@ -13,7 +13,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 import structlog
-from aio_pika.abc import AbstractChannel
+from aio_pika.abc import AbstractRobustChannel
 from sqlalchemy import text
 
 from servicekit.bus import Bus, parking_queue_name
@@ -66,7 +66,7 @@ class ScrapeGauges:
         self._timeout = timeout_seconds
         self._next_reading = 0.0
         self._lock = asyncio.Lock()
-        self._channel: AbstractChannel | None = None
+        self._channel: AbstractRobustChannel | None = None
 
     async def refresh(self) -> None:
         async with self._lock:
@@ -100,7 +100,8 @@ class ScrapeGauges:
             if self._channel is None or self._channel.is_closed:
                 # A passive declare of a missing queue closes its channel: never the bus's own.
                 self._channel = await self._bus.connection.channel()
-            queue = await self._channel.declare_queue(name, passive=True)
+            # Not robust: a robust channel answers a passive declare from its cache, stale.
+            queue = await self._channel.declare_queue(name, passive=True, robust=False)
             result = queue.declaration_result
             if name == parking:
                 PARKED_MESSAGES.labels(name).set(result.message_count or 0)
