@@ -25,7 +25,6 @@ from assessment.advice.facts import (
     CountedIncome,
     DataSet,
     HouseholdFacts,
-    IncomeItem,
     Origin,
     Person,
     PersonIncome,
@@ -97,20 +96,6 @@ def income_limit(
     return cents(limit), norm
 
 
-def _monthly(item: IncomeItem, parameters: ParameterSet, factor: Decimal) -> Decimal:
-    amount = (
-        item.net_amount
-        if item.frequency == "monthly"
-        else item.net_amount * _PER_MONTH[item.frequency]
-    )
-    if item.kind in HOLIDAY_ALLOWANCE_KINDS:
-        if parameters.holiday_pay_included and not item.holiday_allowance_included:
-            amount *= factor
-        elif not parameters.holiday_pay_included and item.holiday_allowance_included:
-            amount /= factor
-    return amount
-
-
 def count_incomes(
     data: DataSet, person: Person, parameters: ParameterSet, period: tuple[date, date]
 ) -> tuple[PersonIncome, bool]:
@@ -118,27 +103,44 @@ def count_incomes(
     outside the period while none fell inside."""
     first, last = period
     factor = 1 + parameters.holiday_allowance_rate / _HUNDRED
+    add_holiday_pay = parameters.holiday_pay_included
     streams: dict[tuple[str, str, str, str | None], list[Decimal]] = {}
     outside = False
+    # The hot loop of a campaign: monthly amounts and holiday pay inline, not per call.
     for item in data.incomes:
         if item.person != person:
             continue
         if item.period_end < first or item.period_start > last:
             outside = True
             continue
+        amount = item.net_amount
+        if item.frequency != "monthly":
+            amount *= _PER_MONTH[item.frequency]
+        if item.kind in HOLIDAY_ALLOWANCE_KINDS:
+            if add_holiday_pay:
+                if not item.holiday_allowance_included:
+                    amount *= factor
+            elif item.holiday_allowance_included:
+                amount /= factor
         key = (item.kind, item.payer, item.source, item.allowance_kind)
-        streams.setdefault(key, []).append(_monthly(item, parameters, factor))
+        found = streams.get(key)
+        if found is None:
+            streams[key] = [amount]
+        else:
+            found.append(amount)
     items: list[CountedIncome] = []
-    total = Decimal(0)
+    total = _ZERO
+    counted_kinds = parameters.counted_income_kinds
+    origin = data.origin
     for (kind, payer, source, _), amounts in streams.items():
         monthly = cents(amounts[0] if len(amounts) == 1 else sum(amounts, _ZERO) / len(amounts))
-        counted = kind != "allowance" and kind in parameters.counted_income_kinds
+        counted = kind != "allowance" and kind in counted_kinds
         if counted:
             total += monthly
         items.append(
-            CountedIncome(person, kind, payer, source, data.origin, monthly, counted, len(amounts))
+            CountedIncome(person, kind, payer, source, origin, monthly, counted, len(amounts))
         )
-    return PersonIncome(person, data.origin, total, tuple(items)), outside and not streams
+    return PersonIncome(person, origin, total, tuple(items)), outside and not streams
 
 
 def _assets(items: Iterable[AssetItem]) -> Decimal:
@@ -152,17 +154,31 @@ def _differ(a: Decimal, b: Decimal) -> bool:
 
 def _pick(data_sets: tuple[DataSet, ...], person: Person) -> tuple[DataSet | None, DataSet | None]:
     """The Ockto data covering the person, else the manual data; and the other one, if any."""
-    ockto = next((d for d in data_sets if d.origin == "ockto" and person in d.persons), None)
-    manual = next((d for d in data_sets if d.origin == "manual" and person in d.persons), None)
+    ockto: DataSet | None = None
+    manual: DataSet | None = None
+    for data in data_sets:
+        if person in data.persons:
+            if data.origin == "ockto" and ockto is None:
+                ockto = data
+            elif data.origin == "manual" and manual is None:
+                manual = data
     return (ockto, manual) if ockto is not None else (manual, None)
+
+
+@lru_cache(maxsize=256)
+def _required(sources: frozenset[str], asset_test: bool) -> frozenset[str]:
+    """Without an asset test the bank is not needed."""
+    return sources if asset_test else sources - {"bank"}
 
 
 def _missing_sources(data: DataSet, person: Person, parameters: ParameterSet) -> list[str]:
     if data.origin != "ockto":
         return []
-    logged_in = dict(data.sources).get(person, frozenset())
-    required = parameters.required_sources - (set() if parameters.asset_test else {"bank"})
-    return sorted(required - logged_in)
+    required = _required(parameters.required_sources, parameters.asset_test)
+    for who, logged_in in reversed(data.sources):  # the last word, as a dict of them has
+        if who == person:
+            return sorted(required - logged_in)
+    return sorted(required)
 
 
 def _count_people(
