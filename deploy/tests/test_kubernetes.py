@@ -440,6 +440,12 @@ def test_production_runs_replicated_engines(rendered: dict[str, list[Doc]]) -> N
     (bus,) = of_kind(documents, "RabbitmqCluster")
     assert bus["spec"]["replicas"] == 3
     assert "default_queue_type = quorum" in bus["spec"]["rabbitmq"]["additionalConfig"]
+    (budget,) = [
+        b
+        for b in of_kind(documents, "PodDisruptionBudget")
+        if selects(b["spec"]["selector"], {"app.kubernetes.io/name": "bus"})
+    ]
+    assert budget["spec"]["maxUnavailable"] == 1  # quorum queues keep two of three nodes
     clusters = {c["metadata"]["name"]: c for c in of_kind(documents, "Cluster")}
     assert set(clusters) == {f"{service}-db" for service in SERVICES}
     backups = {b["spec"]["cluster"]["name"] for b in of_kind(documents, "ScheduledBackup")}
@@ -468,6 +474,8 @@ def test_keda_scales_queues_and_the_gateway(rendered: dict[str, list[Doc]]) -> N
     (cpu,) = scaled["gateway"]["spec"]["triggers"]
     assert cpu["type"] == "cpu"
     assert cpu["metricType"] == "Utilization"
+    for name in scaled:  # the autoscaler owns the count: an apply must not reset it
+        assert "replicas" not in named(rendered["production"], "Deployment", name)["spec"], name
     deployment = named(rendered["production"], "Deployment", "correspondence")
     containers = {c["name"] for c in deployment["spec"]["template"]["spec"]["containers"]}
     assert containers == {"correspondence", "unoserver"}
