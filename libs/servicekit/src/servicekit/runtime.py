@@ -37,12 +37,13 @@ class ServiceRuntime:
             linger_seconds=settings.batch_linger_seconds,
         )
         self.consumers: list[Consumer] = []
+        self._observed_queues: list[str] = []
         self._tasks: list[asyncio.Task[None]] = []
         self.gauges = ScrapeGauges(
             service=settings.service_name,
             database=self.database,
             bus=self.bus,
-            queues=lambda: [consumer.queue_name for consumer in self.consumers],
+            queues=lambda: [c.queue_name for c in self.consumers] + self._observed_queues,
         )
 
     def consumer(self, purpose: str) -> Consumer:
@@ -57,6 +58,11 @@ class ServiceRuntime:
         )
         self.consumers.append(consumer)
         return consumer
+
+    def observe_queue(self, name: str) -> None:
+        """Report depth and consumers of a queue the service consumes by other means than
+        `consumer()` (e.g. a work queue of competing replicas), like its consumers' queues."""
+        self._observed_queues.append(name)
 
     async def start(self) -> None:
         exporting = configure_telemetry(service=self.settings.service_name)

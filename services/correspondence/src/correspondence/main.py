@@ -26,7 +26,7 @@ from correspondence.residents.api import router as residents_router
 from correspondence.schedules.worker import SchedulePoller
 from correspondence.sending.api import router as sending_router
 from correspondence.sending.smtp import Mailer
-from correspondence.sending.worker import LetterWorker, declare_queue
+from correspondence.sending.worker import LetterWorker, declare_queue, letters_queue
 from correspondence.settings import CorrespondenceSettings
 from correspondence.templates.api import router as templates_router
 from servicekit.http import create_service_app
@@ -63,6 +63,7 @@ def build_runtime(settings: CorrespondenceSettings) -> CorrespondenceRuntime:
     events.on(DecisionRecorded, handlers.decision_recorded)
     events.on(DocumentAdded, handlers.document_added)
     consume_tenants(runtime)
+    runtime.observe_queue(letters_queue(settings.service_name))
     return runtime
 
 
