@@ -5,6 +5,7 @@ through check-jsonschema), and the rendered system has the properties production
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -493,3 +494,49 @@ def test_the_ingress_serves_the_gateway_and_resident_pages_over_tls(
     assert [p["path"] for p in resident] == ["/inwoner"]
     for paths in rules.values():
         assert {p["backend"]["service"]["name"] for p in paths} == {"gateway"}
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_address_in_the_configuration_reaches_a_service(
+    rendered: dict[str, list[Doc]], overlay: str
+) -> None:
+    """A URL like http://documents:8003 in the ConfigMap names a Service with that port, and
+    each database URL the host and database of its service's CloudNativePG cluster."""
+    documents = rendered[overlay]
+    ports = {
+        (s["metadata"]["name"], p["port"])
+        for s in of_kind(documents, "Service")
+        for p in s["spec"]["ports"]
+    }
+    (config,) = of_kind(documents, "ConfigMap")
+    internal = re.compile(r"^https?://([a-z0-9-]+):(\d+)$")
+    for key, value in config["data"].items():
+        found = internal.match(value)
+        if found and found.group(1) != "127.0.0.1":
+            assert (found.group(1), int(found.group(2))) in ports, (key, value)
+    clusters = {c["metadata"]["name"]: c for c in of_kind(documents, "Cluster")}
+    for deployment in of_kind(documents, "Deployment"):
+        for container in deployment["spec"]["template"]["spec"]["containers"]:
+            for variable in container.get("env", []):
+                if not variable["name"].endswith("_DATABASE_URL"):
+                    continue
+                found = re.search(r"@([a-z0-9-]+)-rw:5432/([a-z_]+)$", variable["value"])
+                assert found, variable
+                cluster = clusters[found.group(1)]
+                assert cluster["spec"]["bootstrap"]["initdb"]["database"] == found.group(2)
+                assert found.group(1) == f"{deployment['metadata']['name']}-db"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_variable_reference_is_defined_before_it_is_used(
+    rendered: dict[str, list[Doc]], overlay: str
+) -> None:
+    """Kubernetes leaves `$(NAME)` as it is when NAME is not defined earlier in `env`: the
+    service would then get a literal `$(DATABASE_PASSWORD)` in its database URL."""
+    for where, template in pod_specs(rendered[overlay]):
+        for container in template["spec"]["containers"]:
+            defined: set[str] = set()
+            for variable in container.get("env", []):
+                for name in re.findall(r"\$\(([A-Z0-9_]+)\)", variable.get("value", "")):
+                    assert name in defined, (where, variable["name"], name)
+                defined.add(variable["name"])
