@@ -16,7 +16,7 @@ from aio_pika.abc import (
 )
 
 from contracts.base import Envelope
-from servicekit.tracing import TRACEPARENT_HEADER, current_traceparent
+from servicekit.tracing import TRACEPARENT_HEADER, TraceContext, current_traceparent, header_value
 
 EVENTS_EXCHANGE = "backoffice.events"
 DEAD_LETTER_EXCHANGE = "backoffice.dead"
@@ -150,7 +150,13 @@ class Bus:
             ),
             routing_key=parking_queue_name(self.service),
         )
-        log.warning("bus.message.parked", queue=queue, message_id=message.message_id)
+        trace = TraceContext.parse(header_value(message.headers))
+        log.warning(
+            "bus.message.parked",
+            queue=queue,
+            message_id=message.message_id,
+            trace_id=trace.trace_id if trace is not None else None,
+        )
 
     async def close(self) -> None:
         if self._connection is not None:

@@ -286,6 +286,15 @@ class Consumer:
             return True
 
     async def _handle_alone(self, item: _Prepared) -> _Outcome:
+        """One message in its own transaction; its failure is logged in its trace."""
+        traceparent = item.item.traceparent if isinstance(item.item, Delivery) else None
+        trace = TraceContext.parse(traceparent) if traceparent else None
+        if trace is None:
+            return await self._attempt_alone(item)
+        with structlog.contextvars.bound_contextvars(trace_id=trace.trace_id):
+            return await self._attempt_alone(item)
+
+    async def _attempt_alone(self, item: _Prepared) -> _Outcome:
         backoff = 0.5
         while True:
             try:

@@ -17,6 +17,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import structlog
 
 from servicekit import telemetry
@@ -134,3 +135,11 @@ def header_value(headers: Mapping[str, Any] | None) -> str | None:
     if isinstance(value, bytes):
         return value.decode("ascii", errors="replace")
     return value if isinstance(value, str) else None
+
+
+async def send_traceparent(request: httpx.Request) -> None:
+    """An httpx request hook that sends the current trace along, for clients of our own
+    services: `httpx.AsyncClient(..., event_hooks={"request": [send_traceparent]})`."""
+    traceparent = current_traceparent()
+    if traceparent is not None and TRACEPARENT_HEADER not in request.headers:
+        request.headers[TRACEPARENT_HEADER] = traceparent

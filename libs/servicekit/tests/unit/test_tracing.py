@@ -19,7 +19,7 @@ from prometheus_client import REGISTRY
 from servicekit.http import create_service_app
 from servicekit.peers import Peer
 from servicekit.telemetry import configure_telemetry, exporting, shutdown_telemetry
-from servicekit.tracing import TRACEPARENT_HEADER, TraceContext
+from servicekit.tracing import TRACEPARENT_HEADER, TraceContext, send_traceparent, span
 
 SECRET = "unit-test-internal-token-secret-0123456789abcdef"
 
@@ -114,6 +114,24 @@ async def test_request_latency_is_labelled_by_route_template_never_by_raw_path(
     exposed = (await cases.get("/metrics")).text
     assert "4711" not in exposed
     assert "/no/such/page" not in exposed
+
+
+async def test_any_httpx_client_with_the_hook_sends_the_current_trace() -> None:
+    transport = httpx.ASGITransport(app=_documents())
+    async with httpx.AsyncClient(
+        transport=transport,
+        base_url="http://documents",
+        event_hooks={"request": [send_traceparent]},
+    ) as client:
+        outside = (await client.get("/seen")).json()
+        with span("job") as job:
+            inside = (await client.get("/seen")).json()
+            current = TraceContext.parse(inside["traceparent"])
+
+    assert outside["traceparent"] is None, "no trace, no header: the peer starts its own"
+    assert current is not None
+    assert inside["trace_id"] == current.trace_id
+    assert job.ids is None, "not exporting: servicekit made the ids itself"
 
 
 @pytest.mark.parametrize(
