@@ -54,6 +54,10 @@ bench-intake: install
 bench-cases: install
 	$(UV) run python bench/cases_queries.py
 
+## The work list (Te doen) and the decision-term filter over 1,000,000 cases (~5 minutes).
+bench-worklist: install
+	$(UV) run python bench/worklist.py
+
 ## Document uploads and downloads through the gateway, against a direct minio client upload.
 bench-documents: install
 	$(UV) run python bench/documents.py

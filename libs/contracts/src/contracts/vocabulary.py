@@ -228,6 +228,9 @@ ACCESS_ACTION_LABEL: Final[MappingProxyType[str, str]] = MappingProxyType(
         "case.memos_viewed": "Memo's bekeken",
         "cases.exported": "Cases geëxporteerd",
         "cases.searched_by_bsn": "Gezocht op BSN",
+        "cases.searched_by_name": "Gezocht op naam",
+        "cases.searched_by_postal_code": "Gezocht op postcode",
+        "re_examinations.imported": "Heronderzoek geïmporteerd",
     }
 )
 """The actions of the access log (Logboek Dataverwerkingen) the cases service records."""
@@ -285,3 +288,57 @@ LETTER_STATUS_LABEL: Final[MappingProxyType[str, str]] = MappingProxyType(
         "cancelled": "Geannuleerd",
     }
 )
+
+
+class DeadlineFilter(StrEnum):
+    """The case list's filter on the decision term (Awb 4:13): open cases only."""
+
+    WITHIN_7_DAYS = "within_7_days"
+    """Due today or within the next seven days."""
+    PASSED = "passed"
+    """Due before today and not yet decided."""
+
+
+DEADLINE_FILTER_LABEL: Final[MappingProxyType[DeadlineFilter, str]] = MappingProxyType(
+    {
+        DeadlineFilter.WITHIN_7_DAYS: "Beslistermijn verloopt binnen 7 dagen",
+        DeadlineFilter.PASSED: "Beslistermijn verstreken",
+    }
+)
+
+
+class WorkItem(StrEnum):
+    """The work list (*Te doen*): each a count of cases and the list filter `worklist=<item>`
+    that shows exactly those cases."""
+
+    ADVICE_TO_DECIDE = "advice_to_decide"
+    """*Advies gereed*: the advice is in, a decision is due."""
+    DATA_DELIVERED = "data_delivered"
+    """Data (Ockto, entered by hand) or a document arrived since the status last changed."""
+    TERM_ENDING = "term_ending"
+    """The term to complete (hersteltermijn) ends today or within three days."""
+    TERM_PASSED = "term_passed"
+    """The term to complete passed without the information: proposed *buiten behandeling*."""
+    LETTER_FAILED = "letter_failed"
+    """A letter or e-mail could not be sent (parked after its retries)."""
+    REMINDER_SENT_TODAY = "reminder_sent_today"
+    """A reminder went out today."""
+    DECISION_DUE_SOON = "decision_due_soon"
+    """The decision term (Awb 4:13) ends within seven days (as `deadline=within_7_days`)."""
+    DECISION_OVERDUE = "decision_overdue"
+    """The decision term (Awb 4:13) passed (as `deadline=passed`)."""
+
+
+WORK_ITEM_LABEL: Final[MappingProxyType[WorkItem, str]] = MappingProxyType(
+    {
+        WorkItem.ADVICE_TO_DECIDE: "Nieuwe adviezen om te beslissen",
+        WorkItem.DATA_DELIVERED: "Gegevens ontvangen",
+        WorkItem.TERM_ENDING: "Hersteltermijn verloopt binnen 3 dagen",
+        WorkItem.TERM_PASSED: "Hersteltermijn verstreken (voorstel buiten behandeling)",
+        WorkItem.LETTER_FAILED: "Brieven niet verzonden",
+        WorkItem.REMINDER_SENT_TODAY: "Herinneringen vandaag verstuurd",
+        WorkItem.DECISION_DUE_SOON: "Beslistermijn verloopt binnen 7 dagen",
+        WorkItem.DECISION_OVERDUE: "Beslistermijn verstreken",
+    }
+)
+"""In the order the work list shows them."""

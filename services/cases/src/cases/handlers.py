@@ -9,10 +9,16 @@ from cases.handling.following import Followed
 from cases.opening import re_examinations
 from cases.opening import service as opening
 from contracts.assessment import AdviceGiven, DataDelivered, DataSessionStarted, DecisionRecorded
-from contracts.correspondence import InformationReceived, InformationRequested, TermExpired
+from contracts.correspondence import (
+    InformationReceived,
+    InformationRequested,
+    LetterFailed,
+    LetterSent,
+    TermExpired,
+)
 from contracts.documents import DocumentAdded
 from contracts.intake import ApplicationCorrected, ApplicationReceived, ReExaminationRequested
-from servicekit.routes import Delivery
+from servicekit.routes import Delivery, EventBatchHandler
 
 APPLICATION_REVISIONS: tuple[type[ApplicationReceived | ApplicationCorrected], ...] = (
     ApplicationReceived,
@@ -33,6 +39,8 @@ CORRESPONDENCE_EVENTS: tuple[type[Followed], ...] = (
     InformationRequested,
     InformationReceived,
     TermExpired,
+    LetterSent,
+    LetterFailed,
 )
 
 
@@ -43,11 +51,18 @@ async def application_revisions(
     await opening.record_application_revisions(session=session, deliveries=deliveries)
 
 
-async def re_examinations_requested(
-    session: AsyncSession, deliveries: list[Delivery[ReExaminationRequested]]
-) -> None:
-    """A batch of residents imported for re-examination: one case per resident and campaign."""
-    await re_examinations.open_re_examinations(session=session, deliveries=deliveries)
+def re_examinations_requested(*, bsn_hash_secret: str) -> EventBatchHandler[ReExaminationRequested]:
+    """A batch of residents imported for re-examination: one case per resident and campaign,
+    each logged in the access log (whose data subjects are keyed with this secret)."""
+
+    async def handle(
+        session: AsyncSession, deliveries: list[Delivery[ReExaminationRequested]]
+    ) -> None:
+        await re_examinations.open_re_examinations(
+            session=session, deliveries=deliveries, bsn_hash_secret=bsn_hash_secret
+        )
+
+    return handle
 
 
 async def followed_events(session: AsyncSession, deliveries: list[Delivery[Followed]]) -> None:

@@ -14,6 +14,7 @@ from cases.handling import holds
 from cases.handling.api import router as handling_router
 from cases.reporting.api import router as reporting_router
 from cases.settings import CasesSettings
+from cases.worklist.api import router as worklist_router
 from contracts.intake import ReExaminationRequested
 from servicekit.http import create_service_app
 from servicekit.logs import configure_logging
@@ -26,7 +27,10 @@ def build_runtime(settings: CasesSettings) -> ServiceRuntime:
     applications = runtime.consumer("applications")
     applications.on_batch(handlers.APPLICATION_REVISIONS, handlers.application_revisions)
     re_exams = runtime.consumer("re_examinations")
-    re_exams.on_batch((ReExaminationRequested,), handlers.re_examinations_requested)
+    re_exams.on_batch(
+        (ReExaminationRequested,),
+        handlers.re_examinations_requested(bsn_hash_secret=settings.bsn_hash_secret),
+    )
     # The other services' steps on a case: a queue per source, so one service's backlog never
     # holds up another's.
     assessment = runtime.consumer("assessment")
@@ -70,4 +74,5 @@ def create_app(settings: CasesSettings | None = None) -> FastAPI:
     app.include_router(reporting_router)
     app.include_router(casefile_router)
     app.include_router(handling_router)
+    app.include_router(worklist_router)
     return app

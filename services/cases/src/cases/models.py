@@ -8,8 +8,10 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
+    ARRAY,
     BigInteger,
     CheckConstraint,
     Computed,
@@ -23,13 +25,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    Uuid,
     func,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from cases.statuses import CaseKind, CaseStatus
+from cases.statuses import UNDECIDED, CaseKind, CaseStatus
 
 NAMING_CONVENTION = {
     "ix": "%(table_name)s_%(column_0_N_name)s_idx",
@@ -51,6 +54,28 @@ SEARCH_NAME = (
     "|| coalesce(prefix, '') || ' ' || coalesce(last_name, '')))"
 )
 """The searchable name of a person; `f_unaccent` is the IMMUTABLE wrapper of migration 0004."""
+
+
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
+"""Due dates are Dutch calendar days."""
+DECISION_TERM_DAYS = 56
+"""Awb 4:13 lid 2: a decision within eight weeks after receipt when no rule sets a term."""
+
+DECISION_DUE_ON = (
+    "CASE WHEN kind = 'application' THEN "
+    f"CAST(timezone('Europe/Amsterdam', submitted_at) AS date) + {DECISION_TERM_DAYS} "
+    "+ term_suspended_days "
+    "+ CASE WHEN term_requested_on IS NOT NULL AND term_ends_on >= term_requested_on "
+    "THEN term_ends_on - term_requested_on ELSE 0 END END"
+)
+"""The decision's due date (Awb 4:13, 4:15), kept by PostgreSQL: the Dutch calendar day of
+receipt plus eight weeks, plus the days of finished terms to complete, plus the running term
+up to its last day (shortened when what was asked arrives earlier). A re-examination has no
+statutory term."""
+
+UNDECIDED_SQL = "status IN (" + ", ".join("'" + str(s) + "'" for s in UNDECIDED) + ")"
+"""The undecided statuses as literal SQL: the partial indexes' predicate, which the work list's
+and filters' queries repeat word for word so the planner can use those indexes."""
 
 
 class Base(DeclarativeBase):
@@ -86,6 +111,25 @@ class Case(Base):
     # asked arrives; after an expired term it stays, so the passed date remains visible.
     term_ends_on: Mapped[date | None] = mapped_column(Date)
     term_request_id: Mapped[uuid.UUID | None]
+    term_requested_on: Mapped[date | None] = mapped_column(Date)
+    """The Dutch calendar day the running term's request was made (Awb 4:15 suspends the
+    decision term from the next day)."""
+    term_suspended_days: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Days the decision term was suspended by earlier, finished terms to complete."""
+    decision_due_on: Mapped[date | None] = mapped_column(
+        Date, Computed(DECISION_DUE_ON, persisted=True)
+    )
+    """The decision's due date (read only, see DECISION_DUE_ON); None for a re-examination."""
+    # What the work list needs to know from the other services' events.
+    data_arrived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """Data or a document arrived and nobody moved the case since (cleared by the next status
+    change a person makes, an advice or a decision)."""
+    failed_letter_ids: Mapped[list[uuid.UUID]] = mapped_column(
+        ARRAY(Uuid), default=list, server_default="{}"
+    )
+    """Letters that could not be sent and were not sent since (a retry that succeeds clears)."""
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When the latest reminder went out."""
     status_changed_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
@@ -99,6 +143,28 @@ class Case(Base):
     handling_ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     """When the handling clock stopped (decided, not processed, aborted); None while it runs."""
 
+    @property
+    def decision_days_left(self) -> int | None:
+        """Days from today (Dutch calendar) to `decision_due_on`, negative once passed; None
+        without a statutory term or once decided (the term no longer runs)."""
+        if self.decision_due_on is None or self.status not in UNDECIDED:
+            return None
+        return (self.decision_due_on - datetime.now(LOCAL_TIME).date()).days
+
+    @property
+    def decision_term_suspended(self) -> bool:
+        """A term to complete runs now, so the decision term is suspended (Awb 4:15)."""
+        running = self.term_ends_on is not None and self.term_requested_on is not None
+        return (
+            running
+            and self.decision_due_on is not None
+            and self.status in UNDECIDED
+            and (
+                self.term_ends_on is not None
+                and self.term_ends_on >= datetime.now(LOCAL_TIME).date()
+            )
+        )
+
     household: Mapped[list[CasePerson]] = relationship(
         lazy="raise", order_by="CasePerson.position", passive_deletes=True
     )
@@ -108,6 +174,10 @@ class Case(Base):
     history: Mapped[list[CaseHistory]] = relationship(
         lazy="raise", order_by="[CaseHistory.occurred_at, CaseHistory.id]", passive_deletes=True
     )
+
+    __mapper_args__ = {"eager_defaults": True}
+    """`decision_due_on` comes back with every INSERT and UPDATE (RETURNING), so an answer built
+    after a change never loads it lazily."""
 
     __table_args__ = (
         UniqueConstraint("kind", "application_number"),
@@ -149,6 +219,41 @@ class Case(Base):
             "submitted_at",
             "id",
             postgresql_where=text("campaign IS NOT NULL"),
+        ),
+        # The deadline filter and the work list: each a partial index holding only the cases it
+        # counts, the assignee included, so a count reads those entries alone (migration 0007).
+        Index(
+            "cases_decision_due_idx",
+            "municipality_code",
+            "decision_due_on",
+            "assigned_to",
+            postgresql_where=text(f"decision_due_on IS NOT NULL AND {UNDECIDED_SQL}"),
+        ),
+        Index(
+            "cases_term_ends_idx",
+            "municipality_code",
+            "term_ends_on",
+            "assigned_to",
+            postgresql_where=text(f"term_ends_on IS NOT NULL AND {UNDECIDED_SQL}"),
+        ),
+        Index(
+            "cases_data_arrived_idx",
+            "municipality_code",
+            "assigned_to",
+            postgresql_where=text(f"data_arrived_at IS NOT NULL AND {UNDECIDED_SQL}"),
+        ),
+        Index(
+            "cases_letter_failed_idx",
+            "municipality_code",
+            "assigned_to",
+            postgresql_where=text("failed_letter_ids <> '{}'"),
+        ),
+        Index(
+            "cases_reminder_sent_idx",
+            "municipality_code",
+            "reminder_sent_at",
+            "assigned_to",
+            postgresql_where=text("reminder_sent_at IS NOT NULL"),
         ),
     )
 

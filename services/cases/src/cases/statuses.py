@@ -31,6 +31,7 @@ __all__ = [
     "OPEN_STATUSES",
     "STATUSES_OF_KIND",
     "STATUS_LABEL",
+    "UNDECIDED",
     "CaseKind",
     "CaseStatus",
     "Category",
@@ -62,6 +63,12 @@ CLOCK_STOPPED: Final[frozenset[CaseStatus]] = frozenset(
     }
 )
 """Statuses in which the handling time no longer runs."""
+
+UNDECIDED: Final[tuple[CaseStatus, ...]] = tuple(
+    status for status in CaseStatus if status not in CLOCK_STOPPED
+)
+"""Statuses in which a decision is still due (on hold included): the decision term (Awb 4:13)
+and the work list count only these."""
 
 STATUSES_OF_KIND: Final[MappingProxyType[CaseKind, frozenset[CaseStatus]]] = MappingProxyType(
     {

@@ -52,6 +52,9 @@ _SUMMARY_EXAMPLE: dict[str, Any] = {
     "assigned_to": None,
     "campaign": None,
     "applicant_name": "A. de Vries",
+    "decision_due_on": "2027-01-24",
+    "decision_days_left": 48,
+    "decision_term_suspended": False,
 }
 
 
@@ -78,6 +81,21 @@ class CaseSummary(BaseModel):
         default=None,
         description="the applicant's name as a person reads it (first name or initials, "
         "prefix, last name); in the list only",
+    )
+    decision_due_on: date | None = Field(
+        default=None,
+        description="the decision's due date (Awb 4:13): the Dutch calendar day of receipt plus "
+        "eight weeks, later by the days a term to complete suspended it (Awb 4:15; a running "
+        "term counts up to its last day); null for a re-examination",
+    )
+    decision_days_left: int | None = Field(
+        default=None,
+        description="days from today to `decision_due_on`, negative once passed; null when "
+        "there is no statutory term or the case is decided (the term no longer runs)",
+    )
+    decision_term_suspended: bool = Field(
+        default=False,
+        description="a term to complete runs now, so the decision term is suspended",
     )
 
 
@@ -233,8 +251,16 @@ class CategoryCounts(Counts):
     category: Category
 
 
+class DeadlineCounts(BaseModel):
+    """Undecided cases by their decision term (Awb 4:13): the list's `deadline` filter."""
+
+    within_7_days: int = Field(description="due today or within the next seven days")
+    passed: int = Field(description="due before today")
+
+
 class Overview(BaseModel):
-    """Per overview category (all of them, in display order): applications, adults, persons."""
+    """Per overview category (all of them, in display order): applications, adults, persons;
+    and the undecided cases whose decision term ends soon or passed."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -245,6 +271,7 @@ class Overview(BaseModel):
                         {"category": "in_progress", "applications": 0, "adults": 0, "persons": 0},
                     ],
                     "total": {"applications": 3, "adults": 4, "persons": 7},
+                    "deadlines": {"within_7_days": 1, "passed": 0},
                 }
             ]
         }
@@ -252,6 +279,9 @@ class Overview(BaseModel):
 
     categories: list[CategoryCounts]
     total: Counts
+    deadlines: DeadlineCounts | None = Field(
+        default=None, description="with the same filters (a re-examination has no term)"
+    )
 
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -415,6 +445,9 @@ class AuditEntry(BaseModel):
     action: str = Field(description="e.g. `case.viewed`, `cases.exported`")
     municipality_code: str | None
     case_id: uuid.UUID | None
+    application_number: str | None = Field(
+        default=None, description="the case's number, for entries about one case"
+    )
     purpose: str
     trace_id: str
     data_subject_hash: str | None

@@ -52,6 +52,7 @@ async def get_case(
         session,
         access=audit.Access(principal, correlation_id_of(request)),
         case_id=case.id,
+        application_number=case.application_number,
         municipality_code=case.municipality_code,
         applicant_bsn=applicant,
         secret=_secret(request, "bsn_hash_secret"),

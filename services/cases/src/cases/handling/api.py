@@ -254,7 +254,14 @@ async def list_memos(
     access = audit.Access(principal, correlation_id_of(request))
     await audit.record(
         session,
-        [access.row(MEMOS_VIEWED, municipality_code=case.municipality_code, case_id=case.id)],
+        [
+            access.row(
+                MEMOS_VIEWED,
+                municipality_code=case.municipality_code,
+                case_id=case.id,
+                application_number=case.application_number,
+            )
+        ],
     )
     return _memos(rows)
 

@@ -12,6 +12,11 @@ with what happens in the assessment, the documents and the correspondence.
   workflow's step allows it; else a note.
 - `correspondence.information.received`: the term stops; a note; a hold is lifted.
 - `correspondence.term.expired`: a note proposing *buiten behandeling*; a beslisser decides.
+- `correspondence.letter.sent` / `.failed`: the case's failed letters and latest reminder (for
+  the work list); no history row (the case's letters are the correspondence's to show).
+
+A term to complete suspends the decision term (Awb 4:15, `terms.py`); data or a document that
+arrives marks the case for the work list (`data_arrived_at`) until its status next changes.
 
 Every status change is the workflow's (`handling.check` as the system) made by
 `handling.change_status`, as a person's is: a history row and a `cases.case.status_changed`
@@ -32,7 +37,7 @@ from typing import Any, Final
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cases.handling import holds, repository
+from cases.handling import holds, letters, repository, terms
 from cases.handling import service as handling
 from cases.handling.service import SYSTEM_ACTOR, utc_now
 from cases.handling.workflow import TransitionConflictError
@@ -40,7 +45,13 @@ from cases.models import Case, CaseHistory
 from cases.statuses import STATUS_LABEL, CaseStatus
 from contracts.assessment import AdviceGiven, DataDelivered, DataSessionStarted, DecisionRecorded
 from contracts.base import Event
-from contracts.correspondence import InformationReceived, InformationRequested, TermExpired
+from contracts.correspondence import (
+    InformationReceived,
+    InformationRequested,
+    LetterFailed,
+    LetterSent,
+    TermExpired,
+)
 from contracts.documents import DocumentAdded
 from contracts.vocabulary import ADVICE_LABEL, DECISION_LABEL, Advice, Decision
 from servicekit.routes import Delivery
@@ -58,6 +69,8 @@ Followed = (
     | InformationRequested
     | InformationReceived
     | TermExpired
+    | LetterSent
+    | LetterFailed
 )
 
 SESSION_MOVES_FROM: Final = frozenset({S.RECEIVED, S.INVITED})
@@ -146,6 +159,11 @@ class _Step:
             history.details = self.details(**history.details)
             self.record(change)
 
+    def data_arrived(self, moment: datetime) -> None:
+        """Mark the case for the work list's *Gegevens ontvangen* (after lifting its hold, which
+        is no one handling what arrived)."""
+        self.case.data_arrived_at, self.case.updated_at = moment, self.plan.now
+
     def record(self, change: handling.StatusChange) -> None:
         history, event = change
         self.plan.history.append(history)
@@ -222,6 +240,12 @@ def _apply(step: _Step, event: Followed) -> None:
             _information_received(step, event)
         case TermExpired():
             _term_expired(step, event)
+        case LetterSent():
+            if letters.sent(step.case, event):
+                step.case.updated_at = step.plan.now
+        case LetterFailed():
+            if letters.failed(step.case, event):
+                step.case.updated_at = step.plan.now
 
 
 def _data_session_started(step: _Step, event: DataSessionStarted) -> None:
@@ -242,6 +266,7 @@ def _data_delivered(step: _Step, event: DataDelivered) -> None:
         details=step.details(source=event.source, session_id=event.session_id),
     )
     step.lift_hold(reason=holds.LIFTED_DATA_ARRIVED, cause="data_arrived")
+    step.data_arrived(event.delivered_at)
 
 
 def _advice_given(step: _Step, event: AdviceGiven) -> None:
@@ -319,11 +344,17 @@ def _document_added(step: _Step, event: DocumentAdded) -> None:
         ),
     )
     step.lift_hold(reason=holds.LIFTED_DOCUMENT_RECEIVED, cause="document_received")
+    step.data_arrived(event.added_at)
 
 
 def _information_requested(step: _Step, event: InformationRequested) -> None:
     case = step.case
-    case.term_ends_on, case.term_request_id = event.term_ends_on, event.request_id
+    terms.start(
+        case,
+        request_id=event.request_id,
+        ends_on=event.term_ends_on,
+        requested_at=event.requested_at,
+    )
     case.updated_at = step.plan.now
     reason = f"Informatie opgevraagd; hersteltermijn tot en met {_day(event.term_ends_on)}"
     details = step.details(
@@ -342,8 +373,7 @@ def _information_requested(step: _Step, event: InformationRequested) -> None:
 
 def _information_received(step: _Step, event: InformationReceived) -> None:
     case = step.case
-    if case.term_request_id == event.request_id:
-        case.term_ends_on = case.term_request_id = None
+    if terms.complete(case, request_id=event.request_id, received_at=event.received_at):
         case.updated_at = step.plan.now
     step.note(
         "information_received",

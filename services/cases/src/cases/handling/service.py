@@ -34,6 +34,8 @@ DECISION_OF: Final = {
     CaseStatus.NOT_PROCESSED: Decision.NOT_PROCESSED,
 }
 """The `decision` column of a case that reached a decision status."""
+HANDLED_BY_SYSTEM: Final = frozenset({CaseStatus.ADVICE_READY, *CLOCK_STOPPED})
+"""The system's steps that handle arrived data (an advice, a decision); lifting a hold is not."""
 
 StatusChange = tuple[CaseHistory, CaseStatusChanged]
 
@@ -129,6 +131,8 @@ def change_status(
         case.handling_ended_at = None
     if to in DECISION_OF:
         case.decision = DECISION_OF[to].value
+    if actor != SYSTEM_ACTOR or to in HANDLED_BY_SYSTEM:
+        case.data_arrived_at = None  # what arrived is being handled: off the work list
     case.status, case.status_changed_at, case.updated_at = to.value, now, now
     history = CaseHistory(
         case_id=case.id,

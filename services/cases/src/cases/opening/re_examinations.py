@@ -20,10 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases.handling.service import SYSTEM_ACTOR
 from cases.opening import repository
+from cases.reporting import audit
 from cases.statuses import INITIAL_STATUS, CaseKind
 from contracts.cases import CaseOpened
 from contracts.household import Household
 from contracts.intake import ReExaminationRequested
+from servicekit.auth import system_principal
 from servicekit.outbox import add_events
 from servicekit.routes import Delivery
 
@@ -55,9 +57,13 @@ def household_of(event: ReExaminationRequested) -> Household:
 
 
 async def open_re_examinations(
-    *, session: AsyncSession, deliveries: Sequence[Delivery[ReExaminationRequested]]
+    *,
+    session: AsyncSession,
+    deliveries: Sequence[Delivery[ReExaminationRequested]],
+    bsn_hash_secret: str,
 ) -> None:
-    """Open a re-examination case per key not seen before; repeats change nothing."""
+    """Open a re-examination case per key not seen before; repeats change nothing. Every case
+    opened is an entry of the access log (personal data imported)."""
     firsts: dict[str, Delivery[ReExaminationRequested]] = {}
     for delivery in deliveries:
         firsts.setdefault(case_number(delivery.event), delivery)
@@ -86,6 +92,13 @@ async def open_re_examinations(
         session,
         [
             firsts[number].follow_up(_opened_event(case_id, number, firsts[number].event))
+            for number, case_id in opened
+        ],
+    )
+    await audit.record(
+        session,
+        [
+            _imported_entry(case_id, number, firsts[number], secret=bsn_hash_secret)
             for number, case_id in opened
         ],
     )
@@ -143,6 +156,32 @@ def _history_row(case_id: uuid.UUID, event: ReExaminationRequested) -> dict[str,
             "line": event.line,
         },
     }
+
+
+IMPORTER: Final = system_principal("intake", purpose="re_examination")
+"""Who the access log names as importing: intake, which hands the rows over. The person who
+uploaded the file is not in `intake.re_examination.requested`; the entry's trace id is the
+import's correlation id, and `details.import_id` names the import in intake."""
+
+
+def _imported_entry(
+    case_id: uuid.UUID,
+    number: str,
+    delivery: Delivery[ReExaminationRequested],
+    *,
+    secret: str,
+) -> dict[str, Any]:
+    event = delivery.event
+    access = audit.Access(IMPORTER, delivery.envelope.correlation_id)
+    return access.row(
+        audit.RE_EXAMINATIONS_IMPORTED,
+        municipality_code=event.municipality_code,
+        case_id=case_id,
+        application_number=number,
+        data_subject_hash=audit.subject_hash(event.household.applicant.bsn, secret=secret),
+        row_count=1,
+        details={"import_id": str(event.import_id), "line": event.line, "campaign": event.campaign},
+    )
 
 
 def _opened_event(case_id: uuid.UUID, number: str, event: ReExaminationRequested) -> CaseOpened:

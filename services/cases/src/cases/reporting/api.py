@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
+from cases.models import Case
 from cases.reporting import audit, exports, search, service
 from cases.reporting.filters import (
     LOCAL_TIME,
@@ -36,11 +38,14 @@ from cases.reporting.schemas import (
     CaseSummary,
     CategoryCounts,
     Counts,
+    DeadlineCounts,
     Overview,
 )
 from cases.reporting.search import sort_key
 from cases.statuses import CaseKind
+from cases.worklist.items import Today
 from contracts.api.common import errors
+from contracts.vocabulary import DeadlineFilter
 from servicekit.auth import Permission, Principal, require
 from servicekit.cursors import InvalidCursorError, decode_cursor, encode_cursor
 from servicekit.http import DbSession, correlation_id_of
@@ -147,6 +152,10 @@ async def audit_log(
     session: DbSession,
     principal: Auditor,
     case_id: Annotated[uuid.UUID | None, Query()] = None,
+    application_number: Annotated[
+        str | None,
+        Query(min_length=1, max_length=64, description="Entries about the case with this number"),
+    ] = None,
     actor: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     bsn: Annotated[Bsn | None, Query(description="Entries about this person")] = None,
     from_: Annotated[date | None, Query(alias="from", description="First day")] = None,
@@ -157,6 +166,7 @@ async def audit_log(
     query = audit.AuditQuery(
         scope=None if principal.all_municipalities else principal.municipalities,
         case_id=case_id,
+        application_number=application_number.strip().upper() if application_number else None,
         actor=actor,
         data_subject_hash=audit.subject_hash(bsn, secret=_settings(request, "bsn_hash_secret"))
         if bsn
@@ -177,6 +187,42 @@ async def audit_log(
         )
     return AuditPage(
         items=[AuditEntry.model_validate(row) for row in page], next_cursor=next_cursor
+    )
+
+
+SEARCH_ACTIONS = {
+    "name": audit.CASES_SEARCHED_BY_NAME,
+    "postal_code": audit.CASES_SEARCHED_BY_POSTAL_CODE,
+}
+"""The text searches on personal data (a number is not), by what `q` was taken for."""
+
+
+async def _log_search(
+    request: Request,
+    session: DbSession,
+    principal: Principal,
+    case_filter: CaseFilter,
+    cases: Sequence[Case],
+    *,
+    page: bool,
+) -> None:
+    """A search by name or postal code shows whose data it found: logged in this transaction,
+    an entry per case shown (the BSN search keeps its entry per municipality, below)."""
+    action = SEARCH_ACTIONS.get(case_filter.q.kind) if case_filter.q is not None else None
+    if action is None:
+        return
+    bsns = await search.applicant_bsns(session, [case.id for case in cases])
+    await audit.record_search(
+        session,
+        access=audit.Access(principal, correlation_id_of(request)),
+        action=action,
+        found=[
+            audit.Found(case.id, case.application_number, case.municipality_code, bsns.get(case.id))
+            for case in cases
+        ],
+        scope=case_filter.scope,
+        details={"filter": case_filter.described(), "page": page},
+        secret=_settings(request, "bsn_hash_secret"),
     )
 
 
@@ -210,6 +256,7 @@ async def list_cases(
     cases, more = await service.list_cases(
         session=session, case_filter=case_filter, limit=limit, after=after
     )
+    await _log_search(request, session, principal, case_filter, cases, page=cursor is not None)
     if case_filter.bsn is not None:
         # A search by BSN is an access to that person's data: logged in this transaction.
         counts: dict[str, int] = {}
@@ -263,13 +310,24 @@ async def overview(
     submitted_to: Annotated[date | None, Query(description="Last day, inclusive")] = None,
 ) -> Overview:
     scope = requested_scope(principal, municipality) or ()
+    kind_value = kind.value if kind else None
+    start, end = day_start(submitted_from), day_end(submitted_to)
     totals = await service.overview(
         session=session,
         municipalities=scope,
-        kind=kind.value if kind else None,
+        kind=kind_value,
         campaign=campaign,
-        submitted_from=day_start(submitted_from),
-        submitted_before=day_end(submitted_to),
+        submitted_from=start,
+        submitted_before=end,
+    )
+    due = await service.deadlines(
+        session=session,
+        municipalities=scope,
+        today=Today.now(),
+        kind=kind_value,
+        campaign=campaign,
+        submitted_from=start,
+        submitted_before=end,
     )
     categories = [
         CategoryCounts(
@@ -286,5 +344,8 @@ async def overview(
             applications=sum(c.applications for c in categories),
             adults=sum(c.adults for c in categories),
             persons=sum(c.persons for c in categories),
+        ),
+        deadlines=DeadlineCounts(
+            within_7_days=due[DeadlineFilter.WITHIN_7_DAYS], passed=due[DeadlineFilter.PASSED]
         ),
     )

@@ -1,6 +1,7 @@
 """The access log (Logboek Dataverwerkingen): who accessed whose personal data, when, and why.
 
-An entry is written in the transaction of the access itself (a case viewed, a BSN searched),
+An entry is written in the transaction of the access itself (a case viewed, a search by BSN,
+name or postal code, re-examinations imported),
 or, for an export, committed before the first row leaves the service. Each entry names one
 municipality (the controller of the data), so an auditor sees exactly the entries of their
 own municipalities; an access that spans several municipalities writes one entry for each,
@@ -27,6 +28,9 @@ from servicekit.auth import Principal
 CASE_VIEWED: Final = "case.viewed"
 CASES_EXPORTED: Final = "cases.exported"
 CASES_SEARCHED_BY_BSN: Final = "cases.searched_by_bsn"
+CASES_SEARCHED_BY_NAME: Final = "cases.searched_by_name"
+CASES_SEARCHED_BY_POSTAL_CODE: Final = "cases.searched_by_postal_code"
+RE_EXAMINATIONS_IMPORTED: Final = "re_examinations.imported"
 
 _ACCESS_LOG = cast("Table", AccessLog.__table__)
 _INSERT = insert(_ACCESS_LOG)
@@ -50,11 +54,13 @@ class Access:
         *,
         municipality_code: str | None,
         case_id: uuid.UUID | None = None,
+        application_number: str | None = None,
         data_subject_hash: str | None = None,
         row_count: int | None = None,
         details: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         return {
+            "application_number": application_number,
             "actor": self.principal.subject,
             "organisation": self.principal.organisation,
             "role": self.principal.role,
@@ -91,6 +97,7 @@ async def record_view(
     *,
     access: Access,
     case_id: uuid.UUID,
+    application_number: str,
     municipality_code: str,
     applicant_bsn: str | None,
     secret: str,
@@ -103,6 +110,7 @@ async def record_view(
                 CASE_VIEWED,
                 municipality_code=municipality_code,
                 case_id=case_id,
+                application_number=application_number,
                 data_subject_hash=subject_hash(applicant_bsn, secret=secret)
                 if applicant_bsn
                 else None,
@@ -138,9 +146,61 @@ async def record_many(
 
 
 @dataclass(frozen=True)
+class Found:
+    """A case a search found, as the access log names it."""
+
+    case_id: uuid.UUID
+    application_number: str
+    municipality_code: str
+    applicant_bsn: str | None
+
+
+async def record_search(
+    session: AsyncSession,
+    *,
+    access: Access,
+    action: str,
+    found: Sequence[Found],
+    scope: tuple[str, ...] | None,
+    details: Mapping[str, Any],
+    secret: str,
+) -> None:
+    """A search on personal data (name, postal code): one entry per case it showed, with the
+    applicant as data subject, so an auditor finds it by number or BSN; a search that showed
+    nothing still leaves one entry per municipality searched (row count 0)."""
+    if not found:
+        await record_many(
+            session,
+            access=access,
+            action=action,
+            counts=per_municipality(scope, {}),
+            details=details,
+        )
+        return
+    await record(
+        session,
+        [
+            access.row(
+                action,
+                municipality_code=case.municipality_code,
+                case_id=case.case_id,
+                application_number=case.application_number,
+                data_subject_hash=subject_hash(case.applicant_bsn, secret=secret)
+                if case.applicant_bsn
+                else None,
+                row_count=1,
+                details=details,
+            )
+            for case in found
+        ],
+    )
+
+
+@dataclass(frozen=True)
 class AuditQuery:
     scope: tuple[str, ...] | None
     case_id: uuid.UUID | None = None
+    application_number: str | None = None
     actor: str | None = None
     data_subject_hash: str | None = None
     occurred_from: datetime | None = None
@@ -162,6 +222,8 @@ async def entries(
         statement = statement.where(AccessLog.municipality_code.in_(query.scope))
     if query.case_id is not None:
         statement = statement.where(AccessLog.case_id == query.case_id)
+    if query.application_number is not None:
+        statement = statement.where(AccessLog.application_number == query.application_number)
     if query.actor is not None:
         statement = statement.where(AccessLog.actor == query.actor)
     if query.data_subject_hash is not None:

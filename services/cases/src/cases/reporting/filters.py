@@ -15,13 +15,14 @@ import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, HTTPException, Query, status
 from pydantic import StringConstraints
 
 from cases.statuses import CaseKind, CaseStatus
+from contracts.vocabulary import DeadlineFilter, WorkItem
 from servicekit.auth import CurrentPrincipal, Principal
 from servicekit.cursors import InvalidCursorError, decode_cursor, encode_cursor
 
@@ -88,6 +89,8 @@ class CaseFilter:
     submitted_before: datetime | None = None
     changed_from: datetime | None = None
     changed_before: datetime | None = None
+    deadline: DeadlineFilter | None = None
+    worklist: WorkItem | None = None
     sort: Sort = Sort.SUBMITTED_DESC
 
     def fingerprint(self, *, secret: str) -> str:
@@ -105,7 +108,15 @@ class CaseFilter:
             described["q"] = self.q.kind
         if self.bsn is not None:
             described["bsn"] = True
-        for name in ("kind", "advice", "campaign", "on_hold", "assigned_to"):
+        for name in (
+            "kind",
+            "advice",
+            "campaign",
+            "on_hold",
+            "assigned_to",
+            "deadline",
+            "worklist",
+        ):
             if getattr(self, name) is not None:
                 described[name] = getattr(self, name)
         if self.statuses:
@@ -145,6 +156,24 @@ def _check_range(name: str, start: date | None, end: date | None) -> None:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT, f"{name}_to lies before {name}_from"
         )
+
+
+Choice = TypeVar("Choice", bound=StrEnum)
+
+
+def choice(name: str, raw: str | None, allowed: type[Choice]) -> Choice | None:
+    """A query parameter that takes one of fixed values; anything else is 422 with a Dutch
+    message that names the values (the screens show it as it is)."""
+    if raw is None:
+        return None
+    try:
+        return allowed(raw)
+    except ValueError:
+        values = ", ".join(str(value) for value in allowed)
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            f"Onbekende waarde voor {name}: kies uit {values}.",
+        ) from None
 
 
 def _list_filters(
@@ -187,6 +216,22 @@ def _list_filters(
     submitted_to: Annotated[date | None, Query(description="Last day, inclusive")] = None,
     changed_from: Annotated[date | None, Query(description="Status changed on or after")] = None,
     changed_to: Annotated[date | None, Query(description="Status changed on or before")] = None,
+    deadline: Annotated[
+        str | None,
+        Query(
+            max_length=50,
+            description="The decision term (Awb 4:13) of undecided cases: `within_7_days` "
+            "(due today or in the next seven days) or `passed`",
+        ),
+    ] = None,
+    worklist: Annotated[
+        str | None,
+        Query(
+            max_length=50,
+            description="Exactly the cases a count of `GET /worklist` counts: "
+            + ", ".join(f"`{item}`" for item in WorkItem),
+        ),
+    ] = None,
     sort: Annotated[Sort, Query(description="Default `-submitted_at` (newest first)")] = (
         Sort.SUBMITTED_DESC
     ),
@@ -210,6 +255,8 @@ def _list_filters(
         submitted_before=day_end(submitted_to),
         changed_from=day_start(changed_from),
         changed_before=day_end(changed_to),
+        deadline=choice("deadline", deadline, DeadlineFilter),
+        worklist=choice("worklist", worklist, WorkItem),
         sort=sort,
     )
 

@@ -33,6 +33,8 @@ class AccessLog(Base):
     action: Mapped[str] = mapped_column(String(64))
     municipality_code: Mapped[str | None] = mapped_column(String(4))
     case_id: Mapped[uuid.UUID | None]
+    application_number: Mapped[str | None] = mapped_column(String(64))
+    """The case's number, as staff know it (kept when the case itself is removed)."""
     purpose: Mapped[str] = mapped_column(Text)
     """The processing activity (verwerkingsactiviteit) the principal acts for."""
     trace_id: Mapped[str] = mapped_column(Text)
@@ -46,4 +48,5 @@ class AccessLog(Base):
         Index("access_log_case_idx", "case_id", "occurred_at"),
         Index("access_log_actor_idx", "actor", "occurred_at"),
         Index("access_log_subject_idx", "data_subject_hash"),
+        Index("access_log_application_number_idx", "application_number", "occurred_at", "id"),
     )

@@ -10,6 +10,7 @@ from contracts.api.cases import (
     CaseSummary,
     CategoryCounts,
     Counts,
+    DeadlineCounts,
     Overview,
 )
 
@@ -20,5 +21,6 @@ __all__ = [
     "CaseSummary",
     "CategoryCounts",
     "Counts",
+    "DeadlineCounts",
     "Overview",
 ]

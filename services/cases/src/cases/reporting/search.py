@@ -34,6 +34,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from cases.models import Case, CasePerson
 from cases.reporting.filters import LOCAL_TIME, CaseFilter, Sort
 from cases.statuses import CaseStatus
+from cases.worklist.items import Today, deadline_condition, item_condition
 
 SortKey = tuple[Any, uuid.UUID]
 """The sort value and id of the last row of a page: where the next page starts."""
@@ -143,7 +144,7 @@ def conditions(
 
 
 def _handling_conditions(case_filter: CaseFilter) -> list[ColumnElement[bool]]:
-    """Advice, hold and assignment."""
+    """Advice, hold, assignment, the decision term and the work list's items."""
     found: list[ColumnElement[bool]] = []
     if case_filter.advice is not None:
         found.append(Case.advice == case_filter.advice)
@@ -154,6 +155,12 @@ def _handling_conditions(case_filter: CaseFilter) -> list[ColumnElement[bool]]:
         found.append(Case.assigned_to == case_filter.assigned_to)
     if case_filter.unassigned:
         found.append(Case.assigned_to.is_(None))
+    if case_filter.deadline is not None or case_filter.worklist is not None:
+        today = Today.now()
+        if case_filter.deadline is not None:
+            found.append(deadline_condition(case_filter.deadline, today))
+        if case_filter.worklist is not None:
+            found.append(item_condition(case_filter.worklist, today))
     return found
 
 
@@ -324,6 +331,20 @@ async def applicant_names(
         case_id: " ".join(part for part in (first or initials, prefix, last) if part)
         for case_id, first, initials, prefix, last in rows
     }
+
+
+async def applicant_bsns(
+    session: AsyncSession, case_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """The applicant's BSN per case (for the access log's data subject, never shown)."""
+    if not case_ids:
+        return {}
+    rows = await session.execute(
+        select(CasePerson.case_id, CasePerson.bsn).where(
+            CasePerson.case_id.in_(case_ids), CasePerson.position == 0
+        )
+    )
+    return {row.case_id: row.bsn for row in rows}
 
 
 async def count_per_municipality(

@@ -14,6 +14,9 @@ from cases.reporting import search
 from cases.reporting.filters import CaseFilter
 from cases.reporting.search import SortKey, StatusCount
 from cases.statuses import CATEGORIES, Category, category_of
+from cases.worklist import repository as worklist
+from cases.worklist.items import Today
+from contracts.vocabulary import DeadlineFilter, WorkItem
 
 
 async def list_cases(
@@ -71,3 +74,37 @@ async def overview(
         submitted_before=submitted_before,
     )
     return totals_per_category(counts)
+
+
+DEADLINE_ITEMS: dict[DeadlineFilter, WorkItem] = {
+    DeadlineFilter.WITHIN_7_DAYS: WorkItem.DECISION_DUE_SOON,
+    DeadlineFilter.PASSED: WorkItem.DECISION_OVERDUE,
+}
+"""The deadline filter's values as the work list's items (the same conditions)."""
+
+
+async def deadlines(
+    *,
+    session: AsyncSession,
+    municipalities: tuple[str, ...],
+    today: Today,
+    kind: str | None = None,
+    campaign: str | None = None,
+    submitted_from: datetime | None = None,
+    submitted_before: datetime | None = None,
+) -> dict[DeadlineFilter, int]:
+    """Undecided cases whose decision term ends within seven days, and those past it, with the
+    overview's filters."""
+    counts = await worklist.count_items(
+        session,
+        items=list(DEADLINE_ITEMS.values()),
+        municipalities=municipalities,
+        today=today,
+        extra=search.overview_conditions(
+            kind=kind,
+            campaign=campaign,
+            submitted_from=submitted_from,
+            submitted_before=submitted_before,
+        ),
+    )
+    return {deadline: counts[item] for deadline, item in DEADLINE_ITEMS.items()}

@@ -12,6 +12,8 @@ from cases import handlers
 from cases.casefile import repository
 from cases.models import Case
 from cases.opening.re_examinations import case_number
+from cases.reporting.audit import subject_hash
+from cases.reporting.models import AccessLog
 from contracts.base import Envelope
 from contracts.household import Address, Adult, Household
 from contracts.intake import ReExaminationRequested
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from conftest import Cases
 
 CAMPAIGN = "Heronderzoek 2027"
+BSN_SECRET = "re-examination-test-bsn-secret-0123456789abcdef"
 REQUESTED = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 
@@ -59,7 +62,8 @@ def delivered(*events: ReExaminationRequested) -> list[Delivery[ReExaminationReq
 
 async def handle(cases: Cases, batch: list[Delivery[ReExaminationRequested]]) -> None:
     async with cases.database.transaction() as session:
-        await handlers.re_examinations_requested(session, batch)
+        handle_batch = handlers.re_examinations_requested(bsn_hash_secret=BSN_SECRET)
+        await handle_batch(session, batch)
 
 
 async def re_examinations(cases: Cases) -> dict[str, Case]:
@@ -100,6 +104,35 @@ async def test_one_case_per_key_with_the_households_counts(cases: Cases) -> None
     assert sorted((e["application_number"], e["kind"], e["persons"]) for e in opened) == sorted(
         [(case_number(single), "re_examination", 1), (case_number(couple), "re_examination", 5)]
     )
+
+
+async def test_every_imported_case_is_in_the_access_log_once(cases: Cases) -> None:
+    single, couple = requested("a"), requested("b", line=3, partner=True)
+    await handle(cases, delivered(single, couple, single))
+    await handle(cases, delivered(couple))  # imported again: no case opened, nothing logged
+
+    async with cases.database.transaction() as session:
+        entries = list(await session.scalars(select(AccessLog).order_by(AccessLog.id)))
+    found = await re_examinations(cases)
+    assert sorted((e.application_number, e.case_id) for e in entries) == sorted(
+        (number, case.id) for number, case in found.items()
+    )
+    entry = next(e for e in entries if e.application_number == case_number(couple))
+    # The uploader is not in intake's event: intake (the service handing the rows over) is
+    # the actor, and the trace id and import id lead to the import in intake.
+    assert (entry.action, entry.actor, entry.role, entry.trace_id) == (
+        "re_examinations.imported",
+        "service:intake",
+        "system",
+        "import",
+    )
+    assert (entry.municipality_code, entry.row_count, entry.purpose) == (
+        "0363",
+        1,
+        "re_examination",
+    )
+    assert entry.details == {"import_id": str(couple.import_id), "line": 3, "campaign": CAMPAIGN}
+    assert entry.data_subject_hash == subject_hash("111222333", secret=BSN_SECRET)
 
 
 async def test_re_examination_cases_open_from_the_bus_and_are_handled(

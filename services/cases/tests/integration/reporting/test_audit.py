@@ -48,11 +48,11 @@ async def test_every_view_of_a_case_is_logged_with_the_applicant_as_subject(
         )
 
 
-async def test_a_search_by_bsn_is_logged_and_other_searches_are_not(reporting: Reporting) -> None:
+async def test_a_search_by_bsn_is_logged_and_other_filters_are_not(reporting: Reporting) -> None:
     await reporting.add_case("GV-1", household=[adult("Bakker"), child("Sem", bsn="300000001")])
     await reporting.add_case("GV-2", household=[adult("Smit", bsn="300000001")])
-    await reporting.numbers({"q": "bakker"})
-    await reporting.numbers({"status": "received"})
+    await reporting.numbers({"q": "GV-1"})
+    await reporting.numbers({"status": "received", "deadline": "passed"})
     assert await reporting.access_log() == []
 
     assert len(await reporting.numbers({"bsn": "300000001"})) == 2
@@ -168,3 +168,55 @@ async def test_the_overview_is_filtered_and_stays_within_scope(reporting: Report
     assert isd["total"]["applications"] == 4  # type: ignore[index]
     unknown = await reporting.get(f"/cases/{uuid.uuid4()}")
     assert unknown.status_code == 404
+
+
+async def test_searches_by_name_and_postal_code_log_each_case_they_showed(
+    reporting: Reporting,
+) -> None:
+    bakker = await reporting.add_case(
+        "GV-1", household=[adult("Bakker", bsn="111222333", postal_code="1016 GV")]
+    )
+    await reporting.add_case("GV-2", household=[adult("Smit", postal_code="3011 AA")])
+    await reporting.add_case(
+        "R-1", municipality=ROTTERDAM, household=[adult("Bakker", postal_code="3011 AA")]
+    )
+    assert await reporting.numbers({"q": "bakker"}) == ["GV-1"]
+    assert await reporting.numbers({"q": "1016gv"}) == ["GV-1"]
+    assert await reporting.numbers({"q": "Jansen"}, municipalities=(AMSTERDAM, ROTTERDAM)) == []
+
+    by_name, by_postal_code, nothing, other = await reporting.access_log()
+    for entry, action in ((by_name, "name"), (by_postal_code, "postal_code")):
+        assert entry.action == f"cases.searched_by_{action}"
+        assert (entry.case_id, entry.application_number, entry.row_count) == (bakker, "GV-1", 1)
+        assert entry.data_subject_hash == subject_hash("111222333", secret=BSN_SECRET)
+        assert entry.details["filter"]["q"] == action
+        assert "akker" not in str(entry.details)
+        assert "1016" not in str(entry.details)
+    # Nothing found is still a search: an entry per municipality searched.
+    assert [(e.action, e.municipality_code, e.row_count, e.case_id) for e in (nothing, other)] == [
+        ("cases.searched_by_name", AMSTERDAM, 0, None),
+        ("cases.searched_by_name", ROTTERDAM, 0, None),
+    ]
+
+
+async def test_auditors_see_and_filter_entries_by_application_number(
+    reporting: Reporting,
+) -> None:
+    first = await reporting.add_case("GV-2026-0000001")
+    second = await reporting.add_case("GV-2026-0000002")
+    for case_id in (first, second, first):
+        assert (await reporting.get(f"/cases/{case_id}")).status_code == 200
+    assert (await reporting.get(f"/cases/{first}/memos")).status_code == 200
+
+    async def numbers(params: dict[str, str] | None = None) -> list[tuple[str, str]]:
+        response = await reporting.get("/audit", params, role="auditor")
+        assert response.status_code == 200, response.text
+        return [(e["action"], e["application_number"]) for e in response.json()["items"]]
+
+    assert await numbers({"application_number": "gv-2026-0000001"}) == [
+        ("case.memos_viewed", "GV-2026-0000001"),
+        ("case.viewed", "GV-2026-0000001"),
+        ("case.viewed", "GV-2026-0000001"),
+    ]
+    assert len(await numbers()) == 4
+    assert await numbers({"application_number": "GV-2026-0000003"}) == []
