@@ -154,16 +154,11 @@ class Case(Base):
     @property
     def decision_term_suspended(self) -> bool:
         """A term to complete runs now, so the decision term is suspended (Awb 4:15)."""
-        running = self.term_ends_on is not None and self.term_requested_on is not None
-        return (
-            running
-            and self.decision_due_on is not None
-            and self.status in UNDECIDED
-            and (
-                self.term_ends_on is not None
-                and self.term_ends_on >= datetime.now(LOCAL_TIME).date()
-            )
-        )
+        if self.decision_due_on is None or self.status not in UNDECIDED:
+            return False
+        if self.term_requested_on is None or self.term_ends_on is None:
+            return False
+        return self.term_ends_on >= datetime.now(LOCAL_TIME).date()
 
     household: Mapped[list[CasePerson]] = relationship(
         lazy="raise", order_by="CasePerson.position", passive_deletes=True
