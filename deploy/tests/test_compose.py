@@ -79,6 +79,13 @@ def test_every_part_runs_and_the_services_share_one_hardened_image() -> None:
         assert services[name]["command"][:4] == ["python", "-m", name, "serve"]
         assert "healthcheck" in services[name], name
     assert services["unoserver"]["network_mode"] == "service:correspondence"
+    # The documents service reaches MinIO as its own user, never as MinIO's root.
+    environment = compose()["x-app"]["environment"]
+    assert "MINIO_ROOT" not in environment["DOCUMENTS_S3_ACCESS_KEY"]
+    assert "MINIO_ROOT" not in environment["DOCUMENTS_S3_SECRET_KEY"]
+    assert services["documents"]["depends_on"]["minio-users"] == {
+        "condition": "service_completed_successfully"
+    }
 
 
 def test_every_secret_comes_from_the_environment_and_make_env_provides_it() -> None:

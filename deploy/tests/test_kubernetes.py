@@ -307,6 +307,27 @@ def test_network_policies_admit_only_the_intended_callers(
     minio = {"app": "minio"}
     for caller in SERVICES:
         assert policies.admits(labels[caller], home, minio, 9000) == (caller == "documents")
+    assert policies.admits(jobs["minio-users"], home, minio, 9000)
+    assert not policies.admits(jobs["documents-migrate"], home, minio, 9000)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_minio_root_credentials_stay_with_minio(
+    rendered: dict[str, list[Doc]], overlay: str
+) -> None:
+    """The documents service has a MinIO user of its own; only MinIO and the Job that makes
+    that user read the root credentials."""
+    readers = set()
+    for where, template in pod_specs(rendered[overlay]):
+        for container in template["spec"]["containers"]:
+            refs = [s.get("secretRef", {}).get("name") for s in container.get("envFrom", [])]
+            refs += [
+                v.get("valueFrom", {}).get("secretKeyRef", {}).get("name")
+                for v in container.get("env", [])
+            ]
+            if "minio-root" in refs:
+                readers.add(where)
+    assert readers == {"StatefulSet/minio", "Job/minio-users"}
 
 
 def secret_names_used(documents: list[Doc]) -> dict[str, set[str]]:

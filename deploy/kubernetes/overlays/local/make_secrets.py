@@ -22,8 +22,7 @@ def fernet_key() -> str:
 
 
 def local_secrets() -> dict[str, dict[str, str]]:
-    """Secret name -> its keys; the documents service reaches MinIO as its root user."""
-    minio_user, minio_password = "backoffice", token()
+    """Secret name -> its keys; the documents service has a MinIO user of its own."""
     return {
         "backoffice-internal": {"BACKOFFICE_INTERNAL_TOKEN_SECRET": token()},
         "gateway-secrets": {"GATEWAY_TOTP_ENCRYPTION_KEY": fernet_key()},
@@ -34,8 +33,8 @@ def local_secrets() -> dict[str, dict[str, str]]:
         "cases-secrets": {"CASES_CURSOR_SECRET": token(), "CASES_BSN_HASH_SECRET": token()},
         "documents-secrets": {
             "DOCUMENTS_LINK_SECRET": token(),
-            "DOCUMENTS_S3_ACCESS_KEY": minio_user,
-            "DOCUMENTS_S3_SECRET_KEY": minio_password,
+            "DOCUMENTS_S3_ACCESS_KEY": "documents",
+            "DOCUMENTS_S3_SECRET_KEY": token(),
         },
         "assessment-secrets": {
             "ASSESSMENT_OCKTO_API_KEY": token(),
@@ -46,7 +45,7 @@ def local_secrets() -> dict[str, dict[str, str]]:
         },
         # The mail catcher takes mail without a login: no SMTP user or password here.
         "correspondence-secrets": {"CORRESPONDENCE_BOUNCE_SECRET": token()},
-        "minio-root": {"MINIO_ROOT_USER": minio_user, "MINIO_ROOT_PASSWORD": minio_password},
+        "minio-root": {"MINIO_ROOT_USER": "backoffice-admin", "MINIO_ROOT_PASSWORD": token()},
     }
 
 
