@@ -35,6 +35,7 @@ CUSTOM_KINDS = {
 }
 SERVICES = ("gateway", "intake", "cases", "documents", "assessment", "correspondence")
 OVERLAYS = ("local", "production")
+NAMESPACE = "gemeentepolis-backoffice"
 OPERATOR_SECRETS = {"bus-default-user", *(f"{service}-db-app" for service in SERVICES)}
 """Secrets the operators create (RabbitMQ Cluster Operator, CloudNativePG)."""
 
@@ -125,6 +126,13 @@ def test_every_object_validates_offline(
         else set()
     )
     assert set(by_schema) == expected
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_object_lands_in_the_namespace(rendered: dict[str, list[Doc]], overlay: str) -> None:
+    for doc in rendered[overlay]:
+        if doc["kind"] != "Namespace":
+            assert doc["metadata"].get("namespace") == NAMESPACE, (doc["kind"], doc["metadata"])
 
 
 @pytest.mark.parametrize(
@@ -248,7 +256,7 @@ class Policies:
         if ports is not None and not any(p["port"] in (port, "http") for p in ports):
             return False
         for peer in rule.get("from", []):
-            here = namespace == "gemeentepolis-backoffice"
+            here = namespace == NAMESPACE
             if "podSelector" in peer and here and selects(peer["podSelector"], source):
                 return True
             if "namespaceSelector" in peer:
@@ -264,7 +272,7 @@ def test_network_policies_admit_only_the_intended_callers(
 ) -> None:
     documents = rendered[overlay]
     policies = Policies(documents)
-    home = "gemeentepolis-backoffice"
+    home = NAMESPACE
     labels = {
         d["metadata"]["name"]: d["spec"]["template"]["metadata"]["labels"]
         for d in of_kind(documents, "Deployment")
