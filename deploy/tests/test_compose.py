@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -126,3 +127,32 @@ def test_make_env_keeps_an_existing_file(tmp_path: Path, monkeypatch: pytest.Mon
     assert "POSTGRES_PASSWORD=" in first
     module.main()
     assert path.read_text() == first
+
+
+def interpolated(value: str, variables: dict[str, str]) -> str:
+    """Compose's `${NAME}`, `${NAME:-default}` and `${NAME:?message}`, as the engine would."""
+
+    def one(found: re.Match[str]) -> str:
+        name, operator, rest = found.group(1), found.group(2), found.group(3)
+        if name in variables:
+            return variables[name]
+        if operator == ":-":
+            return rest
+        raise AssertionError(f"{name} is not set: {rest}")
+
+    return re.sub(r"\$\{([A-Z0-9_]+)(?:(:[-?])([^}]*))?\}", one, value)
+
+
+def test_every_service_accepts_the_environment_compose_gives_it(
+    load_settings: Callable[[str, dict[str, str]], list[BaseSettings]],
+) -> None:
+    """With the secrets make_env.py writes, each service loads its settings in the mode Compose
+    starts it in (production unless told otherwise): nothing it refuses at start."""
+    variables = make_env().variables()
+    environment = {
+        name: interpolated(str(value), variables)
+        for name, value in compose()["x-app"]["environment"].items()
+    }
+    assert environment["BACKOFFICE_ENVIRONMENT"] == "production"
+    for service in SERVICES:
+        load_settings(service, environment)

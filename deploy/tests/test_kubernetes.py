@@ -4,13 +4,15 @@ through check-jsonschema), and the rendered system has the properties production
 
 from __future__ import annotations
 
+import base64
+import importlib.util
 import json
 import re
 import shutil
 import subprocess
 import sys
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +21,9 @@ import pytest
 import yaml
 from check_jsonschema import main as check_jsonschema  # type: ignore[import-untyped]
 from click.testing import CliRunner
+from pydantic_settings import BaseSettings
 
-from servicekit.settings import secret_fields
+from servicekit.settings import ServiceSettings, secret_fields
 
 DEPLOY = Path(__file__).resolve().parents[1]
 KUBERNETES = DEPLOY / "kubernetes"
@@ -373,28 +376,11 @@ def provided_keys(documents: list[Doc]) -> dict[str, set[str]]:
     return provided
 
 
-def settings_classes() -> dict[str, list[type]]:
-    from assessment.settings import AssessmentSettings
-    from cases.settings import CasesSettings
-    from correspondence.settings import CorrespondenceSettings
-    from documents.settings import DocumentsSettings
-    from gateway.settings import GatewaySettings
-    from gateway.ui.settings import UiSettings
-    from intake.settings import IntakeSettings
-
-    return {
-        "gateway": [GatewaySettings, UiSettings],
-        "intake": [IntakeSettings],
-        "cases": [CasesSettings],
-        "documents": [DocumentsSettings],
-        "assessment": [AssessmentSettings],
-        "correspondence": [CorrespondenceSettings],
-    }
-
-
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_every_secret_a_service_declares_reaches_it(
-    rendered: dict[str, list[Doc]], overlay: str
+    rendered: dict[str, list[Doc]],
+    overlay: str,
+    settings_classes: dict[str, list[type[BaseSettings]]],
 ) -> None:
     """Each `Secret` setting with a development default (refused in production) is set from
     a Secret the overlay provides; every Secret a workload reads exists or an operator makes it."""
@@ -405,7 +391,7 @@ def test_every_secret_a_service_declares_reaches_it(
             continue
         assert secret in provided, f"{overlay}: no Secret {secret}"
         assert keys - {"*"} <= provided[secret], (secret, keys - provided[secret])
-    for service, classes in settings_classes().items():
+    for service, classes in settings_classes.items():
         (container,) = [
             c
             for c in named(documents, "Deployment", service)["spec"]["template"]["spec"][
@@ -569,3 +555,75 @@ def test_every_variable_reference_is_defined_before_it_is_used(
                 for name in re.findall(r"\$\(([A-Z0-9_]+)\)", variable.get("value", "")):
                     assert name in defined, (where, variable["name"], name)
                 defined.add(variable["name"])
+
+
+def secret_values(documents: list[Doc]) -> dict[str, dict[str, str]]:
+    """The values of every Secret the workloads read: the generated ones as rendered, the
+    external ones as the local script would make them, the operators' as they would."""
+    spec = importlib.util.spec_from_file_location(
+        "make_secrets", KUBERNETES / "overlays" / "local" / "make_secrets.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    values: dict[str, dict[str, str]] = script.local_secrets()
+    values["correspondence-secrets"] |= {
+        "CORRESPONDENCE_SMTP_USERNAME": "backoffice",
+        "CORRESPONDENCE_SMTP_PASSWORD": "relay-password-from-the-store",
+    }
+    for secret in of_kind(documents, "Secret"):
+        values[secret["metadata"]["name"]] = {
+            key: base64.b64decode(value).decode() for key, value in secret["data"].items()
+        }
+    values["bus-default-user"] = {"username": "default_user_x1", "password": "Generated0pw"}
+    for service in SERVICES:
+        values[f"{service}-db-app"] = {"username": service, "password": "Generated0pw"}
+    return values
+
+
+def environment_of(
+    container: Doc, documents: list[Doc], secrets: dict[str, dict[str, str]]
+) -> dict[str, str]:
+    """The environment Kubernetes gives this container (envFrom, then env with `$(NAME)`)."""
+    maps = {c["metadata"]["name"]: c["data"] for c in of_kind(documents, "ConfigMap")}
+    environment: dict[str, str] = {}
+    for source in container.get("envFrom", []):
+        if "configMapRef" in source:
+            environment |= maps[source["configMapRef"]["name"]]
+        else:
+            environment |= secrets[source["secretRef"]["name"]]
+    for variable in container.get("env", []):
+        if "value" in variable:
+            environment[variable["name"]] = re.sub(
+                r"\$\(([A-Z0-9_]+)\)", lambda m: environment[m.group(1)], variable["value"]
+            )
+        else:
+            ref = variable["valueFrom"]["secretKeyRef"]
+            environment[variable["name"]] = secrets[ref["name"]][ref["key"]]
+    return environment
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_service_accepts_its_rendered_environment(
+    rendered: dict[str, list[Doc]],
+    overlay: str,
+    load_settings: Callable[[str, dict[str, str]], list[BaseSettings]],
+) -> None:
+    """Each service loads its settings from exactly what its pod gets, in production mode:
+    nothing it refuses at start (a missing peer URL, plain-text SMTP, a weak secret...)."""
+    documents = rendered[overlay]
+    secrets = secret_values(documents)
+    for service in SERVICES:
+        deployment = named(documents, "Deployment", service)
+        (container,) = [
+            c for c in deployment["spec"]["template"]["spec"]["containers"] if c["name"] == service
+        ]
+        environment = environment_of(container, documents, secrets)
+        assert environment["BACKOFFICE_ENVIRONMENT"] == "production"
+        settings = load_settings(service, environment)[0]
+        assert isinstance(settings, ServiceSettings)
+        assert settings.database_url.startswith(
+            f"postgresql+asyncpg://{service}:Generated0pw@{service}-db-rw:"
+        )
+        assert settings.amqp_url == "amqp://default_user_x1:Generated0pw@bus:5672/"
