@@ -50,11 +50,11 @@ class CorrespondenceSettings(ServiceSettings):
     send_retry_max_seconds: float = Field(1800.0, gt=0)
     render_batch_size: int = Field(200, ge=1, le=2000)
     letters_prefetch: int = Field(
-        200,
+        400,
         ge=1,
         le=5000,
-        description="unacked letter work items per replica: about one render batch, so a replica "
-        "does not hold back work another replica could do",
+        description="unacked letter work items per replica: about the two render batches a "
+        "replica works at once, so it does not hold back work another replica could do",
     )
 
     # Schedules (reminders, terms, due retries): polled rows, never in-memory timers.

@@ -3,9 +3,11 @@ letter as a PDF attachment; the Message-ID is derived from the letter id."""
 
 from __future__ import annotations
 
+import binascii
+import re
 import uuid
 from datetime import datetime
-from email.message import EmailMessage
+from email.header import Header
 from email.utils import format_datetime, formataddr, parseaddr
 
 import css_inline
@@ -56,6 +58,40 @@ def html_document(
     return str(_INLINER.inline(page))
 
 
+def _header(name: str, value: str) -> str:
+    """One header line, RFC 2047-encoded when not ASCII and folded; line breaks a value
+    might carry are flattened first (no header injection)."""
+    flat = " ".join(value.splitlines())
+    charset = "us-ascii" if flat.isascii() else "utf-8"
+    encoded = Header(flat, charset, header_name=name).encode(linesep="\r\n")
+    return f"{name}: {encoded}\r\n"
+
+
+def _text(content: str, subtype: str) -> bytes:
+    lines = content.replace("\r\n", "\n").replace("\r", "\n")
+    body = binascii.b2a_qp(lines.encode(), istext=True)
+    return (
+        (
+            f"Content-Type: text/{subtype}; charset=utf-8\r\n"
+            "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+        ).encode()
+        + body.replace(b"\n", b"\r\n")
+        + b"\r\n"
+    )
+
+
+def _base64_lines(data: bytes) -> bytes:
+    encoded = binascii.b2a_base64(data, newline=False)
+    return b"".join(encoded[i : i + 76] + b"\r\n" for i in range(0, len(encoded), 76))
+
+
+def _multipart(subtype: str, parts: list[bytes]) -> bytes:
+    boundary = f"=_part_{uuid.uuid4().hex}"  # "=_" never occurs in QP or base64 text
+    head = f'Content-Type: multipart/{subtype}; boundary="{boundary}"\r\n\r\n'.encode()
+    separator = f"--{boundary}\r\n".encode()
+    return head + b"".join(separator + part for part in parts) + f"--{boundary}--\r\n".encode()
+
+
 def build(
     *,
     letter_id: uuid.UUID,
@@ -70,24 +106,37 @@ def build(
     pdf_name: str,
     domain: str,
     date: datetime,
-) -> EmailMessage:
-    mail = EmailMessage()
+) -> bytes:
+    """The message as it goes over SMTP (CRLF lines): multipart/alternative (text, HTML), in a
+    multipart/mixed with the PDF when there is one.
+
+    Written out directly instead of through `email.message.EmailMessage`: its header registry
+    and generator cost about 7 ms a message, more than rendering the letter; every value
+    that comes from a template or a field goes through `_header` (encoded, folded, one line).
+    """
     name, address = parseaddr(sender)
-    mail["From"] = formataddr((name, address))
-    mail["To"] = recipient
-    if reply_to:
-        mail["Reply-To"] = reply_to
-    mail["Subject"] = subject
-    mail["Date"] = format_datetime(date)
-    mail["Message-ID"] = message_id(letter_id, domain)
-    mail["X-Letter-ID"] = str(letter_id)
-    mail["X-Case-ID"] = str(case_id)
-    mail["Auto-Submitted"] = "auto-generated"
-    mail.set_content(text)
-    mail.add_alternative(html, subtype="html")
+    headers = [
+        _header("From", formataddr((name, address))),
+        _header("To", recipient),
+        _header("Reply-To", reply_to) if reply_to else "",
+        _header("Subject", subject),
+        f"Date: {format_datetime(date)}\r\n",
+        f"Message-ID: {message_id(letter_id, domain)}\r\n",
+        f"X-Letter-ID: {letter_id}\r\n",
+        f"X-Case-ID: {case_id}\r\n",
+        "Auto-Submitted: auto-generated\r\n",
+        "MIME-Version: 1.0\r\n",
+    ]
+    body = _multipart("alternative", [_text(text, "plain"), _text(html, "html")])
     if pdf:
-        mail.add_attachment(pdf, maintype="application", subtype="pdf", filename=pdf_name)
-    return mail
+        file_name = re.sub(r"[^A-Za-z0-9._-]", "_", pdf_name)
+        attachment = (
+            f'Content-Type: application/pdf; name="{file_name}"\r\n'
+            f'Content-Disposition: attachment; filename="{file_name}"\r\n'
+            "Content-Transfer-Encoding: base64\r\n\r\n"
+        ).encode() + _base64_lines(pdf)
+        body = _multipart("mixed", [body, attachment])
+    return "".join(headers).encode() + body
 
 
 def text_part(fragment: str, signature: str, footer: str) -> str:

@@ -7,7 +7,6 @@ once); a 4xx answer, a lost or refused connection, or a timeout is temporary (re
 from __future__ import annotations
 
 import ssl
-from email.message import EmailMessage
 from email.utils import parseaddr
 
 import aiosmtplib
@@ -70,13 +69,12 @@ class Mailer:
             except (aiosmtplib.SMTPException, OSError):
                 client.close()
 
-    async def send(self, message: EmailMessage, *, recipient: str) -> None:
-        """Hand the message to the SMTP server; `SmtpFailure` says whether retrying may help."""
+    async def send(self, message: bytes, *, recipient: str) -> None:
+        """Hand the message (as `rendering.email.build` wrote it) to the SMTP server;
+        `SmtpFailure` says whether retrying may help."""
         try:
             client = await self._connected()
-            errors, _ = await client.send_message(
-                message, sender=self.envelope_sender, recipients=[recipient]
-            )
+            errors, _ = await client.sendmail(self.envelope_sender, [recipient], message)
         except aiosmtplib.SMTPRecipientsRefused as error:
             refused = error.recipients[0] if error.recipients else None
             code = refused.code if refused is not None else 550

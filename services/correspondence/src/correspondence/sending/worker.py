@@ -11,7 +11,8 @@ commit. The redelivered item then sends that letter once more, with the same Mes
 (derived from the letter id), so the receiving side can recognise it as the same message. We
 chose this over committing `sent` before the final SMTP step, which in the same window would
 lose the letter: a decision that never reaches the resident is worse than a recognisable
-duplicate. The window is one round trip plus a commit (well under a millisecond locally).
+duplicate. The window is one round trip plus a commit (well under a millisecond locally), and
+one lock per replica keeps it to one letter at a time even with two batches in flight.
 """
 
 from __future__ import annotations
@@ -71,7 +72,9 @@ _SENT = text(
     "WHERE id = :id"
 )
 PEER_CONCURRENCY = 8
-"""Calls to the documents service in flight at once per replica (upload links, archiving)."""
+"""Calls to the documents service in flight at once per batch (upload links, archiving)."""
+BATCHES_IN_FLIGHT = 2
+"""Batches a replica works at once; `letters_prefetch` should cover them."""
 
 
 UPLOAD_MESSAGE = (
@@ -187,6 +190,9 @@ class LetterWorker:
         self._incoming: asyncio.Queue[AbstractIncomingMessage] = asyncio.Queue()
         self._queue: AbstractQueue | None = None
         self._tag: str | None = None
+        # Held from handing a message to SMTP until its `sent` commit: whatever batches run,
+        # at most one letter per replica is ever in the accepted-but-not-committed window.
+        self._sending = asyncio.Lock()
 
     async def start(self) -> None:
         self._queue = await declare_queue(self._bus, prefetch=self._settings.letters_prefetch)
@@ -199,24 +205,39 @@ class LetterWorker:
         await self._mailer.close()
 
     async def run(self) -> None:
+        """Take batches and work up to `BATCHES_IN_FLIGHT` of them at once: the next batch
+        renders (Typst in a thread) while the previous one waits on SMTP and commits."""
         size = self._settings.render_batch_size
-        while True:
-            batch = [await self._incoming.get()]
-            if self._incoming.qsize() < size - 1:
-                await asyncio.sleep(0.02)
-            while len(batch) < size and not self._incoming.empty():
-                batch.append(self._incoming.get_nowait())
-            try:
-                await self.process(batch)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                # Unacked items come back (to this or another replica); nothing is lost.
-                log.exception("correspondence.letters.batch_failed", size=len(batch))
-                for message in batch:
-                    with contextlib.suppress(Exception):
-                        await message.nack(requeue=True)
-                await asyncio.sleep(1.0)
+        slots = asyncio.Semaphore(BATCHES_IN_FLIGHT)
+        running: set[asyncio.Task[None]] = set()
+        try:
+            while True:
+                await slots.acquire()
+                batch = [await self._incoming.get()]
+                if self._incoming.qsize() < size - 1:
+                    await asyncio.sleep(0.02)
+                while len(batch) < size and not self._incoming.empty():
+                    batch.append(self._incoming.get_nowait())
+                task = asyncio.create_task(self._guarded(batch))
+                running.add(task)
+                task.add_done_callback(running.discard)
+                task.add_done_callback(lambda _: slots.release())
+        finally:
+            for task in list(running):
+                task.cancel()
+
+    async def _guarded(self, batch: list[AbstractIncomingMessage]) -> None:
+        try:
+            await self.process(batch)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # Unacked items come back (to this or another replica); nothing is lost.
+            log.exception("correspondence.letters.batch_failed", size=len(batch))
+            for message in batch:
+                with contextlib.suppress(Exception):
+                    await message.nack(requeue=True)
+            await asyncio.sleep(1.0)
 
     async def process(self, messages: list[AbstractIncomingMessage]) -> None:
         ids: list[uuid.UUID] = []
@@ -410,46 +431,51 @@ class LetterWorker:
             domain=domain,
             date=now,
         )
-        try:
-            await self._mailer.send(message, recipient=letter.recipient or "")
-        except SmtpFailure as failure:
-            async with self._database.transaction() as session:
-                session.add(letter)
-                if (
-                    failure.permanent
-                    and failure.code is not None
-                    and failure.code in {550, 551, 553, 554, 501}
-                ):
-                    await repository.add_bounce(
-                        session,
-                        Bounce(
-                            letter_id=letter.id,
-                            case_id=letter.case_id,
-                            municipality_code=letter.municipality_code,
-                            recipient=letter.recipient or "",
-                            status=str(failure.code),
-                            diagnostic=failure.reason,
-                            source="smtp",
-                            received_at=now,
-                        ),
-                    )
-                await record_failure(
-                    session,
-                    letter,
-                    reason=failure.reason,
-                    retryable=not failure.permanent,
-                    now=now,
-                    settings=self._settings,
+        async with self._sending:
+            try:
+                await self._mailer.send(message, recipient=letter.recipient or "")
+            except SmtpFailure as failure:
+                await self._smtp_failed(letter, failure, now)
+                return
+            message_id = mail.message_id(letter.id, domain)
+            async with self._database.sessions(bind=connection) as session, session.begin():
+                await session.execute(
+                    _SENT, {"id": letter.id, "sent_at": now, "message_id": message_id}
                 )
-            return
-        message_id = mail.message_id(letter.id, domain)
-        async with self._database.sessions(bind=connection) as session, session.begin():
-            await session.execute(
-                _SENT, {"id": letter.id, "sent_at": now, "message_id": message_id}
-            )
-            await add_event(session, sent_event(letter, now), correlation_id=f"letter:{letter.id}")
+                await add_event(
+                    session, sent_event(letter, now), correlation_id=f"letter:{letter.id}"
+                )
         letter.status, letter.sent_at, letter.message_id = "sent", now, message_id
-        count_campaign_letters([letter])
+
+    async def _smtp_failed(self, letter: Letter, failure: SmtpFailure, now: datetime) -> None:
+        async with self._database.transaction() as session:
+            session.add(letter)
+            if (
+                failure.permanent
+                and failure.code is not None
+                and failure.code in {550, 551, 553, 554, 501}
+            ):
+                await repository.add_bounce(
+                    session,
+                    Bounce(
+                        letter_id=letter.id,
+                        case_id=letter.case_id,
+                        municipality_code=letter.municipality_code,
+                        recipient=letter.recipient or "",
+                        status=str(failure.code),
+                        diagnostic=failure.reason,
+                        source="smtp",
+                        received_at=now,
+                    ),
+                )
+            await record_failure(
+                session,
+                letter,
+                reason=failure.reason,
+                retryable=not failure.permanent,
+                now=now,
+                settings=self._settings,
+            )
 
 
 async def archive(database: Database, documents: Documents, letters: list[Letter]) -> int:
