@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -449,6 +450,17 @@ def test_the_local_overlay_without_a_secret_fails_naming_it(tmp_path: Path) -> N
     done = kustomize(tree / "overlays" / "local")
     assert done.returncode != 0
     assert "cases-secrets.env" in done.stderr
+
+
+def test_production_deploys_the_project_version(rendered: dict[str, list[Doc]]) -> None:
+    project = tomllib.loads((DEPLOY.parent / "pyproject.toml").read_text())["project"]["version"]
+    images = {
+        container["image"]
+        for _, template in pod_specs(rendered["production"])
+        for container in template["spec"]["containers"]
+        if "backoffice" in container["image"]
+    }
+    assert images == {f"registry.gemeentepolis.example/backoffice:{project}"}
 
 
 def test_production_runs_replicated_engines(rendered: dict[str, list[Doc]]) -> None:
