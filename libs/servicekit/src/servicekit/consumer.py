@@ -163,7 +163,6 @@ class Consumer:
         """Declare the queue and its bindings, and begin receiving."""
         self._queue = await self.declare()
         CONSUMER_PREFETCH.labels(self.queue_name).set(self._prefetch)
-        self._unacked = CONSUMER_UNACKED.labels(self.queue_name)
         self._consumer_tag = await self._queue.consume(self._receive)
 
     async def _receive(self, message: AbstractIncomingMessage) -> None:

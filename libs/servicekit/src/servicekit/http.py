@@ -80,6 +80,8 @@ def create_service_app(
                 )
                 request_span.rename(f"{request.method} {route}")
                 request_span.set_attribute("http.route", route)
+                if status_class == "5xx":
+                    request_span.failed()
         response.headers[CORRELATION_HEADER] = correlation_id
         return response
 

@@ -86,9 +86,11 @@ class SpanHandle:
         if self._span is not None:
             self._span.set_attribute(key, value)
 
-    def failed(self, error: BaseException) -> None:
+    def failed(self, error: BaseException | None = None) -> None:
+        """Mark the span failed: by an exception, or by its outcome (an HTTP 5xx answer)."""
         if self._span is not None:
-            self._span.record_exception(error)
+            if error is not None:
+                self._span.record_exception(error)
             self._span.set_status(trace.Status(trace.StatusCode.ERROR))
 
 
