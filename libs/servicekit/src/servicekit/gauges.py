@@ -81,10 +81,10 @@ class ScrapeGauges:
         try:
             await asyncio.wait_for(reading, timeout=self._timeout)
         except Exception:
-            GAUGES_STALE.labels(source).set(1)
+            GAUGES_STALE.labels(self._service, source).set(1)
             log.warning("metrics.gauges.unreadable", source=source, exc_info=True)
         else:
-            GAUGES_STALE.labels(source).set(0)
+            GAUGES_STALE.labels(self._service, source).set(0)
 
     async def read_database(self) -> None:
         async with self._database.sessions() as session:

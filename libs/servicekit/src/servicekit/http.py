@@ -75,9 +75,9 @@ def create_service_app(
                 status_class = f"{response.status_code // 100}xx"
             finally:
                 route = route_template(request)
-                REQUEST_SECONDS.labels(request.method, route, status_class).observe(
-                    time.perf_counter() - started
-                )
+                REQUEST_SECONDS.labels(
+                    service_name(request), request.method, route, status_class
+                ).observe(time.perf_counter() - started)
                 request_span.rename(f"{request.method} {route}")
                 request_span.set_attribute("http.route", route)
                 if status_class == "5xx":
@@ -173,6 +173,13 @@ def route_template(request: Request) -> str:
     route = request.scope.get("route")
     path = getattr(route, "path", None)
     return path if isinstance(path, str) else "unmatched"
+
+
+def service_name(request: Request) -> str:
+    """The service answering: its runtime's (set in the lifespan), `unknown` without one."""
+    settings = getattr(getattr(request.app.state, "runtime", None), "settings", None)
+    name = getattr(settings, "service_name", None)
+    return name if isinstance(name, str) else "unknown"
 
 
 def correlation_id_of(request: Request) -> str:

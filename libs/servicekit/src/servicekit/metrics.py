@@ -10,7 +10,9 @@ from prometheus_client import Counter, Gauge, Histogram
 OUTBOX_PUBLISHED = Counter(
     "outbox_published_total", "Events published from the outbox, by event type", ["event_type"]
 )
-OUTBOX_RELAY_FAILURES = Counter("outbox_relay_failures_total", "Failed outbox relay attempts")
+OUTBOX_RELAY_FAILURES = Counter(
+    "outbox_relay_failures_total", "Failed outbox relay attempts", ["service"]
+)
 EVENTS_RECEIVED = Counter(
     "bus_events_received_total",
     "Messages delivered to a consumer (redeliveries included), by queue and event type",
@@ -64,14 +66,15 @@ PARKED_MESSAGES = Gauge(
 GAUGES_STALE = Gauge(
     "servicekit_scrape_gauges_failed",
     "1 when the last reading of the database or broker gauges failed",
-    ["source"],
+    ["service", "source"],
 )
 
-# HTTP: latency by route template (never the raw path), method and status class.
+# HTTP: latency by route template (never the raw path), method and status class; `service`
+# names the answering service whatever labels the scrape configuration adds.
 REQUEST_SECONDS = Histogram(
     "http_request_duration_seconds",
     "Time to answer an HTTP request",
-    ["method", "route", "status"],
+    ["service", "method", "route", "status"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
 

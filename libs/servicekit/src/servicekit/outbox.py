@@ -178,7 +178,7 @@ class OutboxRelay:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                OUTBOX_RELAY_FAILURES.inc()
+                OUTBOX_RELAY_FAILURES.labels(self._bus.service).inc()
                 log.exception("outbox.relay.failed", retry_in_seconds=backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30.0)

@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 import yaml
 from prometheus_client import REGISTRY
+from prometheus_client.metrics import MetricWrapperBase
 
-import servicekit.metrics  # noqa: F401 - registers every metric the services export
+import servicekit.metrics
 
 ROOT = Path(__file__).resolve().parents[4]
 MONITORING = ROOT / "deploy" / "monitoring"
@@ -70,7 +71,7 @@ def test_each_alert_fires_when_it_should_and_only_then() -> None:
 def test_dashboard_queries_parse(tmp_path: Path) -> None:
     """Grafana's variables replaced as Grafana would, each query checked as a recording rule."""
     queries = [
-        query.replace("$__rate_interval", "5m").replace("$job", ".*")
+        query.replace("$__rate_interval", "5m").replace("$service", ".*")
         for query in dashboard_queries()
     ]
     rules = {
@@ -98,6 +99,31 @@ def test_alerts_and_dashboard_use_only_metrics_servicekit_exports() -> None:
     }
     assert used, "the pattern finds the metric names"
     assert used - exported_names() == set()
+
+
+def label_names() -> dict[str, set[str]]:
+    """Each exported sample name with the labels servicekit gives it (`le` for buckets)."""
+    names: dict[str, set[str]] = {}
+    for value in vars(servicekit.metrics).values():
+        if isinstance(value, MetricWrapperBase):
+            family = next(iter(value.describe()))
+            for suffix in SUFFIXES[family.type]:
+                extra = {"le"} if suffix == "_bucket" else set()
+                names[family.name + suffix] = set(value._labelnames) | extra
+    return names
+
+
+def test_every_grouping_uses_labels_its_metrics_have() -> None:
+    """`sum by (job)` over a metric without `job` silently merges every service into one."""
+    labels = label_names()
+    for expression in [*(rule["expr"] for rule in alert_rules()), *dashboard_queries()]:
+        used = set(OUR_METRIC.findall(expression))
+        # `instance` Prometheus adds to every target; `job` depends on the scrape configuration.
+        available = set.union({"instance"}, *(labels[name] for name in used))
+        for grouping in re.findall(r"\bby \(([^)]*)\)", expression):
+            grouped = {label.strip() for label in grouping.split(",")}
+            if used:
+                assert grouped <= available, (expression, grouped - available)
 
 
 def test_the_dashboard_shows_what_operators_asked_for() -> None:

@@ -7,6 +7,7 @@ import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -46,6 +47,7 @@ def _documents() -> FastAPI:
 
 def _cases(documents: Peer) -> FastAPI:
     app = create_service_app(title="cases", description="d", lifespan=_no_lifespan)
+    app.state.runtime = SimpleNamespace(settings=SimpleNamespace(service_name="cases"))
 
     @app.get("/cases/{case_id}")
     async def case(case_id: str) -> dict[str, Any]:
@@ -101,7 +103,7 @@ async def test_request_latency_is_labelled_by_route_template_never_by_raw_path(
     cases: httpx.AsyncClient,
 ) -> None:
     def count(route: str, status: str) -> float:
-        labels = {"method": "GET", "route": route, "status": status}
+        labels = {"service": "cases", "method": "GET", "route": route, "status": status}
         return REGISTRY.get_sample_value("http_request_duration_seconds_count", labels) or 0.0
 
     before = count("/cases/{case_id}", "2xx"), count("unmatched", "4xx")
