@@ -17,6 +17,18 @@ async def get(session: AsyncSession, case_id: uuid.UUID) -> KnownCase | None:
     return await session.get(KnownCase, case_id, populate_existing=True)
 
 
+async def get_many(session: AsyncSession, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, KnownCase]:
+    """Several cases in one query (a worker's batch), by id; unknown ids are left out."""
+    if not case_ids:
+        return {}
+    result = await session.scalars(
+        select(KnownCase)
+        .where(KnownCase.case_id.in_(case_ids))
+        .execution_options(populate_existing=True)
+    )
+    return {case.case_id: case for case in result}
+
+
 async def lock(session: AsyncSession, case_id: uuid.UUID) -> KnownCase | None:
     """The case, locked until the transaction ends: its assessment changes one at a time."""
     return await session.get(KnownCase, case_id, with_for_update=True, populate_existing=True)

@@ -163,7 +163,8 @@ async def receive_delivery(request: Request, _: OcktoCaller) -> Response:
     if isinstance(outcome, Refused):
         refusal = DeliveryRefusal(detail=outcome.reason, reason_code=outcome.code)
         return JSONResponse(refusal.model_dump(), status_code=outcome.status)
-    request.app.state.workers.document_uploader.wake()
+    if outcome.documents:
+        request.app.state.workers.document_uploader.wake()
     answer = DeliveryAnswer(
         status="duplicate" if outcome.duplicate else "accepted", delivery_id=outcome.delivery_id
     )

@@ -42,6 +42,8 @@ RECORDED_BY = "ockto"
 class Accepted:
     delivery_id: uuid.UUID
     duplicate: bool
+    documents: int = 0
+    """Source documents kept for the documents service (its uploader has work only then)."""
 
 
 @dataclass(frozen=True)
@@ -257,7 +259,7 @@ async def _apply(
         correlation_id=incoming.correlation_id,
         causation_id=event.event_id,
     )
-    return Accepted(delivery.delivery_id, duplicate=False)
+    return Accepted(delivery.delivery_id, duplicate=False, documents=len(documents))
 
 
 async def receive(

@@ -74,8 +74,20 @@ async def claim_requested(
     return rows
 
 
-async def get_session_row(session: AsyncSession, row_id: uuid.UUID) -> DataSession | None:
-    return await session.get(DataSession, row_id, with_for_update=True, populate_existing=True)
+async def lock_session_rows(
+    session: AsyncSession, row_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, DataSession]:
+    """Several sessions, locked, in one query (a worker's batch), by id."""
+    if not row_ids:
+        return {}
+    result = await session.scalars(
+        select(DataSession)
+        .where(DataSession.id.in_(row_ids))
+        .order_by(DataSession.id)  # one lock order for every worker
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return {row.id: row for row in result}
 
 
 async def due_for_expiry(session: AsyncSession, *, now: datetime, limit: int) -> list[DataSession]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Final, get_args
 
 import structlog
@@ -27,12 +27,13 @@ from assessment.ockto.client import (
 )
 from assessment.ockto.models import DataSession
 from assessment.parameters import service as parameters
+from assessment.parameters.values import ParameterSet
 from assessment.settings import AssessmentSettings
 from contracts.assessment import DataSessionExpired, DataSessionStarted
 from contracts.ockto import Source
 from servicekit.db import Database
 from servicekit.outbox import add_event
-from servicekit.tenants import get_tenant
+from servicekit.tenants import Tenant, get_tenant
 
 log = structlog.get_logger(__name__)
 SESSIONS_REQUESTED = "assessment.sessions_requested"
@@ -84,10 +85,20 @@ async def session_request(
     *,
     settings: AssessmentSettings,
     at: datetime,
+    known: dict[tuple[str, date], tuple[ParameterSet, Tenant | None]] | None = None,
 ) -> SessionRequest:
-    """What Ockto is asked: the purpose in the resident's words, the term, the persons."""
-    version = await parameters.applicable(session, case.municipality_code, case.submitted_on, at=at)
-    tenant = await get_tenant(session, case.municipality_code)
+    """What Ockto is asked: the purpose in the resident's words, the term, the persons.
+    `known` keeps the parameters and the tenant per municipality and date over a batch."""
+    key = (case.municipality_code, case.submitted_on)
+    found = known.get(key) if known is not None else None
+    if found is None:
+        found = (
+            await parameters.applicable(session, case.municipality_code, case.submitted_on, at=at),
+            await get_tenant(session, case.municipality_code),
+        )
+        if known is not None:
+            known[key] = found
+    version, tenant = found
     place = tenant.name if tenant else case.municipality_code
     purpose = (
         f"Heronderzoek bijdrage Gemeentepolis gemeente {place}"
@@ -184,12 +195,17 @@ async def start_requested(
             session, now=now, limit=settings.worker_batch_size, lease_until=lease
         )
         requests: list[tuple[uuid.UUID, SessionRequest]] = []
+        # One query for the batch's cases, and the parameters and tenant once per
+        # municipality and date: not three queries per session.
+        batch = await cases.get_many(session, [row.case_id for row in claimed])
+        known: dict[tuple[str, date], tuple[ParameterSet, Tenant | None]] = {}
         for row in claimed:
-            case = await cases.get(session, row.case_id)
+            case = batch.get(row.case_id)
             if case is not None:
-                requests.append(
-                    (row.id, await session_request(session, case, row, settings=settings, at=now))
+                request = await session_request(
+                    session, case, row, settings=settings, at=now, known=known
                 )
+                requests.append((row.id, request))
     if not requests:
         return 0
     gate = asyncio.Semaphore(START_CONCURRENCY)
@@ -201,8 +217,9 @@ async def start_requested(
     outcomes = await asyncio.gather(*(start(r) for _, r in requests), return_exceptions=True)
     started = 0
     async with database.transaction() as session:
+        locked = await repository.lock_session_rows(session, [row_id for row_id, _ in requests])
         for (row_id, _), outcome in zip(requests, outcomes, strict=True):
-            found = await repository.get_session_row(session, row_id)
+            found = locked.get(row_id)
             if found is None or found.state != "requested":
                 continue
             if isinstance(outcome, StartedSession):
