@@ -2,14 +2,17 @@
 
 1. The pure advice function over N packages (the simulator's scenarios for varied households),
    in this process, on one core: advices/s.
-2. The whole system as processes (as `make up` runs it, with the Ockto simulator): M cases
-   opened (`cases.case.opened`, published as the cases service does), their sessions started
-   at the simulator by the assessment, then M signed deliveries posted through the gateway's
-   callback by C concurrent clients; then every case is read back through the gateway until
-   `GET /api/v1/cases/{id}/assessment` shows its advice. Prints deliveries/s (posting), the
-   end-to-end rate (first delivery until every advice is shown) and the callback's p50/p95.
+2. The delivery path as processes: the gateway, the assessment and the Ockto simulator
+   (`--whole-system`: every service, as `make up` runs them, so the services that follow each
+   advice share the 2 cores). M cases opened (`cases.case.opened`, published as the cases
+   service does), their sessions started at the simulator by the assessment, then M signed
+   deliveries posted through the gateway's callback by C concurrent clients; then every case
+   is read back through the gateway until `GET /api/v1/cases/{id}/assessment` shows its
+   advice. Prints deliveries/s (posting), the end-to-end rate (first delivery until every
+   advice is shown) and the callback's p50/p95.
 
     uv run python bench/assessment.py [-n 100000] [-m 10000] [-c 20] [--assessment-replicas 1]
+        [--whole-system]
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ from demodata.system import OCKTO, LocalSystem
 from ockto_simulator.scenarios import SCENARIOS, Person, build
 
 MUNICIPALITY = "9301"
+DELIVERY_PATH = ("gateway", "assessment")
+"""The services a delivery passes through until its advice is shown (with the simulator)."""
 
 
 def _household(rng: random.Random, index: int) -> Household:
@@ -102,7 +107,8 @@ def advice_alone(count: int) -> float:
         outcomes[advice] = outcomes.get(advice, 0) + 1
     elapsed = time.process_time() - started
     print(
-        f"advice alone: {count:,} packages in {elapsed:.2f} s CPU: {count / elapsed:,.0f} advices/s ({outcomes})"
+        f"advice alone: {count:,} packages in {elapsed:.2f} s CPU: {count / elapsed:,.0f} advices/s ({outcomes})",
+        flush=True,
     )
     return count / elapsed
 
@@ -270,6 +276,12 @@ def main() -> None:
     parser.add_argument("-m", type=int, default=10_000, help="deliveries end to end (0: skip)")
     parser.add_argument("-c", type=int, default=20, help="concurrent clients posting deliveries")
     parser.add_argument("--assessment-replicas", type=int, default=1)
+    parser.add_argument(
+        "--whole-system",
+        action="store_true",
+        help="also run intake, cases, documents and correspondence (they react to the advice "
+        "events and share the 2 cores); without, the delivery path alone is measured",
+    )
     arguments = parser.parse_args()
     advice_alone(arguments.n)
     if not arguments.m:
@@ -293,8 +305,15 @@ def main() -> None:
         extra_env={"BACKOFFICE_LOG_LEVEL": "WARNING", "ASSESSMENT_WORKER_BATCH_SIZE": "200"},
     )
     try:
-        system.migrate()
-        system.start_all()
+        if arguments.whole_system:
+            system.migrate()
+            system.start_all()
+        else:
+            for service in DELIVERY_PATH:
+                system.run("-m", service, "migrate")
+            system.start(OCKTO)
+            for service in DELIVERY_PATH:
+                system.start(service)
         for replica in range(2, arguments.assessment_replicas + 1):
             system.start("assessment", name=f"assessment-{replica}")
         system.wait_ready()
