@@ -257,3 +257,169 @@ class LocalSystem:
                 await drop_database(self.database_url(service))
 
         asyncio.run(drop_all())
+
+
+def with_address(url: str, host: str, port: int) -> str:
+    """`url` pointed at another host and port (user, database or vhost kept): through a proxy."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    credentials = parts.netloc.rpartition("@")[0]
+    netloc = f"{credentials}@{host}:{port}" if credentials else f"{host}:{port}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def target_of(url: str) -> tuple[str, int]:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    default = 5672 if parts.scheme.startswith("amqp") else 5432
+    return parts.hostname or "127.0.0.1", parts.port or default
+
+
+class FaultProxy:
+    """A TCP proxy in front of PostgreSQL or RabbitMQ that adds faults on demand, as aio-pika's
+    own connection-cut tests do: latency per chunk, every open connection reset (RST), and an
+    outage in which new connections are cut at once. Runs its own event loop in a thread, so
+    the services (other processes) and the test's own loop are both unaffected by its work.
+    """
+
+    def __init__(self, target: tuple[str, int], *, port: int | None = None) -> None:
+        import asyncio
+        import threading
+
+        self.target = target
+        self.port = port or free_port()
+        self.latency = 0.0
+        """Seconds added before each chunk is passed on, both ways."""
+        self.refusing = False
+        self.resets = 0
+        self._loop = asyncio.new_event_loop()
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name=f"fault-proxy-{self.port}")
+        self._thread.daemon = True
+        self._server: asyncio.AbstractServer | None = None
+
+    def url(self, url: str) -> str:
+        return with_address(url, "127.0.0.1", self.port)
+
+    def start(self) -> FaultProxy:
+        self._thread.start()
+        if not self._ready.wait(10):
+            raise TimeoutError("fault proxy did not start")
+        return self
+
+    def stop(self) -> None:
+        self.reset_all()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+
+    def reset_all(self) -> int:
+        """Reset every open connection (both sides see ECONNRESET); returns how many."""
+        import concurrent.futures
+
+        future: concurrent.futures.Future[int] = concurrent.futures.Future()
+
+        def reset() -> None:
+            count = 0
+            for writer in list(self._writers):
+                self._abort(writer)
+                count += 1
+            self._writers.clear()
+            future.set_result(count)
+
+        self._loop.call_soon_threadsafe(reset)
+        count = future.result(timeout=10)
+        self.resets += count
+        return count
+
+    def outage(self, on: bool) -> None:
+        """While on, open connections are reset and new ones cut at once (a dead peer)."""
+        self.refusing = on
+        if on:
+            self.reset_all()
+
+    def _serve(self) -> None:
+        import asyncio
+
+        asyncio.set_event_loop(self._loop)
+
+        async def listen() -> None:
+            self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
+
+        self._loop.run_until_complete(listen())
+        self._ready.set()
+        self._loop.run_forever()
+
+    @staticmethod
+    def _abort(writer: object) -> None:
+        import struct
+
+        transport = writer.transport  # type: ignore[attr-defined]
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                # Linger 0: close sends RST, as a broken network or a killed peer does.
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        transport.abort()
+
+    async def _handle(self, client_reader: object, client_writer: object) -> None:
+        import asyncio
+
+        assert isinstance(client_reader, asyncio.StreamReader)
+        assert isinstance(client_writer, asyncio.StreamWriter)
+        if self.refusing:
+            self._abort(client_writer)
+            return
+        try:
+            upstream_reader, upstream_writer = await asyncio.open_connection(*self.target)
+        except OSError:
+            self._abort(client_writer)
+            return
+        self._writers.update((client_writer, upstream_writer))
+        pipes = [
+            asyncio.create_task(self._pipe(client_reader, upstream_writer)),
+            asyncio.create_task(self._pipe(upstream_reader, client_writer)),
+        ]
+        await asyncio.wait(pipes, return_when=asyncio.FIRST_COMPLETED)
+        for writer in (client_writer, upstream_writer):
+            self._writers.discard(writer)
+            self._abort(writer)
+        for pipe in pipes:
+            pipe.cancel()
+
+    async def _pipe(self, reader: object, writer: object) -> None:
+        import asyncio
+
+        assert isinstance(reader, asyncio.StreamReader)
+        assert isinstance(writer, asyncio.StreamWriter)
+        with contextlib.suppress(OSError, asyncio.CancelledError):
+            while chunk := await reader.read(65536):
+                if self.latency:
+                    await asyncio.sleep(self.latency)
+                writer.write(chunk)
+                await writer.drain()
+
+
+async def terminate_connections(postgres_server_url: str, database: str) -> int:
+    """Terminate every session of `database` (as an administrator or a failover would);
+    returns how many were terminated."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(postgres_server_url).set(drivername="postgresql", database="postgres")
+    connection = await asyncpg.connect(admin.render_as_string(hide_password=False))
+    try:
+        rows = await connection.fetch(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = $1 AND pid <> pg_backend_pid()",
+            database,
+        )
+        return sum(1 for row in rows if row[0])
+    finally:
+        await connection.close()
+
+
+def database_name(url: str) -> str:
+    return url.rsplit("/", 1)[1].split("?", 1)[0]

@@ -11,7 +11,7 @@ import pytest
 from demodata import ApplicationFactory
 from demodata.system import LocalSystem
 
-from .e2e_support import Readers, all_cases, eventually, overview, publish_as_website, queue_depth
+from ..e2e_support import Readers, all_cases, eventually, overview, publish_as_website, queue_depth
 
 pytestmark = pytest.mark.e2e
 

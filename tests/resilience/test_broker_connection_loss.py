@@ -12,7 +12,7 @@ import pytest
 from demodata import ApplicationFactory
 from demodata.system import LocalSystem
 
-from .e2e_support import eventually, overview, publish_as_website
+from ..e2e_support import eventually, overview, publish_as_website
 
 pytestmark = pytest.mark.e2e
 
