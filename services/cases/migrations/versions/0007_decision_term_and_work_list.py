@@ -98,6 +98,7 @@ def upgrade() -> None:
         'cases_decision_due_idx',
         'cases',
         ['municipality_code', 'decision_due_on', 'assigned_to'],
+        postgresql_include=['submitted_at'],
         postgresql_where=sa.text(f"decision_due_on IS NOT NULL AND {UNDECIDED}"),
     )
     op.create_index(

@@ -222,6 +222,7 @@ class Case(Base):
             "municipality_code",
             "decision_due_on",
             "assigned_to",
+            postgresql_include=["submitted_at"],
             postgresql_where=text(f"decision_due_on IS NOT NULL AND {UNDECIDED_SQL}"),
         ),
         Index(

@@ -15,7 +15,7 @@ from typing import Final
 
 from sqlalchemy import Boolean, ColumnElement, and_, literal_column
 
-from cases.models import LOCAL_TIME, UNDECIDED_SQL, Case
+from cases.models import DECISION_TERM_DAYS, LOCAL_TIME, UNDECIDED_SQL, Case
 from cases.statuses import CaseStatus
 from contracts.vocabulary import DeadlineFilter, WorkItem
 
@@ -51,12 +51,23 @@ def _undecided_with(column: str) -> ColumnElement[bool]:
 
 
 def deadline_condition(deadline: DeadlineFilter, today: Today) -> ColumnElement[bool]:
-    """Undecided cases whose decision term (Awb 4:13) ends within seven days, or passed."""
+    """Undecided cases whose decision term (Awb 4:13) ends within seven days, or passed.
+
+    Also bounds the submission: a term ends at the earliest eight weeks after the day of
+    receipt (suspension only adds days), so these cases were all submitted before a known
+    day. That changes no result, but lets a list page (newest first) start its walk of the
+    listing index there instead of passing every recent case; the deadline index holds
+    `submitted_at` too, so the counts stay index-only.
+    """
     due = _undecided_with("decision_due_on")
     if deadline is DeadlineFilter.WITHIN_7_DAYS:
-        soon = today.day + timedelta(days=DECISION_DUE_SOON_DAYS)
-        return and_(due, Case.decision_due_on >= today.day, Case.decision_due_on <= soon)
-    return and_(due, Case.decision_due_on < today.day)
+        last = today.day + timedelta(days=DECISION_DUE_SOON_DAYS)
+        dates = and_(Case.decision_due_on >= today.day, Case.decision_due_on <= last)
+    else:
+        last = today.day - timedelta(days=1)
+        dates = Case.decision_due_on <= last
+    received_before = Today.of(last - timedelta(days=DECISION_TERM_DAYS - 1)).start
+    return and_(due, dates, Case.submitted_at < received_before)
 
 
 def _advice_to_decide(today: Today) -> ColumnElement[bool]:
