@@ -19,6 +19,8 @@ command -v rabbitmq-server >/dev/null || apt_install rabbitmq-server
 # The documents service's virus-scan test starts Debian's clamd with a signature database of its
 # own (signatures cannot be downloaded here); its freshclam and daemon services are not used.
 command -v clamd >/dev/null || [ -x /usr/sbin/clamd ] || apt_install clamav-daemon
+# promtool checks and unit-tests the alerting rules in deploy/monitoring.
+command -v promtool >/dev/null || apt_install prometheus
 # Word letters: LibreOffice kept running behind unoserver (its Python bridge python3-uno).
 [ -x /usr/bin/soffice ] && [ -f /usr/lib/python3/dist-packages/uno.py ] \
   || apt_install libreoffice-writer-nogui python3-uno
