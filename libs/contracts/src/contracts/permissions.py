@@ -38,6 +38,8 @@ class Permission(StrEnum):
     beyond the case file)."""
     AUDIT_READ = "audit.read"
     """The access log and the security log."""
+    SECURITY_LOG_READ = "security_log.read"
+    """The security log (logins, account changes) of the caller's own organisation."""
     QUARANTINE_MANAGE = "quarantine.manage"
     """Intake's rejected messages: read (raw bodies: personal data), reprocess, discard."""
     IMPORTS_CREATE = "imports.create"
@@ -115,6 +117,9 @@ ROLES_OF: Final[MappingProxyType[Permission, frozenset[Role]]] = MappingProxyTyp
         ),
         # Who grants access (the beheerder) is not also the one who reviews its use.
         Permission.AUDIT_READ: frozenset({_R.AUDITOR}),
+        # The beheerder answers for the accounts of the organisation, so reads their log
+        # (not the access log of personal data: see AUDIT_READ).
+        Permission.SECURITY_LOG_READ: frozenset({_R.AUDITOR, _R.FUNCTIONEEL_BEHEERDER}),
         Permission.QUARANTINE_MANAGE: frozenset({_R.FUNCTIONEEL_BEHEERDER, _R.OPERATOR}),
         Permission.IMPORTS_CREATE: frozenset(
             {_R.BEHANDELAAR, _R.BESLISSER, _R.FUNCTIONEEL_BEHEERDER, _R.OPERATOR}
@@ -156,6 +161,7 @@ REFUSAL: Final[MappingProxyType[Permission, str]] = MappingProxyType(
         Permission.CASES_EXPORT: "geen cases exporteren",
         Permission.CASES_EXPORT_BSN: "geen BSN exporteren",
         Permission.AUDIT_READ: "het auditlog niet inzien",
+        Permission.SECURITY_LOG_READ: "het beveiligingslog niet inzien",
         Permission.QUARANTINE_MANAGE: "de quarantaine niet beheren",
         Permission.IMPORTS_CREATE: "geen heronderzoeken importeren",
         Permission.USERS_MANAGE: "geen gebruikers beheren",
