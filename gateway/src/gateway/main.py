@@ -14,6 +14,7 @@ from gateway import docs, ui
 from gateway.applications import api as applications_api
 from gateway.assessment import api as assessment_api
 from gateway.assessment.screens import case as assessment_case_screens
+from gateway.assessment.screens import manual as manual_data_screens
 from gateway.assessment.screens import parameters as assessment_parameters_screens
 from gateway.audit import screens as audit_screens
 from gateway.cases.api import casefile as cases_casefile_api
@@ -21,9 +22,11 @@ from gateway.cases.api import handling as cases_handling_api
 from gateway.cases.api import reporting as cases_reporting_api
 from gateway.cases.screens import detail as case_detail_screens
 from gateway.cases.screens import listing as case_list_screens
+from gateway.cases.screens import worklist as worklist_screens
 from gateway.correspondence import api as correspondence_api
 from gateway.correspondence.screens import campaigns as campaign_screens
 from gateway.correspondence.screens import case as correspondence_case_screens
+from gateway.correspondence.screens import house_style as house_style_screens
 from gateway.correspondence.screens import templates as template_screens
 from gateway.documents import api as documents_api
 from gateway.documents import portal as documents_portal
@@ -65,12 +68,15 @@ SCREENS: tuple[APIRouter, ...] = (
     login_screens.router,
     # Before the case page: `/ui/cases/export.csv` is not a `/ui/cases/{case_id}`.
     case_list_screens.router,
+    worklist_screens.router,
     case_detail_screens.router,
     documents_screens.router,
     assessment_case_screens.router,
+    manual_data_screens.router,
     assessment_parameters_screens.router,
     correspondence_case_screens.router,
     template_screens.router,
+    house_style_screens.router,
     campaign_screens.router,
     import_screens.router,
     quarantine_screens.router,

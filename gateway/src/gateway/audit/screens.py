@@ -11,20 +11,25 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
+from contracts.permissions import Permission
 from gateway.audit import repository
 from gateway.audit.models import SecurityAudit
 from gateway.ui.backend import call
 from gateway.ui.labels import AMSTERDAM, SECURITY_ACTIONS
-from gateway.ui.web import AuditReader, Staff, render, runtime
+from gateway.ui.web import AuditReader, Staff, render, require, runtime
 
 router = APIRouter(prefix="/ui/auditlog", include_in_schema=False)
+SecurityLogReader = Annotated[Staff, Depends(require(Permission.SECURITY_LOG_READ))]
 PAGE_SIZE = 50
 MAX_TEXT = 200
 _ID = re.compile(r"[0-9]{1,18}")
+_CASE_NUMBER = re.compile(r"[A-Z]{2,5}-[0-9]{4}-[0-9]{1,12}")
+"""An application number as staff see it, e.g. GV-2026-0001234."""
 _FIRST_DAY, _LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 
 
@@ -85,11 +90,7 @@ async def access_log(request: Request, staff: AuditReader) -> Response:
     """Who looked at whose data: cases viewed, lists exported, searches by BSN."""
     filters = _filters(request, ("van", "tot", "gebruiker", "case"))
     case = filters.values.get("case", "").strip()
-    if case:
-        try:
-            uuid.UUID(case)
-        except ValueError:
-            filters.errors["case"] = "Vul het volledige case-id in (zoals in de adresbalk)."
+    case_param = _case_param(case, filters.errors) if case else None
     items: list[dict[str, object]] = []
     error = next_query = ""
     if not filters.errors:
@@ -100,8 +101,8 @@ async def access_log(request: Request, staff: AuditReader) -> Response:
             params.append(("to", filters.last_day.isoformat()))
         if filters.username:
             params.append(("actor", f"user:{filters.username}"))
-        if case:
-            params.append(("case_id", case))
+        if case_param:
+            params.append(case_param)
         cursor = request.query_params.get("cursor", "")[:1000]
         if cursor:
             params.append(("cursor", cursor))
@@ -126,6 +127,18 @@ async def access_log(request: Request, staff: AuditReader) -> Response:
     )
 
 
+def _case_param(text: str, errors: dict[str, str]) -> tuple[str, str] | None:
+    """The service's filter for a case number (or the case id of a link), else an error."""
+    number = text.upper()
+    if _CASE_NUMBER.fullmatch(number):
+        return ("application_number", number)
+    try:
+        return ("case_id", str(uuid.UUID(text)))
+    except ValueError:
+        errors["case"] = "Vul het volledige aanvraagnummer in, bijvoorbeeld GV-2026-0001234."
+        return None
+
+
 def _organisations(staff: Staff) -> tuple[str, ...]:
     """The auditor's organisation and, for an ISD, its municipalities."""
     own = staff.current.user.organisation
@@ -135,8 +148,9 @@ def _organisations(staff: Staff) -> tuple[str, ...]:
 
 
 @router.get("/beveiliging")
-async def security_log(request: Request, staff: AuditReader) -> Response:
-    """Logins, failures, lock-outs and every change to an account, newest first."""
+async def security_log(request: Request, staff: SecurityLogReader) -> Response:
+    """Logins, failures, lock-outs and every change to an account, newest first: for the
+    auditor and the functioneel beheerder, of their own organisation."""
     filters = _filters(request, ("van", "tot", "gebruiker", "actie"))
     action = filters.values.get("actie", "")
     if action and action not in SECURITY_ACTIONS:

@@ -1,6 +1,9 @@
-"""The handling deadline of a case: the legal decision term of eight weeks after receipt of
-the application (Awb 4:13), extended by the days the case was on hold waiting for the
-applicant (Awb 4:15: the term is suspended while a term to complete the application runs)."""
+"""The decision term of a case (Awb 4:13) as the case page shows it.
+
+The cases service is the ONE source: it answers `decision_due_on` (receipt plus eight weeks,
+later by the days a term to complete suspended it, Awb 4:15), `decision_days_left` (null once
+decided) and `decision_term_suspended`. This module only reads them for the template.
+"""
 
 from __future__ import annotations
 
@@ -11,38 +14,51 @@ from zoneinfo import ZoneInfo
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DECISION_TERM = timedelta(weeks=8)
-"""Awb 4:13 lid 2: a decision within eight weeks after receipt when no rule sets a term."""
-_DAY = 24 * 60 * 60
+"""Awb 4:13 lid 2, to explain the due date (the service computes it)."""
 
 
 @dataclass(frozen=True)
 class Deadline:
-    received: date
+    received: date | None
     due: date
-    days_left: int
-    """Negative when the term has passed."""
-    suspended_days: int
+    days_left: int | None
+    """Negative when the term has passed; None once decided."""
     suspended_now: bool
-    ended: bool
-    """Decided (or otherwise ended): the term no longer runs."""
+
+    @property
+    def ended(self) -> bool:
+        """Decided: the term no longer runs."""
+        return self.days_left is None
+
+    @property
+    def extended_days(self) -> int:
+        """The days terms to complete added to the eight weeks (Awb 4:15)."""
+        if self.received is None:
+            return 0
+        return max(0, (self.due - (self.received + DECISION_TERM)).days)
 
     @property
     def expired(self) -> bool:
-        return not self.ended and self.days_left < 0
+        return self.days_left is not None and self.days_left < 0
 
     @property
     def soon(self) -> bool:
-        return not self.ended and 0 <= self.days_left <= 7
+        return self.days_left is not None and 0 <= self.days_left <= 7
 
     @property
     def remaining(self) -> str:
-        """The days left in words: "nog 12 dagen", "vandaag", "3 dagen verlopen"."""
-        if self.days_left == 0:
-            return "verloopt vandaag"
-        if self.days_left > 0:
-            return f"nog {self.days_left} {'dag' if self.days_left == 1 else 'dagen'}"
-        late = -self.days_left
-        return f"{late} {'dag' if late == 1 else 'dagen'} verlopen"
+        return days_left(self.days_left)
+
+
+def days_left(value: Any) -> str:
+    """The days left in words: "nog 12 dagen", "verloopt vandaag", "3 dagen verlopen"."""
+    if not isinstance(value, int):
+        return ""
+    if value == 0:
+        return "verloopt vandaag"
+    if value > 0:
+        return f"nog {value} {'dag' if value == 1 else 'dagen'}"
+    return f"{-value} {'dag' if value == -1 else 'dagen'} verlopen"
 
 
 def _local_day(value: Any) -> date | None:
@@ -59,25 +75,17 @@ def today() -> date:
     return datetime.now(AMSTERDAM).date()
 
 
-def deadline_of(
-    case: dict[str, Any], handling: dict[str, Any] | None, *, on: date | None = None
-) -> Deadline | None:
-    """The deadline of an application (a re-examination is the municipality's own, with no
-    statutory term); None when the case does not say when it was received."""
-    if case.get("kind") != "application":
+def deadline_of(case: dict[str, Any], handling: dict[str, Any] | None = None) -> Deadline | None:
+    """The case's decision term as the service answers it; None without one (a
+    re-examination). `handling` is accepted for the template's call and not needed."""
+    try:
+        due = date.fromisoformat(str(case.get("decision_due_on")))
+    except ValueError:
         return None
-    received = _local_day(case.get("submitted_at"))
-    if received is None:
-        return None
-    handling = handling or {}
-    seconds = handling.get("seconds_on_hold")  # whole days only: never later than the law
-    suspended = int(seconds) // _DAY if isinstance(seconds, int) and seconds > 0 else 0
-    due = received + DECISION_TERM + timedelta(days=suspended)
+    left = case.get("decision_days_left")
     return Deadline(
-        received=received,
+        received=_local_day(case.get("submitted_at")),
         due=due,
-        days_left=(due - (on or today())).days,
-        suspended_days=suspended,
-        suspended_now=isinstance(handling.get("hold"), dict),
-        ended=bool(handling.get("handling_ended_at")),
+        days_left=left if isinstance(left, int) else None,
+        suspended_now=bool(case.get("decision_term_suspended")),
     )

@@ -32,6 +32,7 @@ from contracts.vocabulary import (
     STATUS_LABEL,
     STATUSES_OF_CATEGORY,
 )
+from gateway.cases.deadline import days_left
 from gateway.ui.names import Names
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -321,6 +322,17 @@ def day(value: Any) -> str:
         return str(value)
 
 
+def age(value: Any) -> str:
+    """A person's age in years today (Dutch calendar), from an ISO date of birth."""
+    try:
+        born = date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return ""
+    today = datetime.now(AMSTERDAM).date()
+    years = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return f"{years} jaar"
+
+
 FILTERS: dict[str, Callable[[Any], str]] = {
     "category": _lookup(CATEGORIES),
     "status": _lookup(STATUSES),
@@ -358,6 +370,8 @@ FILTERS: dict[str, Callable[[Any], str]] = {
     "file_size": file_size,
     "when": when,
     "day": day,
+    "age": age,
+    "days_left": days_left,
 }
 CONTEXT_FILTERS: dict[str, Callable[..., str]] = {
     "audit_actor": audit_actor,

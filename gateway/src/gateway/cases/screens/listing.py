@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
+from contracts.vocabulary import DEADLINE_FILTER_LABEL, WORK_ITEM_LABEL, DeadlineFilter
 from gateway import scope
 from gateway.organisations import list_organisations
 from gateway.ui.backend import call
@@ -40,6 +41,8 @@ LIST_FILTERS = (
     "campaign",
     "submitted_from",
     "submitted_to",
+    "deadline",
+    "worklist",
     "sort",
 )
 PAGE_SIZE = "25"
@@ -175,13 +178,45 @@ QUICK_FILTERS = {
     "mine": ("Mijn cases", [("assigned_to", "me")]),
     "unassigned": ("Niet toegewezen", [("assigned_to", "none")]),
     "on_hold": ("In afwachting", [("on_hold", "true")]),
+    "due_soon": (
+        "Termijn verloopt binnen 7 dagen",
+        [("deadline", DeadlineFilter.WITHIN_7_DAYS.value)],
+    ),
+    "overdue": ("Termijn verlopen", [("deadline", DeadlineFilter.PASSED.value)]),
     "all": ("Alle cases", []),
 }
 """The quick links above the list: shown as active when the list shows exactly that filter."""
 
 
+CHOICE_FILTERS: dict[str, tuple[dict[str, str], str]] = {
+    "deadline": (
+        {value.value: label for value, label in DEADLINE_FILTER_LABEL.items()},
+        "Onbekende termijn. Kies een termijn uit de snelle filters.",
+    ),
+    "worklist": (
+        {value.value: label for value, label in WORK_ITEM_LABEL.items()},
+        "Onbekende taak. Kies een taak via Te doen.",
+    ),
+}
+"""Filters with fixed values: their Dutch label when shown as active, the message when not."""
+
+
+def _checked(params: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """The filters without unknown fixed values, and a Dutch message per refused field (the
+    list still shows, without that filter, so the message stands next to the field)."""
+    errors: dict[str, str] = {}
+    kept: list[tuple[str, str]] = []
+    for name, value in params:
+        known = CHOICE_FILTERS.get(name)
+        if known is not None and value not in known[0]:
+            errors[name] = known[1]
+            continue
+        kept.append((name, value))
+    return kept, errors
+
+
 def _active_quick_filter(params: list[tuple[str, str]]) -> str | None:
-    chosen = sorted((name, value) for name, value in params if name != "sort")
+    chosen = sorted((name, value) for name, value in params if name not in ("sort", "municipality"))
     return next((key for key, (_, query) in QUICK_FILTERS.items() if sorted(query) == chosen), None)
 
 
@@ -194,7 +229,7 @@ async def case_list(
 ) -> Response:
     """A page of the list; `vorige` holds the cursors of the pages before it (keyset pages
     only know the way forward), so "Vorige" goes back one page."""
-    params = _list_params(request, staff)
+    params, errors = _checked(_list_params(request, staff))
     earlier = [value[:1000] for value in (vorige or [])] if cursor else []
     query = [*_service_params(params), ("limit", PAGE_SIZE)] + (
         [("cursor", cursor)] if cursor else []
@@ -246,11 +281,14 @@ async def case_list(
         total_is_exact=exact,
         quick_filters={key: (label, urlencode(q)) for key, (label, q) in QUICK_FILTERS.items()},
         active_quick_filter=_active_quick_filter(params),
+        choice_labels={name: labels for name, (labels, _) in CHOICE_FILTERS.items()},
+        errors=errors,
+        status_code=400 if errors else 200,
     )
 
 
 async def _export(request: Request, staff: Staff, extension: str) -> Response:
-    params = _service_params(_list_params(request, staff))
+    params = _service_params(_checked(_list_params(request, staff))[0])
     answer = await call(request, staff, "cases", "GET", f"/cases/export.{extension}", params=params)
     if not answer.ok:
         return render(
