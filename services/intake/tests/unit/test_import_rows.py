@@ -55,6 +55,30 @@ def test_a_couple_with_children() -> None:
 
 
 @pytest.mark.parametrize(
+    ("cell", "suffix_column", "number", "suffix"),
+    [
+        ("7a", None, 7, "a"),
+        ("7 A", None, 7, "A"),
+        ("7-a", None, 7, "a"),
+        ("7-2", None, 7, "2"),
+        ("12bis", None, 12, "bis"),
+        ("7a", "a", 7, "a"),
+        ("7", "hs", 7, "hs"),
+        (7.0, None, 7, None),
+    ],
+)
+def test_a_house_number_may_carry_its_suffix(
+    cell: Any, suffix_column: str | None, number: int, suffix: str | None
+) -> None:
+    result = check(record(house_number=cell, house_number_suffix=suffix_column))
+
+    assert isinstance(result, ValidRow), result
+    assert result.applicant.address is not None
+    assert result.applicant.address.house_number == number
+    assert result.applicant.address.house_number_suffix == suffix
+
+
+@pytest.mark.parametrize(
     ("changes", "expected"),
     [
         ({"bsn": "123456789"}, "bsn: geen geldig BSN (9 cijfers, elfproef)"),
@@ -64,7 +88,12 @@ def test_a_couple_with_children() -> None:
         ({"date_of_birth": "2999-01-01"}, "date_of_birth: datum ligt niet tussen 1900 en vandaag"),
         ({"postal_code": "0123 AB"}, "postal_code: geen geldige postcode (1234 AB)"),
         ({"postal_code": ""}, "postal_code: ontbreekt"),
-        ({"house_number": "12a"}, "house_number: geen geldig huisnummer"),
+        ({"house_number": "12 a b"}, "house_number: geen geldig huisnummer"),
+        ({"house_number": "a12"}, "house_number: geen geldig huisnummer"),
+        (
+            {"house_number": "12a", "house_number_suffix": "b"},
+            "house_number: andere toevoeging dan in house_number_suffix",
+        ),
         ({"children_count": "-1"}, "children_count: geen geheel getal van 0 tot en met 30"),
         ({"children_count": "twee"}, "children_count: geen geheel getal"),
         ({"email": "geen-adres"}, "email: geen geldig e-mailadres"),

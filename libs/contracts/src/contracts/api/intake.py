@@ -153,6 +153,18 @@ class ImportSummary(BaseModel):
     )
 
 
+class ImportListItem(ImportSummary):
+    """An import in the list of earlier imports: who uploaded it too."""
+
+    uploaded_by: str = Field(
+        description="the subject of who uploaded it, e.g. `user:j.jansen@0363`"
+    )
+
+
+class ImportList(BaseModel):
+    items: list[ImportListItem] = Field(description="newest first")
+
+
 class ReportRow(BaseModel):
     line: int
     outcome: Outcome

@@ -17,7 +17,14 @@ from contracts.api.common import errors
 from intake import cursors
 from intake.imports import reader, report, repository, service
 from intake.imports.models import ReExaminationImport
-from intake.imports.schemas import ImportDetail, ImportSummary, Outcome, ReportRow
+from intake.imports.schemas import (
+    ImportDetail,
+    ImportList,
+    ImportListItem,
+    ImportSummary,
+    Outcome,
+    ReportRow,
+)
 from intake.imports.upload import receive_upload
 from intake.imports.worker import ImportWorker
 from intake.settings import IntakeSettings
@@ -121,6 +128,25 @@ async def upload_re_examinations(request: Request, principal: Importer) -> Impor
     worker: ImportWorker = request.app.state.import_worker
     worker.wake()
     return ImportSummary.model_validate(job, from_attributes=True)
+
+
+@router.get(
+    "/imports",
+    response_model=ImportList,
+    responses=errors(401, 403, 422),
+    summary="The newest imports of the caller's municipalities, with who uploaded each",
+)
+async def list_imports(
+    request: Request,
+    principal: Importer,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> ImportList:
+    scope = None if principal.all_municipalities else principal.municipalities
+    async with _runtime(request).database.transaction() as session:
+        jobs = await repository.recent_imports(session, municipalities=scope, limit=limit)
+    return ImportList(
+        items=[ImportListItem.model_validate(job, from_attributes=True) for job in jobs]
+    )
 
 
 async def _visible_import(

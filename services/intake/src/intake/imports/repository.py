@@ -172,6 +172,19 @@ async def report_rows(
     return list(await session.scalars(query))
 
 
+async def recent_imports(
+    session: AsyncSession, *, municipalities: Sequence[str] | None, limit: int
+) -> list[ReExaminationImport]:
+    """The newest imports of these municipalities (None: all), newest first; the listing index
+    (municipality, created_at) serves it."""
+    query = select(ReExaminationImport).order_by(
+        ReExaminationImport.created_at.desc(), ReExaminationImport.id
+    )
+    if municipalities is not None:
+        query = query.where(ReExaminationImport.municipality_code.in_(municipalities))
+    return list(await session.scalars(query.limit(limit)))
+
+
 async def try_lock(connection: AsyncConnection, key: int) -> bool:
     """A session-level advisory lock: held until unlocked or the connection ends (a crash)."""
     locked = await connection.scalar(select(func.pg_try_advisory_lock(key)))

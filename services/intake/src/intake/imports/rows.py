@@ -52,6 +52,8 @@ _PARTNER_COLUMNS = (
     "partner_date_of_birth",
 )
 _POSTAL_CODE = re.compile(r"^([1-9][0-9]{3}) ?([A-Za-z]{2})$")
+_HOUSE_NUMBER = re.compile(r"([0-9]{1,5})(?:\s*-?\s*([A-Za-z][A-Za-z0-9]{0,9})|-([0-9]{1,4}))?")
+"""A house number with an optional suffix in the same cell: 7, 7a, 7 A, 7-a, 7-2, 12bis."""
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DUTCH_DATE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
@@ -103,7 +105,7 @@ def check(record: Record) -> ValidRow | RejectedRow:
         problems.require(column, text)
     birth = _date(values.get("date_of_birth"), "date_of_birth", problems, missing="ontbreekt")
     problems.require("street", text)
-    house_number = _house_number(values.get("house_number"), problems)
+    house_number, suffix = _house_number(values.get("house_number"), text, problems)
     postal_code = _postal_code(text.get("postal_code"), problems)
     problems.require("city", text)
     email = text.get("email")
@@ -122,7 +124,7 @@ def check(record: Record) -> ValidRow | RejectedRow:
     address = Address(
         street=text["street"],
         house_number=house_number,
-        house_number_suffix=text.get("house_number_suffix"),
+        house_number_suffix=suffix,
         postal_code=postal_code,
         city=text["city"],
     )
@@ -236,17 +238,29 @@ def _parse_date(value: Cell) -> date | None:
         return None
 
 
-def _house_number(value: Cell, problems: _Problems) -> int | None:
+def _house_number(
+    value: Cell, text: dict[str, str], problems: _Problems
+) -> tuple[int | None, str | None]:
+    """The number and its suffix: "7", or "7a" / "7-a" / "7 bis" with the suffix in the same
+    cell (as people write it), or the suffix in its own column; not both."""
+    suffix = text.get("house_number_suffix")
     if "house_number" in problems.columns:
-        return None
+        return None, suffix
     if _blank(value):
         problems.add("house_number", "ontbreekt")
-        return None
-    text = _number_text(value) if isinstance(value, int | float) else str(value).strip()
-    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 99999:
-        problems.add("house_number", "geen geldig huisnummer (alleen cijfers; toevoeging apart)")
-        return None
-    return int(text)
+        return None, suffix
+    cell = _number_text(value) if isinstance(value, int | float) else str(value).strip()
+    match = _HOUSE_NUMBER.fullmatch(cell)
+    if match is None or not 1 <= int(match.group(1)) <= 99999:
+        problems.add(
+            "house_number", "geen geldig huisnummer (cijfers, eventueel met toevoeging: 7 of 7a)"
+        )
+        return None, suffix
+    number, attached = int(match.group(1)), match.group(2) or match.group(3)
+    if attached and suffix and attached.upper() != suffix.upper():
+        problems.add("house_number", "andere toevoeging dan in house_number_suffix")
+        return None, suffix
+    return number, suffix or attached
 
 
 def _postal_code(text: str | None, problems: _Problems) -> str | None:

@@ -3,6 +3,13 @@ with the gateway's public API (re-exported here)."""
 
 from __future__ import annotations
 
-from contracts.api.intake import ImportDetail, ImportSummary, Outcome, ReportRow
+from contracts.api.intake import (
+    ImportDetail,
+    ImportList,
+    ImportListItem,
+    ImportSummary,
+    Outcome,
+    ReportRow,
+)
 
-__all__ = ["ImportDetail", "ImportSummary", "Outcome", "ReportRow"]
+__all__ = ["ImportDetail", "ImportList", "ImportListItem", "ImportSummary", "Outcome", "ReportRow"]
