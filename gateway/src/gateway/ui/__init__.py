@@ -7,6 +7,8 @@ The screens themselves live with their feature (`gateway.cases.screens`, ...);
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exception_handlers import (
     http_exception_handler,
@@ -48,7 +50,11 @@ def _go_to(request: Request, target: str) -> Response:
 
 
 async def _login_required(request: Request, _: Exception) -> Response:
-    response = _go_to(request, "/ui/inloggen?melding=verlopen")
+    # A page asked for (not a form sent) is opened again after signing in.
+    asked = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    back = f"&{urlencode({'volgende': asked})}" if request.method == "GET" else ""
+    back = "" if asked == "/ui/" else back  # the overview is where signing in leads anyway
+    response = _go_to(request, f"/ui/inloggen?melding=verlopen{back}")
     clear_session_cookie(response, request)
     return response
 

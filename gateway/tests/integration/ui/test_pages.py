@@ -356,11 +356,21 @@ async def test_quarantine_shows_a_rejected_message_to_its_managers_who_discard_i
 
     listed = await ui.http.get("/ui/quarantaine")
     short = await ui.http.post(
-        f"/ui/quarantaine/{item}/afwijzen", data={"reason": "x", "csrf_token": csrf_of(page)}
+        f"/ui/quarantaine/{item}/afwijzen",
+        data={"reason": "x", "bevestigd": "ja", "csrf_token": csrf_of(page)},
     )
-    discarded = await ui.http.post(
+    unconfirmed = await ui.http.post(
         f"/ui/quarantaine/{item}/afwijzen",
         data={"reason": "Testbericht van de website", "csrf_token": csrf_of(page)},
+    )
+    kept = await ui.http.get("/ui/quarantaine")
+    discarded = await ui.http.post(
+        f"/ui/quarantaine/{item}/afwijzen",
+        data={
+            "reason": "Testbericht van de website",
+            "bevestigd": "ja",
+            "csrf_token": csrf_of(page),
+        },
         follow_redirects=True,
     )
 
@@ -371,6 +381,9 @@ async def test_quarantine_shows_a_rejected_message_to_its_managers_who_discard_i
     assert "unsupported_schema_version" in listed.text
     assert short.status_code == 400
     assert "Geef een reden van 3 tot 500 tekens." in short.text
+    assert unconfirmed.status_code == 400
+    assert "Vink aan dat u het bericht definitief afwijst." in unconfirmed.text
+    assert item in kept.text, "without the box ticked nothing happens"
     assert discarded.status_code == 200
     assert item not in discarded.text
 

@@ -224,7 +224,13 @@ async def test_role_disable_and_password_reset_end_the_user_s_sessions(
     assert "De rol is gewijzigd" in detail.text
     assert "Beslisser" in detail.text
 
-    await _post(ui, f"/ui/gebruikers/{worker_id}/uitschakelen")
+    unconfirmed = await _post(ui, f"/ui/gebruikers/{worker_id}/uitschakelen")
+    assert unconfirmed.status_code == 400
+    assert "Vink aan dat u dit account wilt uitschakelen." in unconfirmed.text
+    still = await submit_password(other_browser, worker.username, PASSWORD)
+    assert still.url.path == "/ui/mfa", "without the box ticked nothing happens"
+    other_browser.cookies.clear()
+    await _post(ui, f"/ui/gebruikers/{worker_id}/uitschakelen", bevestigd="ja")
     refused = await submit_password(other_browser, worker.username, PASSWORD)
     assert refused.status_code == 401
     await _post(ui, f"/ui/gebruikers/{worker_id}/inschakelen")

@@ -93,8 +93,19 @@ async def discard(
     staff: QuarantineStaff,
     quarantine_id: uuid.UUID,
     reason: Annotated[str, Form(max_length=1000)] = "",
+    bevestigd: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     cleaned = reason.strip()
+    if bevestigd != "ja":
+        # Discarding cannot be undone: the box that confirms it must be ticked (no JavaScript).
+        return await _page(
+            request,
+            staff,
+            status_code=400,
+            failure="Afwijzen is niet gelukt. Vink aan dat u het bericht definitief afwijst.",
+            errors={"confirm": "Vink aan dat u het bericht definitief afwijst."},
+            failed_id=str(quarantine_id),
+        )
     if not 3 <= len(cleaned) <= 500:
         return await _page(
             request,

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData, UploadFile
 
+from gateway.imports.screens.example_file import COLUMNS, example_csv, example_xlsx
 from gateway.settings import settings_of
 from gateway.ui.backend import Answer, call
 from gateway.ui.web import (
@@ -44,6 +45,8 @@ async def _form_page(
     values: dict[str, str] | None = None,
     failure: str = "",
 ) -> Response:
+    earlier = await call(request, staff, "intake", "GET", "/imports", params=[("limit", "20")])
+    imports = earlier.data.get("items") if isinstance(earlier.data, dict) else None
     return render(
         request,
         "import_upload.html",
@@ -54,12 +57,35 @@ async def _form_page(
         errors=errors or {},
         values=values or {},
         failure=failure,
+        columns=COLUMNS,
+        imports=imports if earlier.ok and isinstance(imports, list) else [],
+        imports_error="" if earlier.ok else earlier.message(),
     )
 
 
 @router.get("")
 async def upload_form(request: Request, staff: ImportStaff) -> Response:
     return await _form_page(request, staff)
+
+
+@router.get("/voorbeeld.csv")
+async def example_csv_file(staff: ImportStaff) -> Response:
+    """The columns as a CSV file to fill in (`;`, UTF-8 with BOM, as Excel opens it)."""
+    return Response(
+        example_csv(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="heronderzoek-voorbeeld.csv"'},
+    )
+
+
+@router.get("/voorbeeld.xlsx")
+async def example_xlsx_file(staff: ImportStaff) -> Response:
+    """The columns as an Excel workbook to fill in (dates and numbers as text columns)."""
+    return Response(
+        example_xlsx(),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="heronderzoek-voorbeeld.xlsx"'},
+    )
 
 
 def _quoted(value: str) -> str:

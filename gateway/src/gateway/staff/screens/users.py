@@ -282,12 +282,22 @@ _CHANGES: dict[str, Change] = {
     ),
 }
 """The changes that need no more than the button: URL action -> what it does."""
+_CONFIRMED = {"uitschakelen": "Vink aan dat u dit account wilt uitschakelen."}
+"""The changes that also need the box ticked that confirms them (works without JavaScript)."""
 
 
 @router.post("/{user_id}/{action}")
 async def change_account(
-    request: Request, staff: UserManager, user_id: uuid.UUID, action: str
+    request: Request,
+    staff: UserManager,
+    user_id: uuid.UUID,
+    action: str,
+    bevestigd: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     if action not in _CHANGES:
         raise PageNotFoundError
+    if action in _CONFIRMED and bevestigd != "ja":
+        return await _detail_page(
+            request, staff, user_id, status_code=400, failure=_CONFIRMED[action]
+        )
     return await _change(request, staff, user_id, _CHANGES[action], action)
