@@ -17,7 +17,9 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway import apikeys, organisations, repository
+from gateway.audit.service import CLI
 from gateway.errors import InvalidInputError
+from gateway.licences import service as licences
 from gateway.settings import DEFAULT_SEED_FILE, MIGRATIONS, GatewaySettings
 from gateway.staff import accounts
 from gateway.staff import repository as user_repository
@@ -73,19 +75,43 @@ async def _seed(session: AsyncSession, args: argparse.Namespace, console: Consol
     results = await organisations.seed(session, data, correlation_id=new_correlation_id())
     for kind, identifier, change in results:
         print(f"{kind} {identifier}: {change}", file=console.out)
-    changed = sum(change != "unchanged" for _, _, change in results)
-    print(f"{changed} of {len(results)} organisations added or changed", file=console.out)
+    counted = [change for kind, _, change in results if kind != "licence"]
+    changed = sum(change != "unchanged" for change in counted)
+    print(f"{changed} of {len(counted)} organisations added or changed", file=console.out)
 
 
 async def _list_organisations(
     session: AsyncSession, _: argparse.Namespace, console: Console
 ) -> None:
+    licences_by_code = await licences.all_licences(session)
     for organisation in await organisations.list_organisations(session):
         members = f"  members: {','.join(organisation.members)}" if organisation.members else ""
+        held = licences_by_code.get(organisation.id)
+        licence = f"  licence: {_licence_text(held)}" if held else ""
         print(
-            f"{organisation.kind:<13} {organisation.id:<20} {organisation.name}{members}",
+            f"{organisation.kind:<13} {organisation.id:<20} {organisation.name}{members}{licence}",
             file=console.out,
         )
+
+
+def _licence_text(held: licences.MunicipalityLicenceView) -> str:
+    return " + ".join([held.licence.value, *sorted(addon.value for addon in held.addons)])
+
+
+async def _set_licence(session: AsyncSession, args: argparse.Namespace, console: Console) -> None:
+    held, changed = await licences.set_licence(
+        session,
+        code=args.code,
+        licence=args.licence,
+        addons=args.addon,
+        by=CLI,
+        correlation_id=new_correlation_id(),
+    )
+    print(
+        f"municipality {args.code}: licence {_licence_text(held)} "
+        f"({'changed' if changed else 'unchanged'})",
+        file=console.out,
+    )
 
 
 async def _create_key(session: AsyncSession, args: argparse.Namespace, console: Console) -> None:
@@ -262,6 +288,18 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("file", nargs="?", type=Path, default=DEFAULT_SEED_FILE)
     seed.set_defaults(run=_seed)
     org.add_parser("list", help="list all organisations").set_defaults(run=_list_organisations)
+    licence = org.add_parser(
+        "set-licence", help="set a municipality's licence (audited; announced to the services)"
+    )
+    licence.add_argument("code", help="4-digit CBS code, e.g. 0363")
+    licence.add_argument("licence", help="basis, extra or premium")
+    licence.add_argument(
+        "--addon",
+        action="append",
+        default=[],
+        help="an add-on of the licence, e.g. rechtmatigheid (Premium); repeat for several",
+    )
+    licence.set_defaults(run=_set_licence)
 
     keys = groups.add_parser("api-key", help="API keys").add_subparsers(
         dest="command", required=True

@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 
-from gateway import docs, ui
+from gateway import docs, releasenotes, ui
 from gateway.applications import api as applications_api
 from gateway.assessment import api as assessment_api
 from gateway.assessment.screens import case as assessment_case_screens
@@ -35,6 +35,8 @@ from gateway.headers import ApiHeaders
 from gateway.imports import api as imports_api
 from gateway.imports.screens import quarantine as quarantine_screens
 from gateway.imports.screens import re_examinations as import_screens
+from gateway.licences import api as licences_api
+from gateway.licences import screens as licences_screens
 from gateway.proxy import Downstreams, open_downstreams
 from gateway.settings import GatewaySettings
 from gateway.staff.screens import login as login_screens
@@ -61,6 +63,7 @@ PUBLIC_API: tuple[APIRouter, ...] = (
     documents_portal.router,
     assessment_api.router,
     correspondence_api.router,
+    licences_api.router,
 )
 """The public routes of every feature (`/api/v1`, and the citizens' upload portal)."""
 
@@ -82,6 +85,8 @@ SCREENS: tuple[APIRouter, ...] = (
     quarantine_screens.router,
     user_screens.router,
     audit_screens.router,
+    licences_screens.router,
+    releasenotes.router,
 )
 """The staff screens of every feature (`/ui`), on the shared plumbing of `gateway.ui`."""
 

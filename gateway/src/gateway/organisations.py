@@ -17,7 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.organisations import IsdRegistered, MunicipalityRegistered
 from gateway import repository
+from gateway.audit.service import CLI
 from gateway.errors import InvalidInputError
+from gateway.licences import service as licences
 from gateway.models import PLATFORM
 from servicekit.outbox import add_event
 
@@ -114,6 +116,10 @@ class _SeedMunicipality(BaseModel):
     model_config = ConfigDict(extra="forbid")
     code: str
     name: str
+    licence: str | None = None
+    """basis, extra or premium; without it the municipality keeps the licence it has (a new
+    one: the default)."""
+    addons: list[str] = []
 
 
 class _SeedIsd(BaseModel):
@@ -143,13 +149,26 @@ def read_seed_file(path: Path) -> SeedFile:
 async def seed(
     session: AsyncSession, data: SeedFile, *, correlation_id: str
 ) -> list[tuple[str, str, Change]]:
-    """Load the organisations idempotently: events only for what is new or changed."""
+    """Load the organisations idempotently: events only for what is new or changed (a
+    municipality's optional `licence` too, audited as the CLI's change)."""
     results: list[tuple[str, str, Change]] = []
     for municipality in data.municipalities:
         change = await register_municipality(
             session, code=municipality.code, name=municipality.name, correlation_id=correlation_id
         )
         results.append(("municipality", municipality.code, change))
+        if municipality.licence is not None:
+            _, licence_changed = await licences.set_licence(
+                session,
+                code=municipality.code,
+                licence=municipality.licence,
+                addons=municipality.addons,
+                by=CLI,
+                correlation_id=correlation_id,
+            )
+            results.append(
+                ("licence", municipality.code, "changed" if licence_changed else "unchanged")
+            )
     for isd in data.isds:
         change = await register_isd(
             session,

@@ -222,6 +222,8 @@ TABLE: Final[dict[str, dict[str, Permission | None]]] = {
         "POST /api/v1/campaigns/{code}/{campaign}/pause": P.CAMPAIGNS_MANAGE,
         "POST /api/v1/campaigns/{code}/{campaign}/resume": P.CAMPAIGNS_MANAGE,
         "GET /api/v1/municipalities/{code}/print-batches/{day}": P.CORRESPONDENCE_SEND,
+        "GET /api/v1/municipalities/{code}/licence": P.LICENCES_READ,
+        "PUT /api/v1/municipalities/{code}/licence": P.LICENCES_MANAGE,
         "GET /docs": OPEN,
         "GET /redoc": OPEN,
         # The staff screens.
@@ -293,6 +295,10 @@ TABLE: Final[dict[str, dict[str, Permission | None]]] = {
         "POST /ui/gebruikers/{user_id}/{action}": P.USERS_MANAGE,
         "GET /ui/auditlog": P.AUDIT_READ,
         "GET /ui/auditlog/beveiliging": P.SECURITY_LOG_READ,
+        "GET /ui/organisaties": P.LICENCES_MANAGE,
+        "GET /ui/organisaties/{code}": P.LICENCES_MANAGE,
+        "POST /ui/organisaties/{code}": P.LICENCES_MANAGE,
+        "GET /ui/releasenotes": P.OVERVIEW_READ,
     },
 }
 """What every route needs. A new route gets its line here, or this test fails."""
@@ -340,6 +346,8 @@ MATRIX: Final[dict[Permission, str]] = {
     P.TEMPLATES_MANAGE:         ".  .  .  x  .  .  .",
     P.CAMPAIGNS_READ:           "x  x  x  x  .  x  .",
     P.CAMPAIGNS_MANAGE:         ".  x  x  x  .  .  .",
+    P.LICENCES_READ:            "x  x  x  x  x  x  .",
+    P.LICENCES_MANAGE:          ".  .  .  .  .  x  .",
 }  # fmt: skip
 """The permission table as it stands (`contracts.permissions.ROLES_OF`), pinned: a change of
 who holds what is a visible change here, not only there."""

@@ -109,6 +109,8 @@ def test_the_public_api_is_described() -> None:
         "/api/v1/campaigns/{code}/{campaign}/pause",
         "/api/v1/campaigns/{code}/{campaign}/resume",
         "/api/v1/municipalities/{code}/print-batches/{day}",
+        # licences (gateway/licences/api.py)
+        "/api/v1/municipalities/{code}/licence",
     }
     for ops in public.values():
         for operation in ops.values():

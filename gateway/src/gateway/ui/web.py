@@ -7,6 +7,7 @@ from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated, Any, cast
 
@@ -18,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contracts.permissions import allows
 from gateway.cases.deadline import deadline_of
+from gateway.licences.service import MunicipalityLicenceView, features_of
 from gateway.organisations import find_organisation, list_organisations
 from gateway.scope import principal_for
 from gateway.staff import sessions
@@ -54,6 +56,14 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 )
 
 
+def running_version() -> str:
+    """The gateway's installed version, shown in every page's footer."""
+    try:
+        return version("backoffice-gateway")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "onbekend"
+
+
 def make_templates() -> Jinja2Templates:
     """One environment: autoescape on, undefined names are errors."""
     environment = Environment(
@@ -66,6 +76,7 @@ def make_templates() -> Jinja2Templates:
     environment.filters.update(FILTERS)
     environment.filters.update(CONTEXT_FILTERS)
     environment.filters["decision_term"] = deadline_of
+    environment.globals["app_version"] = running_version()
     return Jinja2Templates(env=environment)
 
 
@@ -137,6 +148,14 @@ async def choose_municipality(
     if len(municipalities) == 1:
         return RedirectResponse(f"{path}/{municipalities[0][0]}", status_code=303)
     return render(request, template, staff=staff, active=active, municipalities=municipalities)
+
+
+async def licence_of(request: Request, code: str) -> MunicipalityLicenceView:
+    """The licence of municipality `code` (for an ISD user: the case's municipality), for a
+    screen that shows what it does not include as "niet beschikbaar" with `.refusal(feature)`
+    (the `_licence.html` macros), never as an error page."""
+    async with runtime(request).database.transaction() as session:
+        return await features_of(session, code)
 
 
 def session_token(request: Request) -> str | None:
@@ -302,6 +321,7 @@ AssessmentPreparer = Annotated[Staff, Depends(require(Permission.ASSESSMENT_PREP
 Decider = Annotated[Staff, Depends(require(Permission.CASES_DECIDE))]
 ParameterReader = Annotated[Staff, Depends(require(Permission.PARAMETERS_READ))]
 ParameterManager = Annotated[Staff, Depends(require(Permission.PARAMETERS_MANAGE))]
+LicenceManager = Annotated[Staff, Depends(require(Permission.LICENCES_MANAGE))]
 
 
 def new_login_csrf() -> str:

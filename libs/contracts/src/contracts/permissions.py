@@ -87,6 +87,10 @@ class Permission(StrEnum):
     """A campaign's progress (counts only, no personal data)."""
     CAMPAIGNS_MANAGE = "campaigns.manage"
     """Start, pause and resume a re-examination campaign."""
+    LICENCES_READ = "licences.read"
+    """A municipality's licence, add-ons and the features they include (no personal data)."""
+    LICENCES_MANAGE = "licences.manage"
+    """Set a municipality's licence and add-ons (the platform's operators)."""
 
 
 _R = Role
@@ -147,6 +151,9 @@ ROLES_OF: Final[MappingProxyType[Permission, frozenset[Role]]] = MappingProxyTyp
         # Counts only: the operator watches a campaign that scales out.
         Permission.CAMPAIGNS_READ: _CASE_WORKERS | {_R.RAADPLEGER, _R.OPERATOR},
         Permission.CAMPAIGNS_MANAGE: _CASE_WORKERS,
+        Permission.LICENCES_READ: _STAFF_READERS | {_R.OPERATOR},
+        # The customer's contract: set by the platform, never by the municipality itself.
+        Permission.LICENCES_MANAGE: frozenset({_R.OPERATOR}),
     }
 )
 """The ONE mapping: permission → the roles that hold it."""
@@ -185,6 +192,8 @@ REFUSAL: Final[MappingProxyType[Permission, str]] = MappingProxyType(
         Permission.TEMPLATES_MANAGE: "geen sjablonen of huisstijl wijzigen",
         Permission.CAMPAIGNS_READ: "geen campagnes inzien",
         Permission.CAMPAIGNS_MANAGE: "geen campagnes starten of pauzeren",
+        Permission.LICENCES_READ: "geen licenties inzien",
+        Permission.LICENCES_MANAGE: "geen licenties wijzigen",
     }
 )
 """What a role without the permission may not do, for the 403 message: 'Uw rol auditor mag
