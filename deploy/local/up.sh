@@ -56,6 +56,7 @@ $UV run --locked python deploy/local/demo_data.py
 operator_key=$($UV run --locked backoffice-admin api-key create --org platform --role operator --label "make up" 2>/dev/null)
 isd_key=$($UV run --locked backoffice-admin api-key create --org isd-bollenstreek --role behandelaar --label "make up" 2>/dev/null)
 
+stages=$(cat .run/demo-stages.txt 2>/dev/null || true)
 cat <<BANNER
 
   Gemeentepolis backoffice is running at http://127.0.0.1:${GATEWAY_PORT}
@@ -84,6 +85,8 @@ cat <<BANNER
     webhook secret (development only):    ${ASSESSMENT_OCKTO_WEBHOOK_SECRET}
     a case's assessment, with its Ockto link: curl -H "Authorization: Bearer ${isd_key}" http://127.0.0.1:${GATEWAY_PORT}/api/v1/cases/<id>/assessment
     open the link on a phone-sized window, pick a situation, consent: the advice follows.
+
+${stages}
 
   Mail catcher (every e-mail the correspondence service sends):
     http://127.0.0.1:8026/messages   (filter: ?case_id=<id>; one message: /messages/<n>)
