@@ -42,6 +42,9 @@ class Permission(StrEnum):
     """The security log (logins, account changes) of the caller's own organisation."""
     QUARANTINE_MANAGE = "quarantine.manage"
     """Intake's rejected messages: read (raw bodies: personal data), reprocess, discard."""
+    PARKED_MANAGE = "parked.manage"
+    """Every service's parked (dead-lettered) messages: list (reason and headers, never the
+    body), replay, discard."""
     IMPORTS_CREATE = "imports.create"
     """Upload a re-examination file and follow its per-row report."""
     USERS_MANAGE = "users.manage"
@@ -125,6 +128,8 @@ ROLES_OF: Final[MappingProxyType[Permission, frozenset[Role]]] = MappingProxyTyp
         # (not the access log of personal data: see AUDIT_READ).
         Permission.SECURITY_LOG_READ: frozenset({_R.AUDITOR, _R.FUNCTIONEEL_BEHEERDER}),
         Permission.QUARANTINE_MANAGE: frozenset({_R.FUNCTIONEEL_BEHEERDER, _R.OPERATOR}),
+        # The platform's plumbing: no municipality's beheerder replays another's messages.
+        Permission.PARKED_MANAGE: frozenset({_R.OPERATOR}),
         Permission.IMPORTS_CREATE: frozenset(
             {_R.BEHANDELAAR, _R.BESLISSER, _R.FUNCTIONEEL_BEHEERDER, _R.OPERATOR}
         ),
@@ -170,6 +175,7 @@ REFUSAL: Final[MappingProxyType[Permission, str]] = MappingProxyType(
         Permission.AUDIT_READ: "het auditlog niet inzien",
         Permission.SECURITY_LOG_READ: "het beveiligingslog niet inzien",
         Permission.QUARANTINE_MANAGE: "de quarantaine niet beheren",
+        Permission.PARKED_MANAGE: "geen geparkeerde berichten beheren",
         Permission.IMPORTS_CREATE: "geen heronderzoeken importeren",
         Permission.USERS_MANAGE: "geen gebruikers beheren",
         Permission.MUNICIPALITIES_READ: "geen gemeenten opvragen",

@@ -38,8 +38,24 @@ class StoredEvent:
     traceparent: str | None = None
 
 
+ORIGINAL_EXCHANGE_HEADER = "x-original-exchange"
+ORIGINAL_ROUTING_KEY_HEADER = "x-original-routing-key"
+
+
 def parking_queue_name(service: str) -> str:
     return f"{service}.parking"
+
+
+def message_origin(message: AbstractIncomingMessage) -> tuple[str, str]:
+    """The exchange and routing key the message was first published with. A replayed message
+    comes straight to its queue through the default exchange and names its origin in headers."""
+    headers = message.headers or {}
+    if not message.exchange and ORIGINAL_EXCHANGE_HEADER in headers:
+        return (
+            str(headers.get(ORIGINAL_EXCHANGE_HEADER) or ""),
+            str(headers.get(ORIGINAL_ROUTING_KEY_HEADER) or ""),
+        )
+    return message.exchange or "", message.routing_key or ""
 
 
 class Bus:
@@ -129,13 +145,14 @@ class Bus:
         if self._dead is None:
             raise RuntimeError("bus not connected")
         headers: dict[str, Any] = dict(message.headers or {})
+        exchange, routing_key = message_origin(message)
         headers.update(
             {
                 "x-parked-reason": reason[:2000],
                 "x-parked-from-queue": queue,
                 "x-parked-at": datetime.now(UTC).isoformat(),
-                "x-original-exchange": message.exchange or "",
-                "x-original-routing-key": message.routing_key or "",
+                ORIGINAL_EXCHANGE_HEADER: exchange,
+                ORIGINAL_ROUTING_KEY_HEADER: routing_key,
             }
         )
         await self._dead.publish(
@@ -157,6 +174,13 @@ class Bus:
             message_id=message.message_id,
             trace_id=trace.trace_id if trace is not None else None,
         )
+
+    async def send_to_queue(self, queue: str, message: aio_pika.Message) -> None:
+        """Publish straight into one queue (the default exchange) and await the confirm: a
+        replay reaches the consumer that parked the message, not every queue bound to it."""
+        if self._channel is None:
+            raise RuntimeError("bus not connected")
+        await self._channel.default_exchange.publish(message, routing_key=queue)
 
     async def close(self) -> None:
         if self._connection is not None:

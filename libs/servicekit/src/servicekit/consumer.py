@@ -23,7 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.base import EventRegistry, UnknownEventError
 from contracts.registry import ALL_EVENTS
-from servicekit.bus import DEAD_LETTER_EXCHANGE, EVENTS_EXCHANGE, Bus, parking_queue_name
+from servicekit.bus import (
+    DEAD_LETTER_EXCHANGE,
+    EVENTS_EXCHANGE,
+    Bus,
+    message_origin,
+    parking_queue_name,
+)
 from servicekit.db import Database
 from servicekit.inbox import claim_many
 from servicekit.metrics import (
@@ -218,16 +224,16 @@ class Consumer:
                 self._unacked.dec(len(batch))
 
     def _prepare(self, message: AbstractIncomingMessage) -> _Prepared | _Park:
-        exchange = message.exchange or ""
+        exchange, routing_key = message_origin(message)
         if exchange != EVENTS_EXCHANGE:
-            raw_route = self._raw_routes.get((exchange, message.routing_key or ""))
+            raw_route = self._raw_routes.get((exchange, routing_key))
             EVENTS_RECEIVED.labels(self.queue_name, exchange if raw_route else "unknown").inc()
             if raw_route is None:
-                return _Park(f"no handler for {exchange}/{message.routing_key}")
+                return _Park(f"no handler for {exchange}/{routing_key}")
             raw = RawMessage(
                 body=message.body,
                 message_id=message.message_id,
-                routing_key=message.routing_key or "",
+                routing_key=routing_key,
                 content_type=message.content_type,
             )
             return _Prepared(raw_route, raw)

@@ -43,6 +43,11 @@ _DATABASE = text(
     " (SELECT CASE WHEN c.reltuples < :limit THEN (SELECT count(*) FROM inbox)"
     "  ELSE c.reltuples::bigint END FROM pg_class AS c WHERE c.oid = 'inbox'::regclass) AS inbox"
 )
+_HAS_PARKED_TABLE = text("SELECT to_regclass('parked_messages') IS NOT NULL")
+# Parked messages an operator has looked at wait in the table, no longer in the queue.
+_PARKED_ROWS = text(
+    "SELECT count(*) FROM (SELECT 1 FROM parked_messages WHERE status = 'parked' LIMIT :limit) AS p"
+)
 
 
 class ScrapeGauges:
@@ -67,6 +72,8 @@ class ScrapeGauges:
         self._next_reading = 0.0
         self._lock = asyncio.Lock()
         self._channel: AbstractRobustChannel | None = None
+        self._has_parked_table: bool | None = None
+        self._parked_rows = 0
 
     async def refresh(self) -> None:
         async with self._lock:
@@ -89,6 +96,11 @@ class ScrapeGauges:
     async def read_database(self) -> None:
         async with self._database.sessions() as session:
             row = (await session.execute(_DATABASE, {"limit": COUNT_LIMIT})).one()
+            if self._has_parked_table is None:
+                self._has_parked_table = bool(await session.scalar(_HAS_PARKED_TABLE))
+            if self._has_parked_table:
+                counted = await session.scalar(_PARKED_ROWS, {"limit": COUNT_LIMIT})
+                self._parked_rows = int(counted or 0)
         OUTBOX_LAG.labels(self._service).set(float(row.lag or 0))
         OUTBOX_UNSENT.labels(self._service).set(int(row.unsent))
         INBOX_SIZE.labels(self._service).set(int(row.inbox or 0))
@@ -104,7 +116,7 @@ class ScrapeGauges:
             queue = await self._channel.declare_queue(name, passive=True, robust=False)
             result = queue.declaration_result
             if name == parking:
-                PARKED_MESSAGES.labels(name).set(result.message_count or 0)
+                PARKED_MESSAGES.labels(name).set((result.message_count or 0) + self._parked_rows)
             else:
                 QUEUE_MESSAGES.labels(name).set(result.message_count or 0)
                 QUEUE_CONSUMERS.labels(name).set(result.consumer_count or 0)

@@ -16,6 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from servicekit import parking_api
 from servicekit.auth import public
 from servicekit.cursors import InvalidCursorError
 from servicekit.logs import correlation, new_correlation_id
@@ -36,11 +37,14 @@ def create_service_app(
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
     readiness_info: Callable[[Request], Awaitable[dict[str, Any]]] | None = None,
     builtin_docs: bool = True,
+    parked_messages: bool = True,
 ) -> FastAPI:
     """The app with the shared routes; `readiness_info` adds facts to `/health/ready`
     (under `info`) that are reported but do not decide readiness, e.g. a peer's reachability.
     Without `builtin_docs` there is no FastAPI `/docs` and `/redoc` (their scripts come from
-    a CDN); the caller serves its own, or none.
+    a CDN); the caller serves its own, or none. With `parked_messages` the app serves the
+    operators' routes of its parked messages (`servicekit.parking_api`): every service with
+    consumers; not an app that consumes nothing (the gateway).
     """
     app = FastAPI(
         title=title,
@@ -147,6 +151,8 @@ def create_service_app(
             await refresh()
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
+    if parked_messages:
+        app.include_router(parking_api.router)
     return app
 
 

@@ -15,6 +15,7 @@ from servicekit.db import Database
 from servicekit.gauges import ScrapeGauges
 from servicekit.metrics import CONSUMER_RUNNING
 from servicekit.outbox import OutboxRelay
+from servicekit.parking import Parking
 from servicekit.settings import ServiceSettings
 from servicekit.telemetry import configure_telemetry, shutdown_telemetry
 
@@ -36,6 +37,7 @@ class ServiceRuntime:
             poll_seconds=settings.relay_poll_seconds,
             linger_seconds=settings.batch_linger_seconds,
         )
+        self.parking = Parking(bus=self.bus, database=self.database)
         self.consumers: list[Consumer] = []
         self._observed_queues: list[str] = []
         self._tasks: list[asyncio.Task[None]] = []

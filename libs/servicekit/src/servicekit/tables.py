@@ -1,4 +1,4 @@
-"""The outbox and inbox tables that every service keeps in its own database."""
+"""The outbox, inbox and parked-message tables that every service keeps in its own database."""
 
 from sqlalchemy import (
     BigInteger,
@@ -6,6 +6,7 @@ from sqlalchemy import (
     DateTime,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -39,6 +40,32 @@ inbox = Table(
     Column("message_id", Text, nullable=False),
     Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     PrimaryKeyConstraint("consumer", "message_id", name="inbox_pkey"),
+)
+
+parked_messages = Table(
+    "parked_messages",
+    MESSAGING_METADATA,
+    # Derived from the parked message itself, so moving it in from the parking queue twice
+    # (a crash between commit and ack) stores it once.
+    Column("id", Uuid, primary_key=True),
+    Column("queue", Text, nullable=False),
+    Column("message_id", Text),
+    Column("event_type", Text),
+    Column("correlation_id", Text),
+    Column("content_type", Text),
+    Column("original_exchange", Text, nullable=False),
+    Column("original_routing_key", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("parked_at", DateTime(timezone=True), nullable=False),
+    Column("headers", JSONB, nullable=False),
+    # Kept for the replay only, never shown: event bodies hold personal data (BSNs).
+    Column("body", LargeBinary, nullable=False),
+    Column("status", String(12), nullable=False, server_default="parked"),
+    Column("resolved_at", DateTime(timezone=True)),
+    Column("resolved_by", Text),
+    Column("discard_reason", Text),
+    Column("collected_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("parked_messages_status_idx", "status", "parked_at"),
 )
 
 TENANT_METADATA = MetaData()
