@@ -190,35 +190,37 @@ async def test_a_basis_municipality_asking_for_a_decision_is_refused_naming_its_
 ) -> None:
     """Through the gateway: the operator's change goes out through its outbox and the bus, the
     assessment service enforces it, and its Dutch refusal reaches the caller unchanged."""
-    async with gateway_before(services, settings) as (app, gateway):
-        async with httpx.AsyncClient(
+    async with (
+        gateway_before(services, settings) as (app, gateway),
+        httpx.AsyncClient(
             transport=httpx.ASGITransport(app=assessment.for_gateway), base_url="http://a"
-        ) as to_assessment:
-            app.state.downstreams.assessment.client = to_assessment
-            operator = bearer(await make_key("platform", "operator"))
-            set_ = await gateway.put(
-                "/api/v1/municipalities/0014/licence", json={"licence": "basis"}, headers=operator
-            )
-            assert set_.status_code == 200, set_.text
+        ) as to_assessment,
+    ):
+        app.state.downstreams.assessment.client = to_assessment
+        operator = bearer(await make_key("platform", "operator"))
+        set_ = await gateway.put(
+            "/api/v1/municipalities/0014/licence", json={"licence": "basis"}, headers=operator
+        )
+        assert set_.status_code == 200, set_.text
 
-            async def enforced() -> bool:
-                async with assessment.database.sessions() as session:
-                    licence = await session.scalar(
-                        select(tenant_municipalities.c.licence).where(
-                            tenant_municipalities.c.code == "0014"
-                        )
+        async def enforced() -> bool:
+            async with assessment.database.sessions() as session:
+                licence = await session.scalar(
+                    select(tenant_municipalities.c.licence).where(
+                        tenant_municipalities.c.code == "0014"
                     )
-                return licence == Licence.BASIS.value
+                )
+            return licence == Licence.BASIS.value
 
-            await eventually(enforced, seconds=30)
-            case = await services.open_case("0014")
-            await assessment.until(case.id, "0014", lambda view: True)
+        await eventually(enforced, seconds=30)
+        case = await services.open_case("0014")
+        await assessment.until(case.id, "0014", lambda view: True)
 
-            decided = await gateway.post(
-                f"/api/v1/cases/{case.id}/decision",
-                json={"outcome": "granted", "reasons": [], "motivation": None},
-                headers=bearer(await make_key("0014", "beslisser")),
-            )
+        decided = await gateway.post(
+            f"/api/v1/cases/{case.id}/decision",
+            json={"outcome": "granted", "reasons": [], "motivation": None},
+            headers=bearer(await make_key("0014", "beslisser")),
+        )
 
     assert decided.status_code == 403, decided.text
     assert decided.json()["detail"] == (
