@@ -19,6 +19,7 @@ from intake.settings import IntakeSettings
 from servicekit.http import create_service_app
 from servicekit.logs import configure_logging
 from servicekit.runtime import ServiceRuntime
+from servicekit.tenants import consume_tenants
 
 
 def build_runtime(settings: IntakeSettings) -> ServiceRuntime:
@@ -30,6 +31,8 @@ def build_runtime(settings: IntakeSettings) -> ServiceRuntime:
         handler=handlers.website_applications(max_body_bytes=settings.max_body_bytes),
     )
     runtime.consumer("organisations").on(MunicipalityRegistered, handlers.municipality_registered)
+    # The licences, for the re-examination import (Feature.RE_EXAMINATIONS).
+    consume_tenants(runtime)
     return runtime
 
 

@@ -71,7 +71,12 @@ async def intake(
             yield Intake(client=client, settings=settings, bus=bus, database=database)
             # The queue names are fixed; leave the session's vhost as clean as we found it.
             channel = await bus.connection.channel()
-            for queue in ("intake.website", "intake.organisations", "intake.parking"):
+            for queue in (
+                "intake.website",
+                "intake.organisations",
+                "intake.tenants",
+                "intake.parking",
+            ):
                 await channel.queue_delete(queue)
             await bus.close()
     await database.dispose()

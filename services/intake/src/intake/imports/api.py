@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import StreamingResponse
 
 from contracts.api.common import errors
+from contracts.licences import Feature
 from intake import cursors
 from intake.imports import reader, report, repository, service
 from intake.imports.models import ReExaminationImport
@@ -31,6 +32,7 @@ from intake.settings import IntakeSettings
 from servicekit.auth import Permission, Principal, require
 from servicekit.http import correlation_id_of
 from servicekit.runtime import ServiceRuntime
+from servicekit.tenants import LicenceRefusedError, get_tenant
 
 router = APIRouter(tags=["re-examination import"])
 Importer = Annotated[Principal, Depends(require(Permission.IMPORTS_CREATE))]
@@ -88,6 +90,8 @@ def _unprocessable(message: str) -> HTTPException:
         413,
         415,
         422,
+        e403="the role may not import, or the municipality's licence does not include "
+        "re-examinations (the Dutch message names the licence)",
         e404=MUNICIPALITY_NOT_FOUND,
         e415="not a CSV or XLSX file (e.g. a PDF renamed .xlsx)",
         e422="empty, no rows, missing columns, bad form fields",
@@ -113,6 +117,10 @@ async def upload_re_examinations(request: Request, principal: Importer) -> Impor
         async with _runtime(request).database.transaction() as session:
             if not await repository.is_known_municipality(session, municipality):
                 raise HTTPException(status.HTTP_404_NOT_FOUND, MUNICIPALITY_NOT_FOUND)
+            # No copy of the licence yet: the default licence, which includes re-examinations.
+            tenant = await get_tenant(session, municipality)
+            if tenant is not None and not tenant.has(Feature.RE_EXAMINATIONS):
+                raise LicenceRefusedError(tenant, Feature.RE_EXAMINATIONS)
             job = await service.register_import(
                 session,
                 path=upload.path,
