@@ -37,6 +37,8 @@ from gateway.imports.screens import quarantine as quarantine_screens
 from gateway.imports.screens import re_examinations as import_screens
 from gateway.licences import api as licences_api
 from gateway.licences import screens as licences_screens
+from gateway.operations import api as operations_api
+from gateway.operations import screens as operations_screens
 from gateway.proxy import Downstreams, open_downstreams
 from gateway.settings import GatewaySettings
 from gateway.staff.screens import login as login_screens
@@ -64,6 +66,7 @@ PUBLIC_API: tuple[APIRouter, ...] = (
     assessment_api.router,
     correspondence_api.router,
     licences_api.router,
+    operations_api.router,
 )
 """The public routes of every feature (`/api/v1`, and the citizens' upload portal)."""
 
@@ -83,6 +86,7 @@ SCREENS: tuple[APIRouter, ...] = (
     campaign_screens.router,
     import_screens.router,
     quarantine_screens.router,
+    operations_screens.router,
     user_screens.router,
     audit_screens.router,
     licences_screens.router,
@@ -131,6 +135,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         lifespan=lifespan,
         readiness_info=_downstream_reachability,
         builtin_docs=False,
+        # It consumes nothing, so parks nothing: the services' parked messages are behind
+        # /api/v1/operations/parked.
+        parked_messages=False,
     )
     app.state.settings = settings
     app.add_middleware(ApiHeaders)

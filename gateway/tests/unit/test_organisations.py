@@ -111,6 +111,11 @@ def test_the_public_api_is_described() -> None:
         "/api/v1/municipalities/{code}/print-batches/{day}",
         # licences (gateway/licences/api.py)
         "/api/v1/municipalities/{code}/licence",
+        # parked messages (gateway/operations/api.py)
+        "/api/v1/operations/parked",
+        "/api/v1/operations/parked/{service}/replay-all",
+        "/api/v1/operations/parked/{service}/{parked_id}/replay",
+        "/api/v1/operations/parked/{service}/{parked_id}/discard",
     }
     for ops in public.values():
         for operation in ops.values():

@@ -1,0 +1,1 @@
+"""What the platform's operators do: the parked (dead-lettered) messages of every service."""
