@@ -71,3 +71,12 @@ bench-correspondence: install
 	$(UV) run python bench/correspondence.py
 
 bench: bench-intake bench-cases bench-documents bench-assessment bench-correspondence
+
+.PHONY: bench-faults bench-soak
+## Each fault mid-stream (database connections cut, SIGKILL per service, a TCP fault proxy; the broker's stop_app only with BENCH_BROKER_IS_OURS=1): lost, duplicated, time to recover.
+bench-faults: install
+	$(UV) run python bench/faults.py
+
+## Ten minutes of mixed load: p95 per route, RSS per process and errors per minute.
+bench-soak: install
+	$(UV) run python bench/soak.py

@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from demodata.system import LocalSystem, database_name, terminate_connections
+from demodata.system import LocalSystem, database_name, restart_all, terminate_connections
 
 from ..e2e_support import PROCESSES, Readers, publish_as_website, time_to_recover
 from .support import Stream
@@ -22,7 +22,7 @@ async def test_every_database_connection_terminated_twice_mid_stream(
 ) -> None:
     stream = Stream(system, "0307", "Amersfoort", seed=41, number_offset=7_100_000)
     await stream.open()
-    bodies = stream.applications(400)
+    bodies = stream.applications(300)
     publishing = asyncio.create_task(publish_as_website(system.amqp_url, bodies))
     terminated = 0
     for seen in (1, 100):
@@ -36,3 +36,6 @@ async def test_every_database_connection_terminated_twice_mid_stream(
     assert terminated >= 2 * len(PROCESSES)
     await stream.assert_exactly_once(api, readers)
     await time_to_recover(system, fault_end)
+    # Nothing is left stuck on a dead connection: every service still stops on SIGTERM.
+    hung = await asyncio.to_thread(restart_all, system, PROCESSES)
+    assert hung == [], f"{hung} did not stop within 20 s of SIGTERM after the fault"

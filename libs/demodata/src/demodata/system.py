@@ -351,6 +351,17 @@ class FaultProxy:
         self._loop.run_until_complete(listen())
         self._ready.set()
         self._loop.run_forever()
+        # Stopped: end the pipes and the listener, then close the loop (no leaked sockets).
+        if self._server is not None:
+            self._server.close()
+        pending = asyncio.all_tasks(self._loop)
+        for task in pending:
+            task.cancel()
+        self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        for writer in list(self._writers):
+            self._abort(writer)
+        self._loop.run_until_complete(asyncio.sleep(0))
+        self._loop.close()
 
     @staticmethod
     def _abort(writer: object) -> None:
@@ -423,3 +434,26 @@ async def terminate_connections(postgres_server_url: str, database: str) -> int:
 
 def database_name(url: str) -> str:
     return url.rsplit("/", 1)[1].split("?", 1)[0]
+
+
+def restart_all(
+    system: LocalSystem, services: tuple[str, ...], *, grace: float = 20.0
+) -> list[str]:
+    """SIGTERM the services at once and start them again; returns those that did not stop
+    within `grace` seconds (killed then, and reaped, so no process is left behind)."""
+    processes = {name: system.processes.pop(name) for name in services}
+    for process in processes.values():
+        process.terminate()
+    deadline = time.monotonic() + grace
+    hung = []
+    for name, process in processes.items():
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            hung.append(name)
+            process.kill()
+            process.wait(timeout=30)
+    for name in services:
+        system.start(name)
+    system.wait_ready(*services, seconds=240)
+    return hung
