@@ -278,7 +278,9 @@ async def running_services(postgres_server_url: str, amqp_url: str) -> AsyncIter
         await _delete_queues(
             amqp_url, cases_settings.service_name, "applications", "re_examinations"
         )
-        await _delete_queues(amqp_url, intake_settings.service_name, "website", "organisations")
+        await _delete_queues(
+            amqp_url, intake_settings.service_name, "website", "organisations", "tenants"
+        )
         await drop_database(cases_url)
         await drop_database(intake_url)
 
