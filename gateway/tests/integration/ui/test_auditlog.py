@@ -66,12 +66,56 @@ async def test_a_wrong_filter_is_named_next_to_its_field(ui: UiApp, make_user: M
 
 
 @pytest.mark.parametrize("role", ["behandelaar", "functioneel_beheerder", "operator"])
-async def test_only_the_auditor_reads_the_logs(ui: UiApp, make_user: MakeUser, role: str) -> None:
+async def test_only_the_auditor_reads_the_access_log(
+    ui: UiApp, make_user: MakeUser, role: str
+) -> None:
     organisation = "platform" if role == "operator" else "isd-bollenstreek"
     await log_in(ui.http, await make_user(organisation, role))
 
-    for path in ("/ui/auditlog", "/ui/auditlog/beveiliging"):
-        assert (await ui.http.get(path)).status_code == 403
+    assert (await ui.http.get("/ui/auditlog")).status_code == 403
+    security = await ui.http.get("/ui/auditlog/beveiliging")
+    assert security.status_code == (200 if role == "functioneel_beheerder" else 403)
+
+
+async def test_the_beheerder_reads_the_security_log_of_their_own_organisation_only(
+    ui: UiApp, make_user: MakeUser
+) -> None:
+    own = await make_user("0363", "behandelaar")
+    other = await make_user("0553", "behandelaar")
+    for account in (own, other):
+        await submit_password(ui.http, account.username, "Niet het goede wachtwoord")
+    home = await log_in(ui.http, await make_user("0363", "functioneel_beheerder"))
+
+    page = await ui.http.get("/ui/auditlog/beveiliging")
+
+    assert page.status_code == 200
+    assert own.username in page.text
+    assert other.username not in page.text
+    assert 'href="/ui/auditlog/beveiliging"' in home.text, "the menu item"
+    assert 'href="/ui/auditlog"' not in page.text, "no tab for the access log"
+
+
+async def test_the_access_log_names_cases_by_number_and_filters_on_it(
+    ui: UiApp, make_user: MakeUser
+) -> None:
+    case = await ui.services.open_case("0553")
+    other = await ui.services.open_case("0553")
+    viewer = await make_user("isd-bollenstreek", "behandelaar")
+    await log_in(ui.http, viewer)
+    for opened in (case, other):
+        assert (await ui.http.get(f"/ui/cases/{opened.id}")).status_code == 200
+    ui.http.cookies.clear()
+    await log_in(ui.http, await make_user("isd-bollenstreek", "auditor"))
+
+    page = await ui.http.get(
+        "/ui/auditlog",
+        params={"case": case.application_number.lower(), "gebruiker": viewer.username},
+    )
+
+    assert page.status_code == 200
+    assert f">{case.application_number}</a>" in page.text
+    assert other.application_number not in page.text
+    assert str(case.id) not in page.text, "the number, not the internal id"
 
 
 async def test_the_security_log_shows_the_organisation_and_its_municipalities_only(

@@ -14,6 +14,7 @@ from typing import Final
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,7 @@ def example_xlsx() -> bytes:
         header = sheet.cell(row=1, column=index)
         header.font = Font(bold=True)
         sheet.cell(row=2, column=index).number_format = "@"
-        letter = header.column_letter
-        sheet.column_dimensions[letter].width = max(14, len(column.name) + 2)
+        sheet.column_dimensions[get_column_letter(index)].width = max(14, len(column.name) + 2)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
