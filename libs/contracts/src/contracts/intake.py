@@ -71,6 +71,11 @@ class ReExaminationRequested(Event):
     email: str | None = None
     policy_number: str | None = None
     requested_at: AwareDatetime
+    imported_by: str | None = Field(
+        None,
+        description="the staff member who uploaded the file (their subject, never a name); "
+        "absent in events of imports made before it was added",
+    )
 
 
 INTAKE_EVENTS: tuple[type[Event], ...] = (

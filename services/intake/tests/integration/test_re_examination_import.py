@@ -121,6 +121,7 @@ async def test_a_mixed_file_imports_the_valid_rows_and_reports_every_row(
     assert data["household"]["children"] == []
     assert data["children_count"] == 2
     assert (data["email"], data["policy_number"]) == ("inwoner2@example.nl", "GP-0000002")
+    assert data["imported_by"] == "beh-ams"  # who uploaded: the case's history names them
     assert re.fullmatch(r"0363:Heronderzoek 2027:[0-9a-f]{64}", data["re_examination_key"])
     assert make_bsn(2) not in data["re_examination_key"]
     assert published[2]["data"]["household"]["applicant"]["address"]["house_number_suffix"] == (

@@ -146,7 +146,8 @@ def _history_row(case_id: uuid.UUID, event: ReExaminationRequested) -> dict[str,
     return {
         "case_id": case_id,
         "action": "opened",
-        "actor": SYSTEM_ACTOR,
+        # The person who uploaded the file opened the case; older events name no one.
+        "actor": event.imported_by or SYSTEM_ACTOR,
         "from_status": None,
         "to_status": INITIAL_STATUS[KIND].value,
         "reason": None,
@@ -159,9 +160,9 @@ def _history_row(case_id: uuid.UUID, event: ReExaminationRequested) -> dict[str,
 
 
 IMPORTER: Final = system_principal("intake", purpose="re_examination")
-"""Who the access log names as importing: intake, which hands the rows over. The person who
-uploaded the file is not in `intake.re_examination.requested`; the entry's trace id is the
-import's correlation id, and `details.import_id` names the import in intake."""
+"""Who the access log names as importing: intake, which hands the rows over; the person who
+uploaded the file is in the entry's `details.imported_by`, and `details.import_id` names the
+import in intake."""
 
 
 def _imported_entry(
@@ -180,7 +181,12 @@ def _imported_entry(
         application_number=number,
         data_subject_hash=audit.subject_hash(event.household.applicant.bsn, secret=secret),
         row_count=1,
-        details={"import_id": str(event.import_id), "line": event.line, "campaign": event.campaign},
+        details={
+            "import_id": str(event.import_id),
+            "line": event.line,
+            "campaign": event.campaign,
+            "imported_by": event.imported_by,
+        },
     )
 
 

@@ -53,6 +53,7 @@ def requested(
         email="bewoner@example.nl",
         policy_number="P-1",
         requested_at=REQUESTED,
+        imported_by="user:0363:behandelaar-1",
     )
 
 
@@ -97,8 +98,8 @@ async def test_one_case_per_key_with_the_households_counts(cases: Cases) -> None
     assert detail is not None
     assert [p.role for p in detail.household] == ["applicant", "partner"]
     assert detail.household[0].email == "bewoner@example.nl"
-    assert [(h.action, h.to_status, h.details["line"]) for h in detail.history] == [
-        ("opened", "invited", 3)
+    assert [(h.action, h.actor, h.to_status, h.details["line"]) for h in detail.history] == [
+        ("opened", "user:0363:behandelaar-1", "invited", 3)
     ]
     opened = await cases.events("cases.case.opened")
     assert sorted((e["application_number"], e["kind"], e["persons"]) for e in opened) == sorted(
@@ -118,8 +119,8 @@ async def test_every_imported_case_is_in_the_access_log_once(cases: Cases) -> No
         (number, case.id) for number, case in found.items()
     )
     entry = next(e for e in entries if e.application_number == case_number(couple))
-    # The uploader is not in intake's event: intake (the service handing the rows over) is
-    # the actor, and the trace id and import id lead to the import in intake.
+    # Intake hands the rows over (the actor); the details name who uploaded the file, and the
+    # trace id and import id lead to the import in intake.
     assert (entry.action, entry.actor, entry.role, entry.trace_id) == (
         "re_examinations.imported",
         "service:intake",
@@ -131,7 +132,12 @@ async def test_every_imported_case_is_in_the_access_log_once(cases: Cases) -> No
         1,
         "re_examination",
     )
-    assert entry.details == {"import_id": str(couple.import_id), "line": 3, "campaign": CAMPAIGN}
+    assert entry.details == {
+        "import_id": str(couple.import_id),
+        "line": 3,
+        "campaign": CAMPAIGN,
+        "imported_by": "user:0363:behandelaar-1",
+    }
     assert entry.data_subject_hash == subject_hash("111222333", secret=BSN_SECRET)
 
 

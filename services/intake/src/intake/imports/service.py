@@ -43,6 +43,7 @@ class Job:
     correlation_id: str
     created_at: datetime
     last_line: int
+    uploaded_by: str
 
     @classmethod
     def of(cls, job: ReExaminationImport) -> Job:
@@ -55,6 +56,7 @@ class Job:
             correlation_id=job.correlation_id,
             created_at=job.created_at,
             last_line=job.last_line,
+            uploaded_by=job.uploaded_by,
         )
 
 
@@ -210,4 +212,5 @@ def _event(job: Job, row: ValidRow, *, applicant_hash: str) -> ReExaminationRequ
         email=row.email,
         policy_number=row.policy_number,
         requested_at=job.created_at,
+        imported_by=job.uploaded_by,
     )
