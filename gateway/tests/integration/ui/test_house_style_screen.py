@@ -7,10 +7,14 @@ from __future__ import annotations
 import base64
 import io
 import re
+import uuid
 
 import httpx
+import pikepdf
 import pytest
 from PIL import Image
+
+from servicekit.testing import eventually
 
 from ..services import CorrespondenceService, staff
 from .conftest import MakeUser, UiApp, csrf_of, log_in
@@ -33,6 +37,19 @@ SCRIPTED_SVG = (
 def service(correspondence: CorrespondenceService) -> CorrespondenceService:  # noqa: F811
     """The real correspondence service behind this test's gateway."""
     return correspondence
+
+
+def _image_sizes(pdf: bytes) -> list[tuple[int, int]]:
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        return [
+            (int(image.Width), int(image.Height))
+            for page in document.pages
+            for image in page.get_images().values()
+        ]
+
+
+async def _knows(service: CorrespondenceService, case_id: uuid.UUID) -> bool:
+    return await service.correspondence(case_id, MUNICIPALITY) is not None
 
 
 def png() -> bytes:
@@ -105,6 +122,16 @@ async def test_the_functioneel_beheerder_saves_a_house_style_and_reads_it_back(
     assert style["objection_url"] is None
     assert style["logo_type"] == "image/png"
     assert Image.open(io.BytesIO(base64.b64decode(style["logo_base64"]))).size == (4, 2)
+    case = await ui.services.open_case(MUNICIPALITY)
+    await eventually(lambda: _knows(service, case.id), seconds=30)
+    sample = await ui.http.post(
+        f"/ui/sjablonen/{MUNICIPALITY}/decision_granted/post/voorbeeld.pdf",
+        data={"case": case.application_number, "csrf_token": csrf_of(saved)},
+    )
+    assert 'action="/ui/sjablonen/0553/decision_granted/post/voorbeeld.pdf"' in saved.text
+    assert sample.status_code == 200, sample.text
+    assert sample.content.startswith(b"%PDF"), "a sample letter in the saved house style"
+    assert (4, 2) in _image_sizes(sample.content), "the logo in the letter"
 
     again = await ui.http.post(
         f"/ui/huisstijl/{MUNICIPALITY}",
