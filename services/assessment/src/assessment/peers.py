@@ -9,6 +9,7 @@ import httpx
 from pydantic import BaseModel
 
 from servicekit.auth import TOKEN_HEADER, issue_token, system_principal
+from servicekit.tracing import send_traceparent
 
 
 class DocumentsUnavailableError(Exception):
@@ -28,6 +29,7 @@ class DocumentsClient:
             timeout=httpx.Timeout(timeout_seconds, connect=min(timeout_seconds, 3.0)),
             trust_env=False,
             follow_redirects=False,
+            event_hooks={"request": [send_traceparent]},  # the trace continues in documents
         )
 
     async def store(
