@@ -32,6 +32,7 @@ _DONE = {
     "afgewezen": "Het bericht is afgewezen. Het blijft bewaard met uw reden.",
 }
 _REASON = "Geef een reden van 3 tot 500 tekens."
+_CONFIRM = "Vink aan dat u het bericht afwijst."
 
 
 def _choice(value: str | None, options: tuple[str, ...] | list[str], default: str) -> str:
@@ -142,8 +143,20 @@ async def discard(
     service: ParkingService,
     parked_id: uuid.UUID,
     reason: Annotated[str, Form(max_length=1000)] = "",
+    bevestigd: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     cleaned = reason.strip()
+    if bevestigd != "ja":
+        # Like the quarantine: the box that confirms it must be ticked (no JavaScript).
+        return await _page(
+            request,
+            staff,
+            service=service,
+            status_code=400,
+            failure=f"Afwijzen is niet gelukt. {_CONFIRM}",
+            errors={"confirm": _CONFIRM},
+            failed_id=str(parked_id),
+        )
     if not 3 <= len(cleaned) <= 500:
         return await _page(
             request,
