@@ -77,6 +77,7 @@ SECURITY_ACTIONS = {
     "logout": "Uitgelogd",
     "account.locked": "Account tijdelijk geblokkeerd",
     "account.unlock": "Account ontgrendeld",
+    "licence.change": "Licentie gewijzigd",
     "account.disable": "Account uitgeschakeld",
     "account.enable": "Account ingeschakeld",
     "mfa.enrol": "Tweestapsverificatie ingericht",
