@@ -115,6 +115,10 @@ async def test_a_behandelaar_enters_incomes_from_a_document_and_the_advice_follo
     manual = [source for source in view["data"] if source["origin"] == "manual"]
     assert len(manual) == 1
     assert [income["net_amount"] for income in manual[0]["incomes"]] in (["1250.00"], [1250.0])
+    correction = await ui.http.get(f"/ui/cases/{case.id}/handmatig")
+    assert 'value="Bakkerij Van Dijk"' in correction.text, "a correction starts from the entry"
+    assert 'value="1250,00"' in correction.text
+    assert 'value="ING"' in correction.text
     put = [asked for asked in service.asked if asked.method == "PUT"]
     assert [asked.path for asked in put] == [f"/cases/{case.id}/manual-data"]
 

@@ -319,12 +319,71 @@ def _page(
     )
 
 
+def _as_typed(amount: object) -> str:
+    """An amount of the service ("1250.00") as staff type it ("1250,00")."""
+    return str(amount).replace(".", ",") if amount not in (None, "") else ""
+
+
+def previous_values(assessment: Answer, persons: list[str]) -> dict[str, Any]:
+    """The form filled with the current manual entry, so that a correction starts from it (a new
+    entry replaces the previous one whole)."""
+    values: dict[str, Any] = {"documents": []}
+    data = (
+        assessment.data.get("data") if assessment.ok and isinstance(assessment.data, dict) else None
+    )
+    manual = [
+        source
+        for source in (data if isinstance(data, list) else [])
+        if isinstance(source, dict) and source.get("origin") == "manual" and source.get("current")
+    ]
+    if not manual:
+        return values
+    incomes = [item for item in manual[0].get("incomes") or [] if isinstance(item, dict)]
+    for line in _income_lines(persons):
+        mine = [item for item in incomes if item.get("person") == line.person]
+        index = int(line.prefix.rsplit("-", 1)[1])
+        if index < len(mine):
+            item = mine[index]
+            values |= {
+                f"{line.prefix}-kind": str(item.get("kind") or ""),
+                f"{line.prefix}-allowance_kind": str(item.get("allowance_kind") or ""),
+                f"{line.prefix}-payer": str(item.get("payer") or ""),
+                f"{line.prefix}-amount": _as_typed(item.get("net_amount")),
+                f"{line.prefix}-frequency": str(item.get("frequency") or "monthly"),
+                f"{line.prefix}-start": str(item.get("period_start") or ""),
+                f"{line.prefix}-end": str(item.get("period_end") or ""),
+                f"{line.prefix}-holiday": "ja" if item.get("holiday_allowance_included") else "",
+            }
+    assets = [item for item in manual[0].get("assets") or [] if isinstance(item, dict)]
+    for line in _asset_lines(persons):
+        mine = [item for item in assets if item.get("person") == line.person]
+        index = int(line.prefix.rsplit("-", 1)[1])
+        if index < len(mine):
+            item = mine[index]
+            values |= {
+                f"{line.prefix}-kind": str(item.get("kind") or ""),
+                f"{line.prefix}-institution": str(item.get("institution") or ""),
+                f"{line.prefix}-balance": _as_typed(item.get("balance")),
+                f"{line.prefix}-date": str(item.get("reference_date") or ""),
+            }
+    return values
+
+
 @router.get("/{case_id}/handmatig")
 async def manual_form(request: Request, staff: AssessmentPreparer, case_id: uuid.UUID) -> Response:
     case, documents, documents_error = await _case_and_documents(request, staff, case_id)
     if not case:
         return _page(request, staff, case_id, {}, [], failure=documents_error, status_code=502)
-    return _page(request, staff, case_id, case, documents, documents_error=documents_error)
+    assessment = await call(request, staff, "assessment", "GET", f"/cases/{case_id}/assessment")
+    return _page(
+        request,
+        staff,
+        case_id,
+        case,
+        documents,
+        documents_error=documents_error,
+        values=previous_values(assessment, _persons(case)),
+    )
 
 
 @router.post("/{case_id}/handmatig")
