@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from servicekit.auth import TOKEN_HEADER, issue_token, system_principal
+from servicekit.tracing import send_traceparent
 
 TOKEN_REUSE_SECONDS = 30.0
 _FORM_NAME = re.compile(r"[^A-Za-z0-9._-]")
@@ -60,6 +61,7 @@ class Documents:
             base_url=base_url or "http://documents.invalid",
             timeout=timeout_seconds,
             trust_env=False,
+            event_hooks={"request": [send_traceparent]},  # the trace continues in documents
         )
 
     def _headers(self) -> dict[str, str]:
