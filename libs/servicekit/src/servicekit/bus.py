@@ -14,6 +14,7 @@ from aio_pika.abc import (
     AbstractIncomingMessage,
     AbstractRobustConnection,
 )
+from pamqp.commands import Basic
 
 from contracts.base import Envelope
 from servicekit.tracing import TRACEPARENT_HEADER, TraceContext, current_traceparent, header_value
@@ -40,6 +41,10 @@ class StoredEvent:
 
 ORIGINAL_EXCHANGE_HEADER = "x-original-exchange"
 ORIGINAL_ROUTING_KEY_HEADER = "x-original-routing-key"
+
+
+class UndeliverableError(Exception):
+    """The broker did not take the message into the queue (it does not exist, or refused)."""
 
 
 def parking_queue_name(service: str) -> str:
@@ -180,7 +185,10 @@ class Bus:
         replay reaches the consumer that parked the message, not every queue bound to it."""
         if self._channel is None:
             raise RuntimeError("bus not connected")
-        await self._channel.default_exchange.publish(message, routing_key=queue)
+        confirmation = await self._channel.default_exchange.publish(message, routing_key=queue)
+        if not isinstance(confirmation, Basic.Ack):
+            # Returned (no such queue) or refused: the caller keeps the message.
+            raise UndeliverableError(queue)
 
     async def close(self) -> None:
         if self._connection is not None:

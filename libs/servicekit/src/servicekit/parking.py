@@ -30,6 +30,7 @@ from servicekit.bus import (
     ORIGINAL_EXCHANGE_HEADER,
     ORIGINAL_ROUTING_KEY_HEADER,
     Bus,
+    UndeliverableError,
     parking_queue_name,
 )
 from servicekit.db import Database
@@ -246,7 +247,12 @@ class Parking:
             if row.status == PARKED:
                 # Published before the row is marked: a failed commit leaves it parked, and a
                 # second replay is absorbed by the consumer's inbox (same message id).
-                await self._bus.send_to_queue(row.queue, _replayed(row))
+                try:
+                    await self._bus.send_to_queue(row.queue, _replayed(row))
+                except UndeliverableError:
+                    raise ParkedMessageConflictError(
+                        f"De wachtrij {row.queue} nam het bericht niet aan; het blijft geparkeerd."
+                    ) from None
                 published = True
                 now = datetime.now(UTC)
                 await session.execute(

@@ -219,6 +219,21 @@ async def test_a_replay_still_refused_parks_again_once_with_the_new_reason(
     await eventually(lambda: _is(effects(runtime, "0202"), 1))
 
 
+async def test_a_replay_the_broker_cannot_deliver_keeps_the_message_parked(
+    service: tuple[ServiceRuntime, httpx.AsyncClient],
+) -> None:
+    runtime, client = service
+    await publish(runtime, "0606")
+    [item] = await wait_parked(client, 1)
+    async with runtime.database.transaction() as session:
+        await session.execute(text("UPDATE parked_messages SET queue = 'no.such.queue'"))
+
+    refused = await client.post(f"/parked/{item['id']}/replay", headers=operator())
+    assert refused.status_code == 409, refused.text
+    assert "nam het bericht niet aan" in refused.json()["detail"]
+    assert [i["id"] for i in await parked(client)] == [item["id"]]
+
+
 async def test_replay_all_replays_every_parked_message(
     service: tuple[ServiceRuntime, httpx.AsyncClient], handler: Handler
 ) -> None:
