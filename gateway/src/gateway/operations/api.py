@@ -3,24 +3,24 @@ audited. For operators only."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
 
 from contracts.api.common import errors
 from gateway.operations.service import DISCARD, REPLAY, REPLAY_ALL, ParkingService, audit
-from gateway.passthrough import pass_on, read_body
+from gateway.passthrough import pass_on
 from gateway.proxy import Downstream, Downstreams, Services
 from gateway.schemas import PROBLEMS
 from gateway.security import require
 from servicekit.auth import Permission, Principal
 from servicekit.http import correlation_id_of
-from servicekit.parking_api import ParkedMessageOut, ParkedPage, ReplayAllResult
+from servicekit.parking_api import DiscardIn, ParkedMessageOut, ParkedPage, ReplayAllResult
 
 router = APIRouter(prefix="/api/v1/operations/parked", tags=["operations"])
 Operator = Annotated[Principal, Depends(require(Permission.PARKED_MANAGE))]
-_BODY_LIMIT = 8 * 1024
 _DESCRIPTION = "For the role `operator`; every replay and discard is in the security log."
 
 
@@ -149,7 +149,10 @@ async def discard(
     services: Services,
     service: ParkingService,
     parked_id: uuid.UUID,
+    body: Annotated[DiscardIn | None, Body()] = None,
 ) -> Response:
+    # The service checks the reason (and answers 422 in Dutch without one).
+    reason = body.reason if body is not None else None
     answer = await pass_on(
         request,
         _downstream(services, service),
@@ -157,7 +160,7 @@ async def discard(
         path=f"/parked/{parked_id}/discard",
         method="POST",
         query=False,
-        content=await read_body(request, limit=_BODY_LIMIT),
+        content=json.dumps({"reason": reason}).encode(),
         headers={"Content-Type": "application/json"},
     )
     await audit(

@@ -63,7 +63,11 @@ class ReplayAllResult(BaseModel):
 
 
 class DiscardIn(BaseModel):
-    reason: str | None = None
+    reason: str | None = Field(
+        None,
+        description="why (3 to 500 characters); required",
+        examples=["dubbel"],
+    )
 
 
 def _parking(request: Request) -> Parking:
