@@ -73,6 +73,7 @@ TABLE: Final[dict[str, dict[str, Permission | None]]] = {
         "GET /cases/export.csv": P.CASES_EXPORT,
         "GET /cases/export.xlsx": P.CASES_EXPORT,
         "GET /audit": P.AUDIT_READ,
+        "GET /worklist": P.CASES_READ,
     },
     "intake": {
         "GET /health/live": OPEN,
