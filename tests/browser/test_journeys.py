@@ -21,7 +21,6 @@ import json
 import os
 import random
 import re
-import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -31,6 +30,7 @@ from typing import Any
 
 import httpx
 import pytest
+from PIL import Image
 from playwright.async_api import Browser, Page, ViewportSize, expect
 from pypdf import PdfReader
 
@@ -239,8 +239,15 @@ async def shot(page: Page, name: str) -> None:
     # caret="initial": see conftest.screenshot (htmx would copy the hidden caret's style).
     await page.screenshot(path=str(path), full_page=True, caret="initial")
     if os.environ.get("UPDATE_GUIDE_SCREENSHOTS") == "1" and path.name in guide_images():
-        GUIDE_IMAGES.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, GUIDE_IMAGES / path.name)
+        copy_into_guide(path)
+
+
+def copy_into_guide(path: Path) -> None:
+    """A screenshot into the guide, in 128 colours: a third of the size in the repository,
+    and screens of flat colours look the same."""
+    GUIDE_IMAGES.mkdir(parents=True, exist_ok=True)
+    with Image.open(path) as image:
+        image.convert("RGB").quantize(colors=128).save(GUIDE_IMAGES / path.name, optimize=True)
 
 
 def text_of(message: EmailMessage) -> str:
