@@ -575,12 +575,13 @@ async def test_the_screens_of_each_role_for_the_guide(route: Route, staff: Brows
         page = await staff.signed_in(ACCOUNTS[role])
         for link, name in pages:
             await page.goto("/ui/")
-            await (
-                page.get_by_role("navigation", name="Hoofdmenu")
-                .get_by_role("link", name=link, exact=True)
-                .click()
+            menu = page.get_by_role("navigation", name="Hoofdmenu")
+            href = await menu.get_by_role("link", name=link, exact=True).get_attribute("href")
+            assert href is not None
+            await page.goto(href)
+            await expect(page.get_by_role("heading", level=1)).to_contain_text(
+                re.compile(link.split()[0], re.IGNORECASE)
             )
-            await expect(page.get_by_role("heading", level=1)).to_be_visible()
             await expect(page.locator("body")).not_to_contain_text("Er ging iets mis")
             await shot(page, name)
 
