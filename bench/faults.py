@@ -174,7 +174,9 @@ class Bench:
         code = next(self.codes)
         self.system.admin("org", "add-municipality", code, f"Storingsdorp {fault}")
         self.system.wait_until_municipalities_known((code,))
-        factory = ApplicationFactory(seed=hash(fault) % 10_000, number_offset=int(code) * 10_000)
+        # Application numbers have seven digits: 10,000 a fault from 5,000,000.
+        offset = 5_000_000 + (int(code) - 9000) * 10_000
+        factory = ApplicationFactory(seed=int(code), number_offset=offset)
         bodies = [factory.body(code, city="Storingsdorp") for _ in range(self.applications)]
         addresses = {str(json.loads(b)["application"]["applicant"]["email"]) for b in bodies}
         parked_before = await self.parked()
