@@ -43,7 +43,7 @@ ROWS: list[dict[str, Any] | None] = [
     resident(1, last_name="Dubbel"),  # 9: the BSN of line 2 again
     resident(7, bsn=make_bsn(1002)),  # 10: the partner of line 3 as a resident
     resident(8, partner_last_name="Jansen"),  # 11
-    resident(9, house_number="12a", postal_code=""),  # 12
+    resident(9, house_number="twaalf", postal_code=""),  # 12 (a suffix like 12a is fine)
     resident(10, house_number_suffix="bis"),  # 13
 ]
 REPORT = [
@@ -59,7 +59,7 @@ REPORT = [
     (
         12,
         "rejected",
-        "house_number: geen geldig huisnummer (alleen cijfers; toevoeging apart); "
+        "house_number: geen geldig huisnummer (cijfers, eventueel met toevoeging: 7 of 7a); "
         "postal_code: ontbreekt",
     ),
     (13, "imported", None),
