@@ -19,6 +19,7 @@ from contracts.intake import ReExaminationRequested
 from servicekit.http import create_service_app
 from servicekit.logs import configure_logging
 from servicekit.runtime import ServiceRuntime
+from servicekit.tenants import consume_tenants
 
 
 def build_runtime(settings: CasesSettings) -> ServiceRuntime:
@@ -39,6 +40,7 @@ def build_runtime(settings: CasesSettings) -> ServiceRuntime:
     documents.on_batch(handlers.DOCUMENT_EVENTS, handlers.followed_events)
     correspondence = runtime.consumer("correspondence")
     correspondence.on_batch(handlers.CORRESPONDENCE_EVENTS, handlers.followed_events)
+    consume_tenants(runtime)  # the municipalities' names, for the exports
     return runtime
 
 

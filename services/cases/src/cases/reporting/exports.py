@@ -20,12 +20,14 @@ from typing import IO, Any, Final
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from cases.reporting import search
 from cases.reporting.filters import CaseFilter
 from contracts.permissions import Permission, roles_with
 from contracts.vocabulary import ADVICE_LABEL, DECISION_LABEL, KIND_LABEL, STATUS_LABEL, Role
 from servicekit.db import Database
+from servicekit.tenants import list_tenants
 
 BSN_ROLES: Final[frozenset[Role]] = roles_with(Permission.CASES_EXPORT_BSN)
 """Roles whose exports include the applicant's BSN (the permission table says why)."""
@@ -73,10 +75,14 @@ def headers(*, with_bsn: bool) -> list[str]:
     return [*HEADERS, BSN_HEADER] if with_bsn else list(HEADERS)
 
 
-def cells(row: tuple[Any, ...]) -> list[Any]:
-    """One export row as cells: Dutch labels for codes, every free text neutralised; the
-    times come formatted (CSV) or as local timestamps (XLSX) from the query."""
+def cells(row: tuple[Any, ...], names: Mapping[str, str] | None = None) -> list[Any]:
+    """One export row as cells: Dutch labels for codes, the municipality by its name (`names`,
+    cases' copy of the gateway's list; the code while a municipality is not announced yet),
+    every free text neutralised; the times come formatted (CSV) or as local timestamps (XLSX)
+    from the query."""
     number, kind, status, advice, decision, submitted, changed, adults, persons, *rest = row
+    if rest and names:
+        rest = [names.get(rest[0], rest[0]), *rest[1:]]
     return [
         neutralised(number),
         _label("kind", kind),
@@ -91,12 +97,16 @@ def cells(row: tuple[Any, ...]) -> list[Any]:
     ]
 
 
-def xlsx_cells(row: tuple[Any, ...]) -> list[Any]:
+def xlsx_cells(row: tuple[Any, ...], names: Mapping[str, str] | None = None) -> list[Any]:
     """Cells without the control characters XML cannot hold (openpyxl refuses them)."""
     return [
         ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-        for value in cells(row)
+        for value in cells(row, names)
     ]
+
+
+async def municipality_names(session: AsyncSession) -> dict[str, str]:
+    return {tenant.code: tenant.name for tenant in await list_tenants(session)}
 
 
 async def csv_stream(
@@ -108,18 +118,21 @@ async def csv_stream(
     writer.writerow(headers(with_bsn=with_bsn))
     yield (_CSV_BOM + buffer.getvalue()).encode()
     async with database.transaction() as session:
+        names = await municipality_names(session)
         async for batch in search.stream_export_rows(
             session, case_filter=case_filter, with_bsn=with_bsn, times_as_text=True
         ):
             buffer.seek(0)
             buffer.truncate()
-            writer.writerows(map(cells, batch))
+            writer.writerows(cells(row, names) for row in batch)
             yield buffer.getvalue().encode()
 
 
-def _append(sheet: WriteOnlyWorksheet, batch: Sequence[tuple[Any, ...]]) -> None:
+def _append(
+    sheet: WriteOnlyWorksheet, batch: Sequence[tuple[Any, ...]], names: Mapping[str, str]
+) -> None:
     for row in batch:
-        sheet.append(xlsx_cells(row))
+        sheet.append(xlsx_cells(row, names))
 
 
 async def xlsx_stream(
@@ -131,10 +144,11 @@ async def xlsx_stream(
     sheet.append(headers(with_bsn=with_bsn))
     try:
         async with database.transaction() as session:
+            names = await municipality_names(session)
             async for batch in search.stream_export_rows(
                 session, case_filter=case_filter, with_bsn=with_bsn, times_as_text=False
             ):
-                await asyncio.to_thread(_append, sheet, batch)
+                await asyncio.to_thread(_append, sheet, batch, names)
     except BaseException:
         _discard(sheet)
         raise

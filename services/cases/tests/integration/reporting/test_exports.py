@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from openpyxl import load_workbook
 
 from cases.reporting.audit import subject_hash
 from cases.reporting.exports import HEADERS
+from contracts.base import EnvelopeHeader
+from contracts.organisations import MunicipalityRegistered
+from servicekit.routes import HandlerContext
+from servicekit.tenants import municipality_registered
 
 from .support import AMSTERDAM, BSN_SECRET, MONDAY, ROTTERDAM, Reporting, adult, child, days
 
@@ -195,3 +200,32 @@ async def test_a_municipality_never_exports_another_ones_cases(reporting: Report
     assert response.status_code == 404
     nobody = await reporting.client.get("/cases/export.csv", headers=reporting.headers("9999"))
     assert parsed_csv(nobody.content) == [[*HEADERS, "bsn aanvrager"]]
+
+
+async def test_the_export_names_the_municipality_once_the_gateway_announced_it(
+    reporting: Reporting,
+) -> None:
+    await reporting.add_case("GV-0001", status="received")
+    _, before = await export_csv(reporting)
+    assert before[9] == AMSTERDAM  # not announced yet: the code, never an empty cell
+    async with reporting.database.transaction() as session:
+        await municipality_registered(
+            HandlerContext(
+                session,
+                EnvelopeHeader(
+                    event_id=uuid.uuid4(),
+                    event_type=MunicipalityRegistered.event_type,
+                    version=1,
+                    occurred_at=datetime.now(UTC),
+                    producer="gateway",
+                    correlation_id="test",
+                ),
+            ),
+            MunicipalityRegistered(code=AMSTERDAM, name="Amsterdam"),
+        )
+    _, csv_row = await export_csv(reporting)
+    assert csv_row[9] == "Amsterdam"
+    response = await reporting.get("/cases/export.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True)["Cases"]
+    _, xlsx_row = (list(r) for r in sheet.iter_rows(values_only=True))
+    assert xlsx_row[9] == "Amsterdam"
