@@ -16,7 +16,15 @@ from fastapi.responses import RedirectResponse
 from gateway.cases.screens import letters as case_letters
 from gateway.cases.screens import sections as case_sections
 from gateway.ui.backend import Answer, call
-from gateway.ui.web import CaseHandler, CaseReader, MemoWriter, PageNotFoundError, Staff, render
+from gateway.ui.web import (
+    CaseHandler,
+    CaseReader,
+    MemoWriter,
+    PageNotFoundError,
+    Staff,
+    licence_of,
+    render,
+)
 from servicekit.auth import Permission
 
 router = APIRouter(prefix="/ui/cases", include_in_schema=False)
@@ -124,6 +132,13 @@ async def detail_page(
     if history is not None and not history.ok and isinstance(case, dict):
         history_items, history_error = list(case.get("history") or []), ""
     hold = handling.get("hold") if handling and isinstance(handling.get("hold"), dict) else None
+    # What this case's municipality's licence leaves out (for an ISD user: this case's, not the
+    # ISD's), shown as "niet beschikbaar" with the reason instead of failing when used.
+    held = (
+        await licence_of(request, str(case["municipality_code"]))
+        if isinstance(case, dict) and case.get("municipality_code")
+        else None
+    )
     done = _DONE.get(request.query_params.get("gedaan", ""), "")
     return render(
         request,
@@ -147,6 +162,7 @@ async def detail_page(
         documents=documents,
         assessment=assessment,
         letters=letters,
+        held=held,
         errors=errors or {},
         failure=failure,
         section_failures=section_failures or {},
