@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 
 from demodata.applications import ApplicationFactory, valid_bsn
+from ockto_simulator.scenarios import one_page_pdf
 
 CAMPAIGN = "Heronderzoek 2027"
 
@@ -105,32 +106,6 @@ async def _until(what: str, check: Callable[[], Awaitable[Any]], seconds: float 
         if time.monotonic() > deadline:
             raise DemoError(f"demo stages: {what} did not happen within {seconds:.0f} s")
         await asyncio.sleep(0.25)
-
-
-def minimal_pdf(text: str) -> bytes:
-    """A one-page PDF with a line of text: what a resident's scanned payslip stands in for."""
-    stream = f"BT /F1 14 Tf 72 760 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
 
 
 def re_examination_csv(count: int, *, seed: int = 2027) -> bytes:
@@ -297,7 +272,12 @@ class Stages:
             target = httpx.URL(link).join(action.group(1)) if action else httpx.URL(link)
             sent = await phone.post(
                 target,
-                files={"bestanden": ("loonstrook-november.pdf", minimal_pdf(PAYSLIP_PDF_TEXT))},
+                files={
+                    "bestanden": (
+                        "loonstrook-november.pdf",
+                        one_page_pdf(PAYSLIP_PDF_TEXT, font_size=14),
+                    )
+                },
             )
             _check(sent, 200)
         self.report.upload = case_id

@@ -299,7 +299,12 @@ def build(  # noqa: PLR0912, PLR0915 - one situation per branch, read top to bot
 def _income_statement(session_id: str, periods: list[tuple[date, date]]) -> bytes:
     """A small, valid PDF standing in for the tax office's income statement."""
     text = f"Inkomensverklaring (simulator) sessie {session_id} {periods[0][0]} - {periods[-1][1]}"
-    stream = f"BT /F1 11 Tf 50 780 Td ({text}) Tj ET".encode()
+    return one_page_pdf(text)
+
+
+def one_page_pdf(text: str, *, font_size: int = 11) -> bytes:
+    """A valid one-page A4 PDF with a line of text (ASCII): a stand-in for a scanned document."""
+    stream = f"BT /F1 {font_size} Tf 50 780 Td ({text}) Tj ET".encode()
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
