@@ -891,7 +891,10 @@ async def test_journey_4_information_request_not_answered(route: Route, staff: B
         decider = await staff.signed_in(ACCOUNTS["beslisser"])
         await decider.goto(f"/ui/cases/{case}")
         await decider.get_by_label("Buiten behandeling", exact=True).check()
-        await decider.get_by_label("Reden", exact=True).fill(
+        status_form = decider.locator("form").filter(
+            has=decider.get_by_role("button", name="Status wijzigen")
+        )
+        await status_form.get_by_label("Reden", exact=True).fill(
             "Hersteltermijn verstreken zonder de gevraagde stukken"
         )
         await shot(decider, "reis4-buiten-behandeling-kiezen")
