@@ -17,7 +17,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -311,13 +311,26 @@ class Stages:
     async def checked_afterwards(
         self, municipality: str, website: Callable[[list[bytes]], Awaitable[None]]
     ) -> None:
-        """A municipality that checks afterwards: its next applications are decided at once."""
+        """A municipality that checks afterwards: its next applications are decided at once.
+
+        The functioneel beheerder adds a parameter version the day after the current one starts
+        (a version applies by the application's date of submission, which may lie in the past)."""
+        headers = self.roles.manager
+
+        async def current_versions() -> list[dict[str, Any]]:
+            response = await self.api.get(
+                f"/api/v1/municipalities/{municipality}/parameters", headers=headers
+            )
+            return list(response.json()["versions"]) if response.status_code == 200 else []
+
+        versions = await _until("the municipality's parameters", current_versions)
+        since = date.fromisoformat(versions[-1]["valid_from"]) + timedelta(days=1)
         changed = await self.api.post(
             f"/api/v1/municipalities/{municipality}/parameters",
-            json={"valid_from": datetime.now(UTC).date().isoformat(), "check_moment": "achteraf"},
-            headers=self.roles.manager,
+            json={"valid_from": since.isoformat(), "check_moment": "achteraf"},
+            headers=headers,
         )
-        _check(changed, 201, 409, 422)
+        _check(changed, 201)
         factory = ApplicationFactory(seed=575, number_offset=575_000)
         bodies = [factory.body(municipality) for _ in range(3)]
         await website(bodies)
