@@ -26,7 +26,8 @@ def _key(system: LocalSystem, role: str) -> dict[str, str]:
 
 
 async def test_the_demo_reaches_every_stage_through_the_services(system: LocalSystem) -> None:
-    for code, name in zip(WHERE.__dict__.values(), ("Demodorp", "Campagnestad", "Nakijkdam")):
+    names = ("Demodorp", "Campagnestad", "Nakijkdam")
+    for code, name in zip(WHERE.__dict__.values(), names, strict=True):
         system.admin("org", "add-municipality", code, name)
     system.admin("org", "add-isd", ISD, "ISD Demo", "--members", ",".join(WHERE.__dict__.values()))
     system.wait_until_municipalities_known(tuple(WHERE.__dict__.values()))
@@ -72,9 +73,7 @@ async def test_the_demo_reaches_every_stage_through_the_services(system: LocalSy
             )
             kinds = {(item["kind"], item["status"]) for item in letters.json()["letters"]}
             assert any(kind.startswith("decision_") and state == "sent" for kind, state in kinds)
-        documents = await api.get(
-            f"/api/v1/cases/{report.upload}/documents", headers=roles.handler
-        )
+        documents = await api.get(f"/api/v1/cases/{report.upload}/documents", headers=roles.handler)
         assert documents.status_code == 200, documents.text
         sources = [d["source"] for d in documents.json()["items"]]
         assert sources.count("resident") == 1, sources  # beside the letters the system stored
