@@ -51,3 +51,29 @@ if ! port_open 5672; then
   as_root rabbitmq-server -detached
   wait_port 5672
 fi
+
+# A broker can listen on its port and still hang on management commands (seen here: add_vhost
+# taking minutes after a hard kill). Tests make a virtual host per session, so prove that works
+# and restart a broker that cannot.
+broker_answers() {
+  local probe="probe-$$"
+  timeout 60 rabbitmqctl -q add_vhost "$probe" >/dev/null 2>&1 \
+    && timeout 60 rabbitmqctl -q delete_vhost "$probe" >/dev/null 2>&1
+}
+if command -v rabbitmqctl >/dev/null && [ "$(id -u)" = 0 ]; then
+  if [ "${CI:-}" = true ]; then
+    # Virtual hosts of earlier test runs that were killed before their teardown.
+    for vhost in $(timeout 60 rabbitmqctl -q list_vhosts name 2>/dev/null | grep -E '^(test|replicas|bench|probe)-' || true); do
+      timeout 60 rabbitmqctl -q delete_vhost "$vhost" >/dev/null 2>&1 || true
+    done
+  fi
+  if ! broker_answers; then
+    echo "RabbitMQ does not answer management commands: restarting it" >&2
+    timeout 60 rabbitmqctl -q stop >/dev/null 2>&1 || pkill -9 -f beam.smp || true
+    for _ in $(seq 1 30); do port_open 5672 || break; sleep 1; done
+    as_root rabbitmq-server -detached
+    wait_port 5672
+    timeout 120 rabbitmqctl -q await_startup
+    broker_answers || { echo "RabbitMQ still does not answer after a restart" >&2; exit 1; }
+  fi
+fi

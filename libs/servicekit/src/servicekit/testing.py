@@ -59,7 +59,19 @@ def amqp_server_url() -> Iterator[str]:
 
 
 def _rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)  # noqa: S603, S607
+    done = subprocess.run(  # noqa: S603
+        ["rabbitmqctl", "-q", *args],  # noqa: S607
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    if done.returncode != 0:
+        # Say what the broker answered: "exit status 64" alone tells nobody what to fix.
+        raise RuntimeError(
+            f"rabbitmqctl {' '.join(args)} failed ({done.returncode}): {done.stderr.strip()}"
+            " (deploy/local/ensure-infra.sh restarts a broker that does not answer)"
+        )
 
 
 @pytest.fixture(scope="session")
