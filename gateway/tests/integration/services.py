@@ -23,6 +23,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -130,6 +131,10 @@ class Services:
             municipality_code=municipality,
             submitted_at=datetime.combine(day, time(9, 30), tzinfo=UTC),
             requested_start_date=date(2027, 1, 1),
+            insurer="Zilveren Kruis",
+            package="Gemeentepolis Uitgebreid",
+            declared_income_applicant=Decimal("1420.50"),
+            consent_data_retrieval=True,
             household=Household(
                 applicant=Adult(
                     bsn=applicant_bsn,

@@ -109,6 +109,11 @@ async def test_a_case_shows_household_history_memos_and_actions(
     assert "Nog niet beschikbaar." not in page.text
     assert 'id="brieven-kop"' in page.text
     assert "Informatie opvragen" in page.text
+    declared = page.text.split('id="opgegeven-kop"')[1].split("</section>")[0]
+    for text in ("Zilveren Kruis", "Gemeentepolis Uitgebreid", "1.420,50", "01-01-2027"):
+        assert text in declared
+    assert re.search(r"Netto-inkomen partner per maand</dt><dd>Niet opgegeven", declared)
+    assert re.search(r"Toestemming gegevens ophalen \(Ockto\)</dt><dd>Ja", declared)
 
 
 async def test_a_case_outside_the_organisation_looks_like_a_missing_one(

@@ -313,6 +313,9 @@ class CaseRevision(Base):
     household: Mapped[dict[str, Any]] = mapped_column(JSONB)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     """When the resident submitted (revision 1) or corrected (later revisions) the application."""
+    declared: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    """What the website form declared (income, insurer, package, consent); None for a
+    re-examination."""
 
 
 class CaseHistory(Base):

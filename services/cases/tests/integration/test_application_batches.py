@@ -10,6 +10,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ from sqlalchemy import select
 from cases import handlers
 from cases.casefile import repository
 from cases.models import Case, CasePerson
+from contracts.api.cases import Declared
+from contracts.api.cases import Revision as CaseRevisionModel
 from contracts.base import Envelope
 from contracts.household import Adult, Child, Household
 from contracts.intake import ApplicationCorrected, ApplicationReceived
@@ -214,4 +217,41 @@ async def test_a_case_opened_by_a_concurrent_batch_is_corrected_not_opened_again
     assert actions(case) == [
         ("opened", {"revision": 1}),
         ("household_corrected", {"revision": 2, "previous_revision": 1}),
+    ]
+
+
+async def test_each_revision_keeps_what_the_website_form_declared(database: Database) -> None:
+    original = received("GV-DECL", household("Een", partner=True)).model_copy(
+        update={
+            "insurer": "Zilveren Kruis",
+            "package": "Gemeentepolis Uitgebreid",
+            "declared_income_applicant": Decimal("1420.50"),
+            "declared_income_partner": Decimal("0"),
+            "consent_data_retrieval": True,
+        }
+    )
+    correction = corrected(original, 2, household("Een")).model_copy(
+        update={"insurer": "CZ", "declared_income_partner": None, "consent_data_retrieval": False}
+    )
+    await handle(database, deliveries(original, correction))
+
+    case = await case_of(database, "GV-DECL")
+    shown = [CaseRevisionModel.model_validate(r).declared for r in case.revisions]
+    assert shown == [
+        Declared(
+            requested_start_date=date(2027, 1, 1),
+            insurer="Zilveren Kruis",
+            package="Gemeentepolis Uitgebreid",
+            income_applicant=Decimal("1420.50"),
+            income_partner=Decimal("0"),
+            consent_data_retrieval=True,
+        ),
+        Declared(
+            requested_start_date=date(2027, 1, 1),
+            insurer="CZ",
+            package="Gemeentepolis Uitgebreid",
+            income_applicant=Decimal("1420.50"),
+            income_partner=None,
+            consent_data_retrieval=False,
+        ),
     ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -165,6 +166,19 @@ class Household(BaseModel):
     children: list[Child] = []
 
 
+class Declared(BaseModel):
+    """What the resident declared on the website with one revision of the application."""
+
+    requested_start_date: date | None = None
+    insurer: str | None = None
+    package: str | None = None
+    income_applicant: Decimal | None = Field(
+        default=None, description="declared monthly net income of the applicant, in euros"
+    )
+    income_partner: Decimal | None = None
+    consent_data_retrieval: bool = False
+
+
 class Revision(BaseModel):
     """One revision of the household as the resident submitted or corrected it."""
 
@@ -173,6 +187,11 @@ class Revision(BaseModel):
     revision: int
     received_at: datetime
     household: Household
+    declared: Declared | None = Field(
+        default=None,
+        description="what the website form declared; none for a re-examination or a case "
+        "opened before it was kept",
+    )
 
 
 class HistoryEntry(BaseModel):

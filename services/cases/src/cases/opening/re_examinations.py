@@ -139,6 +139,7 @@ def _revision_row(
             {**household.model_dump(mode="json"), "children_count": delivery.event.children_count}
         ),
         "received_at": delivery.event.requested_at,
+        "declared": None,
     }
 
 

@@ -128,6 +128,7 @@ _INSERT_REVISIONS = bulk_insert(
         "source_event_id": "uuid",
         "household": "jsonb",
         "received_at": "timestamptz",
+        "declared": "jsonb",
     },
 )
 _INSERT_HISTORY = bulk_insert(
@@ -232,7 +233,7 @@ async def update_household_counts(
 
 async def add_revisions(session: AsyncSession, *, rows: Sequence[dict[str, Any]]) -> None:
     """Keep revisions' households as received: `case_id`, `revision`, `source_event_id`,
-    `household` (JSON text), `received_at`."""
+    `household` (JSON text), `received_at`, `declared` (JSON text or None)."""
     await insert_rows(session, _INSERT_REVISIONS, rows)
 
 

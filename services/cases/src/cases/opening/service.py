@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cases.opening import repository
 from cases.opening.repository import CaseState, HouseholdCounts
 from cases.statuses import INITIAL_STATUS, CaseKind
+from contracts.api.cases import Declared
 from contracts.base import Event
 from contracts.cases import CaseHouseholdCorrected, CaseOpened
 from contracts.household import Household
@@ -292,6 +293,14 @@ def _revision_row(case_id: uuid.UUID, event: ApplicationRevision) -> dict[str, A
         "source_event_id": event.source_event_id,
         "household": event.household.model_dump_json(),
         "received_at": _aware(moment),
+        "declared": Declared(
+            requested_start_date=event.requested_start_date,
+            insurer=event.insurer,
+            package=event.package,
+            income_applicant=event.declared_income_applicant,
+            income_partner=event.declared_income_partner,
+            consent_data_retrieval=event.consent_data_retrieval,
+        ).model_dump_json(),
     }
 
 
