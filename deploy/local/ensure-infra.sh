@@ -52,28 +52,47 @@ if ! port_open 5672; then
   wait_port 5672
 fi
 
-# A broker can listen on its port and still hang on management commands (seen here: add_vhost
-# taking minutes after a hard kill). Tests make a virtual host per session, so prove that works
-# and restart a broker that cannot.
+# Every test session declares some 70 quorum queues, and each holds file handles from the broker's
+# handle cache. At Debian's default of 1024 open files the cache runs out after a few sessions
+# and the broker hangs (add_vhost never returns; seen here). So the broker gets the hard limit.
+ENV_CONF=/etc/rabbitmq/rabbitmq-env.conf
+if [ "$(id -u)" = 0 ] && [ -d /etc/rabbitmq ] && ! grep -q 'ulimit -n' "$ENV_CONF" 2>/dev/null; then
+  printf '%s\n' '# backoffice (deploy/local/ensure-infra.sh): quorum queues need more than 1024 handles.' \
+    'ulimit -n "$(ulimit -Hn)" 2>/dev/null || true' >> "$ENV_CONF"
+fi
+handle_limit() {
+  timeout 30 rabbitmqctl -q eval \
+    'proplists:get_value(total_limit, file_handle_cache:info([total_limit])).' 2>/dev/null || echo 0
+}
+# A broker can listen on its port and still hang on management commands. Tests make a virtual
+# host per session, so prove that works.
 broker_answers() {
   local probe="probe-$$"
   timeout 60 rabbitmqctl -q add_vhost "$probe" >/dev/null 2>&1 \
     && timeout 60 rabbitmqctl -q delete_vhost "$probe" >/dev/null 2>&1
 }
+restart_broker() {
+  echo "restarting RabbitMQ: $1" >&2
+  timeout 60 rabbitmqctl -q stop >/dev/null 2>&1 || true
+  pkill -9 -f beam.smp 2>/dev/null || true
+  for _ in $(seq 1 30); do port_open 5672 || break; sleep 1; done
+  as_root rabbitmq-server -detached
+  wait_port 5672
+  timeout 180 rabbitmqctl -q await_startup
+}
 if command -v rabbitmqctl >/dev/null && [ "$(id -u)" = 0 ]; then
+  timeout 180 rabbitmqctl -q await_startup >/dev/null 2>&1 || restart_broker "it does not finish starting"
   if [ "${CI:-}" = true ]; then
-    # Virtual hosts of earlier test runs that were killed before their teardown.
+    # Virtual hosts (and their quorum queues) of earlier test runs killed before their teardown.
     for vhost in $(timeout 60 rabbitmqctl -q list_vhosts name 2>/dev/null | grep -E '^(test|replicas|bench|probe)-' || true); do
-      timeout 60 rabbitmqctl -q delete_vhost "$vhost" >/dev/null 2>&1 || true
+      timeout 120 rabbitmqctl -q delete_vhost "$vhost" >/dev/null 2>&1 || true
     done
   fi
+  if [ "$(handle_limit)" -lt 4000 ]; then
+    restart_broker "it was started with too few file handles"
+  fi
   if ! broker_answers; then
-    echo "RabbitMQ does not answer management commands: restarting it" >&2
-    timeout 60 rabbitmqctl -q stop >/dev/null 2>&1 || pkill -9 -f beam.smp || true
-    for _ in $(seq 1 30); do port_open 5672 || break; sleep 1; done
-    as_root rabbitmq-server -detached
-    wait_port 5672
-    timeout 120 rabbitmqctl -q await_startup
+    restart_broker "it does not answer management commands"
     broker_answers || { echo "RabbitMQ still does not answer after a restart" >&2; exit 1; }
   fi
 fi
