@@ -45,9 +45,9 @@ def _documents() -> FastAPI:
     return app
 
 
-def _cases(documents: Peer) -> FastAPI:
+def _cases(documents: Peer, service_name: str = "cases") -> FastAPI:
     app = create_service_app(title="cases", description="d", lifespan=_no_lifespan)
-    app.state.runtime = SimpleNamespace(settings=SimpleNamespace(service_name="cases"))
+    app.state.runtime = SimpleNamespace(settings=SimpleNamespace(service_name=service_name))
 
     @app.get("/cases/{case_id}")
     async def case(case_id: str) -> dict[str, Any]:
@@ -99,21 +99,31 @@ async def test_without_a_valid_traceparent_each_request_starts_its_own_trace(
     assert first["peer"]["trace_id"] == first["trace_id"]
 
 
-async def test_request_latency_is_labelled_by_route_template_never_by_raw_path(
-    cases: httpx.AsyncClient,
-) -> None:
+async def test_request_latency_is_labelled_by_route_template_never_by_raw_path() -> None:
+    # A service name of this test's own: the registry is the process's, and other tests' apps
+    # (still running in the session's event loop) count their requests in it too.
+    service = "latency-test"
+
     def count(route: str, status: str) -> float:
-        labels = {"service": "cases", "method": "GET", "route": route, "status": status}
+        labels = {"service": service, "method": "GET", "route": route, "status": status}
         return REGISTRY.get_sample_value("http_request_duration_seconds_count", labels) or 0.0
 
     before = count("/cases/{case_id}", "2xx"), count("unmatched", "4xx")
-    await cases.get("/cases/4711")
-    await cases.get("/cases/4712")
-    await cases.get("/no/such/page")
+    async with Peer(
+        "http://documents",
+        service_name=service,
+        secret=SECRET,
+        transport=httpx.ASGITransport(app=_documents()),
+    ) as documents:
+        transport = httpx.ASGITransport(app=_cases(documents, service))
+        async with httpx.AsyncClient(transport=transport, base_url="http://cases") as cases:
+            await cases.get("/cases/4711")
+            await cases.get("/cases/4712")
+            await cases.get("/no/such/page")
+            exposed = (await cases.get("/metrics")).text
 
     assert count("/cases/{case_id}", "2xx") == before[0] + 2
     assert count("unmatched", "4xx") == before[1] + 1
-    exposed = (await cases.get("/metrics")).text
     assert "4711" not in exposed
     assert "/no/such/page" not in exposed
 
