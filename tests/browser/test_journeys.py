@@ -658,6 +658,18 @@ async def test_journey_3_re_examination_by_post_and_by_hand(
     await page.reload()
     await shot(page, "reis3-import-klaar")
 
+    # A campaign cannot start without an invitation template (DOMAIN.md): the functioneel
+    # beheerder writes Routeveen's.
+    template = await route.api.put(
+        "/api/v1/municipalities/9402/templates/re_examination_invitation/post",
+        json={
+            "subject": "Uitnodiging heronderzoek Gemeentepolis",
+            "body": "<p>$AANHEF$,</p><p>Elk jaar kijken wij of u nog recht heeft op de bijdrage "
+            "voor de Gemeentepolis. Stuur uw gegevens via $UPLOAD_LINK$.</p>",
+        },
+        headers=route.keys["functioneel_beheerder"],
+    )
+    assert template.status_code in (200, 201), template.text
     path = f"/api/v1/campaigns/9402/{CAMPAIGN}"
 
     async def started() -> bool:

@@ -4,7 +4,8 @@
   by post only when that address is missing or invalid.
 - Re-examinations go by post, plus e-mail where an address is known and the resident agreed
   to e-mail for that kind of message.
-- The licence decides what exists: without letters (Extra) only the e-mail goes, without a PDF.
+- The licence decides what exists: without letters (Extra) only the e-mail goes, without a PDF;
+  with neither (Basis) nothing goes.
 """
 
 from __future__ import annotations
@@ -51,7 +52,11 @@ def post_route(case: dict[str, Any]) -> Route:
 def routes(
     *, case: dict[str, Any], kind: str, email_consent: bool, features: frozenset[Feature]
 ) -> list[Route]:
-    """Where this message goes: one route per channel, or one with the problem that stops it."""
+    """Where this message goes: one route per channel, or one with the problem that stops it;
+    none at all when the licence holds neither e-mail nor letters (Basis: the municipality
+    writes to residents outside the backoffice, so nothing here failed)."""
+    if Feature.EMAIL not in features and Feature.LETTERS not in features:
+        return []
     email = email_of(case)
     email_ok = valid_email(email) and Feature.EMAIL in features
     letters = Feature.LETTERS in features
