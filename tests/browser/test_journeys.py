@@ -922,17 +922,26 @@ async def test_journey_4_information_request_not_answered(route: Route, staff: B
         await shot(decider, "reis4-buiten-behandeling-kiezen")
         await decider.get_by_role("button", name="Status wijzigen").click()
         await expect(decider.locator("main")).to_contain_text("Buiten behandeling")
-        letter, mail = await letter_approved(
-            route,
-            staff,
-            decider,
-            application,
-            case,
-            "Besluit: buiten behandeling",
-            "Besluit: wij behandelen uw aanvraag niet verder",
-            "reis4",
+
+        # The beslisser's status change is the decision: its letter goes out at once (there is
+        # no draft to approve), by e-mail with the PDF, and shows on the case.
+        subject = "Besluit: wij behandelen uw aanvraag niet verder"
+        mails = await route.mails(
+            address, lambda mails: any(str(m.get("Subject")).startswith(subject) for m in mails)
         )
+        decision = next(m for m in mails if str(m.get("Subject")).startswith(subject))
+        pdfs = attachments(decision)
+        assert pdfs, "the letter is attached as PDF"
+        letter = pdf_text(pdfs[0])
+        assert application["application_number"] in letter
         assert "artikel 4:5 van de Algemene wet bestuursrecht" in letter
-        assert mail is not None
+        assert "Bent u het niet eens met dit besluit?" in letter
+        await show_mail(staff, decision, "reis4-mail-besluit")
+        row = decider.locator("#brieven table.letters tbody tr").filter(
+            has_text="Besluit: buiten behandeling"
+        )
+        await reload_until(decider, row.first.is_visible)
+        await expect(row.first).to_contain_text("Verzonden")
+        await shot(decider, "reis4-besluitbrief-verzonden")
     finally:
         move_correspondence_clock(route, timedelta())
