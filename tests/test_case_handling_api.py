@@ -28,7 +28,7 @@ def key(system: LocalSystem, organisation: str, role: str) -> dict[str, str]:
 async def test_a_case_is_handled_exported_and_its_access_logged_through_the_api(
     system: LocalSystem, api: httpx.AsyncClient
 ) -> None:
-    body = ApplicationFactory(seed=14, number_offset=8_000_000).body(EINDHOVEN, city="Eindhoven")
+    body = ApplicationFactory(seed=14, number_offset=8_400_000).body(EINDHOVEN, city="Eindhoven")
     number = json.loads(body)["application"]["application_number"]
     await publish_as_website(system.amqp_url, [body])
     handler, decider = key(system, EINDHOVEN, "behandelaar"), key(system, EINDHOVEN, "beslisser")

@@ -67,7 +67,7 @@ async def test_the_main_pages_have_no_serious_accessibility_problems(
     )
     await page.get_by_label("Gemeente").select_option("9102")
     await page.get_by_label("Campagne").fill("Toegankelijkheid 2027")
-    await page.get_by_label("Bestand").set_input_files(bad)
+    await page.get_by_label("Bestand", exact=True).set_input_files(bad)
     await page.get_by_role("button", name="Importeren").click()
     await expect(page.locator(".import-status")).to_have_text("Klaar", timeout=30_000)
     await expect(page).to_have_url(re.compile(r"/ui/heronderzoek/[0-9a-f-]{36}$"))

@@ -196,7 +196,7 @@ async def test_importing_a_re_examination_file_shows_the_report(
 
     await page.get_by_label("Gemeente").select_option("9102")
     await page.get_by_label("Campagne").fill("Heronderzoek 2027")
-    await page.get_by_label("Bestand").set_input_files(upload)
+    await page.get_by_label("Bestand", exact=True).set_input_files(upload)
     await page.get_by_role("button", name="Importeren").click()
 
     await expect(page.get_by_role("heading", level=1)).to_have_text("Import heronderzoek")
@@ -316,5 +316,8 @@ async def test_the_session_ends_after_the_idle_timeout(
     await asyncio.sleep(7)
     await page.goto(f"{short}/ui/cases")
 
-    await expect(page).to_have_url(re.compile(r"/ui/inloggen\?melding=verlopen$"))
+    # Signing in again brings the user back to the page asked for.
+    await expect(page).to_have_url(
+        re.compile(r"/ui/inloggen\?melding=verlopen&volgende=%2Fui%2Fcases$")
+    )
     await expect(page.get_by_role("status")).to_contain_text("Uw sessie is verlopen.")

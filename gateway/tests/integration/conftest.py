@@ -183,7 +183,7 @@ async def recording_client(
     """The real gateway app in front of the recording peer (see the module's docstring)."""
     app = create_app(settings)
     async with (
-        LifespanManager(app),
+        LifespanManager(app, startup_timeout=60, shutdown_timeout=30),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as http,
     ):
         yield http

@@ -231,7 +231,7 @@ async def gateway_before(
     client of it."""
     app = create_gateway_app(settings)
     async with (
-        LifespanManager(app),
+        LifespanManager(app, startup_timeout=60, shutdown_timeout=30),
         services.client("cases") as cases,
         services.client("intake") as intake,
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as http,
@@ -274,8 +274,12 @@ async def running_services(postgres_server_url: str, amqp_url: str) -> AsyncIter
     intake_app = create_intake_app(intake_settings)
     try:
         async with AsyncExitStack() as stack:
-            await stack.enter_async_context(LifespanManager(cases_app))
-            await stack.enter_async_context(LifespanManager(intake_app))
+            await stack.enter_async_context(
+                LifespanManager(cases_app, startup_timeout=60, shutdown_timeout=30)
+            )
+            await stack.enter_async_context(
+                LifespanManager(intake_app, startup_timeout=60, shutdown_timeout=30)
+            )
             yield Services(cases_app, cases_database, intake_app, intake_database)
     finally:
         await cases_database.dispose()
@@ -584,7 +588,7 @@ async def running_assessment(
                 worker_poll_seconds=0.2,
             )
             app = create_assessment_app(settings)
-            async with LifespanManager(app):
+            async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30):
                 await bus.connect()
                 yield AssessmentService(app, database, bus, simulator, simulator_url)
     finally:

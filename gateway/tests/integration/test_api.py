@@ -294,7 +294,7 @@ async def test_a_service_that_is_down_gives_a_clear_503(
     token = await make_key("0363")
     app = create_app(settings.model_copy(update={"cases_url": unused_url()}))
     async with (
-        LifespanManager(app),
+        LifespanManager(app, startup_timeout=60, shutdown_timeout=30),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as client,
     ):
         response = await client.get("/api/v1/cases", headers=bearer(token))

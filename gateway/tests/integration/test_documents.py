@@ -104,7 +104,7 @@ async def documents(
     bus = Bus(amqp_url, service=f"gwdocpub{suffix}")
     await bus.connect()
     try:
-        async with LifespanManager(app):
+        async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30):
             yield Documents(app, database, bus)
     finally:
         await bus.close()
@@ -118,7 +118,7 @@ async def gateway(
 ) -> AsyncIterator[httpx.AsyncClient]:
     app = create_gateway_app(settings)
     async with (
-        LifespanManager(app),
+        LifespanManager(app, startup_timeout=60, shutdown_timeout=30),
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=documents.app), base_url="http://documents"
         ) as downstream,

@@ -93,7 +93,7 @@ async def production_app(
     )
     app = create_app(production)
     async with (
-        LifespanManager(app),
+        LifespanManager(app, startup_timeout=60, shutdown_timeout=30),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://gw") as http,
     ):
         yield http

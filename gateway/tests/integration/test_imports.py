@@ -29,7 +29,7 @@ async def test_an_upload_over_the_import_limit_is_refused(
             yield big[i : i + 1024]
 
     async with (
-        LifespanManager(app),
+        LifespanManager(app, startup_timeout=60, shutdown_timeout=30),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as http,
     ):
         headers = {**bearer(token), "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}

@@ -130,17 +130,19 @@ async def test_the_seed_file_may_set_a_licence(
 async def test_the_public_api_reads_and_an_operator_sets_the_licence(
     recording_client: httpx.AsyncClient, make_key: MakeKey, seeded: Database
 ) -> None:
+    # Noordwijk: the municipality the tests keep on Extra. The services in this test session
+    # hear the change too, and others import re-examinations for Hillegom (0534).
     operator = bearer(await make_key("platform", "operator"))
     isd = bearer(await make_key("isd-bollenstreek", "raadpleger"))
     amsterdam = bearer(await make_key("0363", "behandelaar"))
 
     changed = await recording_client.put(
-        "/api/v1/municipalities/0534/licence", json={"licence": "extra"}, headers=operator
+        "/api/v1/municipalities/0575/licence", json={"licence": "extra"}, headers=operator
     )
-    read = await recording_client.get("/api/v1/municipalities/0534/licence", headers=isd)
-    elsewhere = await recording_client.get("/api/v1/municipalities/0534/licence", headers=amsterdam)
+    read = await recording_client.get("/api/v1/municipalities/0575/licence", headers=isd)
+    elsewhere = await recording_client.get("/api/v1/municipalities/0575/licence", headers=amsterdam)
     wrong = await recording_client.put(
-        "/api/v1/municipalities/0534/licence",
+        "/api/v1/municipalities/0575/licence",
         json={"licence": "basis", "addons": ["rechtmatigheid"]},
         headers=operator,
     )
@@ -169,7 +171,7 @@ async def test_the_public_api_reads_and_an_operator_sets_the_licence(
     assert "hoort bij de licentie Premium" in wrong.text
     assert not_allowed.status_code == 403
     events = await licence_events(seeded)
-    assert [(e["code"], e["licence"]) for e in events] == [("0534", "extra")]
+    assert [(e["code"], e["licence"]) for e in events] == [("0575", "extra")]
     assert str(events[0]["changed_by"]).startswith("api-key:")
 
 

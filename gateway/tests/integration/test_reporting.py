@@ -139,7 +139,7 @@ async def test_a_long_export_streams_past_the_ordinary_timeout(
     token = await make_key("0363")
     app = create_app(settings.model_copy(update={"cases_url": slow_exporter_url}))
     async with (
-        LifespanManager(app),
+        LifespanManager(app, startup_timeout=60, shutdown_timeout=30),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as client,
     ):
         # The ordinary proxy gives up after `downstream_timeout_seconds` (1 s here) ...

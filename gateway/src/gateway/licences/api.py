@@ -108,7 +108,10 @@ async def get_licence(request: Request, principal: LicenceReader, code: Code) ->
         "unknown licence, or an add-on of another licence, answers 422 with the reason."
     ),
     response_model=LicenceOut,
-    responses={**errors(403, 404, 422), **PROBLEMS},
+    responses={
+        **errors(400, 403, 404, 422, e400="the body is not JSON (or not UTF-8)"),
+        **PROBLEMS,
+    },
 )
 async def put_licence(
     request: Request, principal: LicenceManager, code: Code, body: LicenceIn

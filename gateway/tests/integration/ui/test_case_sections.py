@@ -127,7 +127,10 @@ async def documents(
     app = create_documents_app(settings)
     database = Database(url, pool_size=2)
     try:
-        async with LifespanManager(app), served(app) as served_at:
+        async with (
+            LifespanManager(app, startup_timeout=60, shutdown_timeout=30),
+            served(app) as served_at,
+        ):
             yield Documents(app, database, served_at)
     finally:
         await database.dispose()

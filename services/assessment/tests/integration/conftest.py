@@ -181,7 +181,7 @@ async def assessment(
     app = create_app(settings)
     bus = Bus(amqp_url, service="assessment-test-client")
     database = Database(url, pool_size=2)
-    async with LifespanManager(app):
+    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://assessment") as client:
             await bus.connect()

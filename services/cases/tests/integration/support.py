@@ -65,7 +65,7 @@ async def running(settings: CasesSettings) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings)
     try:
         async with (
-            LifespanManager(app),
+            LifespanManager(app, startup_timeout=60, shutdown_timeout=30),
             httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=app), base_url="http://cases"
             ) as client,

@@ -231,7 +231,7 @@ async def running(settings: DocumentsSettings) -> AsyncIterator[Harness]:
     await bus.connect()
     try:
         async with (
-            LifespanManager(app),
+            LifespanManager(app, startup_timeout=60, shutdown_timeout=30),
             httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=app), base_url="http://documents", timeout=30
             ) as client,

@@ -64,7 +64,7 @@ async def intake(
     app = create_app(settings)
     bus = Bus(amqp_url, service="intake-test-client")
     database = Database(url)
-    async with LifespanManager(app):
+    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
             await bus.connect()

@@ -41,7 +41,7 @@ async def reporting(scratch_database_url: str, amqp_url: str) -> AsyncIterator[R
     database = Database(scratch_database_url, pool_size=2)
     try:
         async with (
-            LifespanManager(app),
+            LifespanManager(app, startup_timeout=60, shutdown_timeout=30),
             httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=app), base_url="http://cases"
             ) as client,
