@@ -23,8 +23,11 @@ up: install
 	@deploy/local/up.sh
 
 ## The whole test suite (lint and type checks first), against real PostgreSQL and RabbitMQ.
+## Three workers (pytest-xdist): the tests mostly wait on databases, the broker and processes,
+## so three share two cores well; the end-to-end tests stay together on one (see tests/conftest.py).
+PYTEST_WORKERS ?= 3
 test: install lint
-	$(UV) run pytest
+	$(UV) run pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 lint:
 	$(UV) run ruff check .
