@@ -109,8 +109,11 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
+def now(request: Request) -> datetime:
+    """The gateway's time: its runtime's clock, which end-to-end tests move (`PUT
+    /testing/clock`) to let a session expire instead of waiting for it."""
+    clock = getattr(getattr(request.app.state, "runtime", None), "clock", None)
+    return clock.now() if clock is not None else datetime.now(UTC)
 
 
 def ui_settings(request: Request) -> UiSettings:
@@ -235,7 +238,7 @@ class Staff:
 async def _resolve(request: Request, *, mfa_passed: bool) -> sessions.Current:
     async with runtime(request).database.transaction() as session:
         current = await sessions.resolve(
-            session, session_token(request), settings=ui_settings(request), now=now()
+            session, session_token(request), settings=ui_settings(request), now=now(request)
         )
     if current is None or current.session.mfa_passed != mfa_passed:
         raise LoginRequiredError

@@ -47,7 +47,7 @@ def _context(request: Request) -> signin.Context:
         settings=ui_settings(request),
         box=secret_box(request),
         origin_ip=client_address_of(request),
-        now=now(),
+        now=now(request),
     )
 
 
@@ -82,7 +82,7 @@ async def _signed_in(request: Request) -> sessions.Current | None:
     it finished, or the back button, goes on instead of signing out)."""
     async with runtime(request).database.transaction() as session:
         current = await sessions.resolve(
-            session, session_token(request), settings=ui_settings(request), now=now()
+            session, session_token(request), settings=ui_settings(request), now=now(request)
         )
     return current if current is not None and current.session.mfa_passed else None
 

@@ -84,7 +84,7 @@ async def users(request: Request, staff: UserManager) -> Response:
     async with runtime(request).database.transaction() as session:
         found = await repository.list_users_of(session, staff.current.user.organisation)
     return render(
-        request, "users.html", staff=staff, active="gebruikers", users=found, moment=now()
+        request, "users.html", staff=staff, active="gebruikers", users=found, moment=now(request)
     )
 
 
@@ -201,7 +201,7 @@ async def _detail_page(
         user=user,
         refusal=_refusal(staff, user),
         roles=ASSIGNABLE_ROLES,
-        moment=now(),
+        moment=now(request),
         failure=failure,
         done=_DONE.get(request.query_params.get("gedaan", ""), ""),
     )
