@@ -23,11 +23,18 @@ up: install
 	@deploy/local/up.sh
 
 ## The whole test suite (lint and type checks first), against real PostgreSQL and RabbitMQ.
-## Three workers (pytest-xdist): the tests mostly wait on databases, the broker and processes,
-## so three share two cores well; the end-to-end tests stay together on one (see tests/conftest.py).
-PYTEST_WORKERS ?= 3
+## The end-to-end tests (`tests/`: one system of processes they share) run in one process while
+## the others run on two pytest-xdist workers beside them: the tests mostly wait on databases,
+## the broker and processes, so this shares the two cores well. The end-to-end report follows.
+PYTEST_WORKERS ?= 2
 test: install lint
-	$(UV) run pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	@mkdir -p artifacts; \
+	$(UV) run pytest tests > artifacts/e2e-tests.log 2>&1 & e2e=$$!; \
+	$(UV) run pytest -n $(PYTEST_WORKERS) libs services gateway deploy/tests; rest=$$?; \
+	wait $$e2e; e2e_rc=$$?; \
+	echo "=== end-to-end tests (tests/), run beside the others ==="; \
+	cat artifacts/e2e-tests.log; \
+	exit $$(( rest != 0 || e2e_rc != 0 ))
 
 lint:
 	$(UV) run ruff check .

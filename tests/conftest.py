@@ -56,11 +56,3 @@ async def api(system: LocalSystem, operator_key: str) -> AsyncIterator[httpx.Asy
     ) as client:
         yield client
 
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """With `make test`'s workers (pytest-xdist, `--dist loadgroup`), every test of this folder
-    runs on one worker: they share one system of processes, started once."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in item.path.parents:
-            item.add_marker(pytest.mark.xdist_group("system"))

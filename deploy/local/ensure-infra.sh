@@ -46,6 +46,14 @@ if ! psql -h 127.0.0.1 -U postgres -tAc 'select 1' >/dev/null 2>&1; then
   echo "PostgreSQL on 127.0.0.1:5432 does not let user postgres in (trust auth expected)" >&2
   exit 1
 fi
+# The test workers and the end-to-end system's services each keep connection pools: more than
+# Debian's default of 100 connections at once.
+if [ "$(psql -h 127.0.0.1 -U postgres -tAc 'show max_connections' 2>/dev/null || echo 0)" -lt 300 ]; then
+  echo "raising PostgreSQL's max_connections to 300 (restarts PostgreSQL)"
+  psql -h 127.0.0.1 -U postgres -qc 'ALTER SYSTEM SET max_connections = 300'
+  as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main restart
+  wait_port 5432
+fi
 if ! port_open 5672; then
   echo "starting RabbitMQ"
   as_root rabbitmq-server -detached
