@@ -55,4 +55,3 @@ async def api(system: LocalSystem, operator_key: str) -> AsyncIterator[httpx.Asy
         timeout=10,
     ) as client:
         yield client
-
