@@ -602,11 +602,6 @@ def test_every_image_the_guide_shows_exists() -> None:
 
 
 CAMPAIGN = "Heronderzoek Reisroute"
-WIP = pytest.mark.skipif(
-    os.environ.get("BACKOFFICE_JOURNEYS_WIP") != "1",
-    reason="not passing yet (see the closing note): set BACKOFFICE_JOURNEYS_WIP=1 to run",
-)
-"""Journeys 3, 4 and 6 are written but do not pass yet; they are not counted as coverage."""
 
 
 RE_EXAMINATION_COLUMNS = (
@@ -616,7 +611,6 @@ RE_EXAMINATION_COLUMNS = (
 
 
 @e2e
-@WIP
 async def test_journey_3_re_examination_by_post_and_by_hand(
     route: Route, staff: Browsing, tmp_path: Path
 ) -> None:
@@ -775,7 +769,6 @@ async def letters_of(route: Route, case: str) -> list[dict[str, Any]]:
 
 
 @e2e
-@WIP
 async def test_journey_6_one_case_under_three_licences(route: Route, staff: Browsing) -> None:
     """The same resident's application in a Basis, an Extra and a Premium municipality: only
     Premium invites through Ockto, Basis sends no e-mail (its acknowledgement goes by post)
@@ -854,7 +847,6 @@ def move_correspondence_clock(route: Route, offset: timedelta) -> None:
 
 
 @e2e
-@WIP
 async def test_journey_4_information_request_not_answered(route: Route, staff: Browsing) -> None:
     """An information request with a 14-day term: the reminder goes out once (time moved
     through the correspondence service's test clock, not waited for), the term passes, the
