@@ -25,12 +25,13 @@ up: install
 ## The whole test suite (lint and type checks first), against real PostgreSQL and RabbitMQ.
 ## The end-to-end tests (`tests/`: one system of processes they share) run in one process while
 ## the others run on two pytest-xdist workers beside them: the tests mostly wait on databases,
-## the broker and processes, so this shares the two cores well. The end-to-end report follows.
+## the broker and processes, so this shares the two cores well (the others at a lower priority:
+## the end-to-end tests are the longer part). The end-to-end report follows.
 PYTEST_WORKERS ?= 2
 test: install lint
 	@mkdir -p artifacts; \
 	$(UV) run pytest tests > artifacts/e2e-tests.log 2>&1 & e2e=$$!; \
-	$(UV) run pytest -n $(PYTEST_WORKERS) libs services gateway deploy/tests; rest=$$?; \
+	nice -n 5 $(UV) run pytest -n $(PYTEST_WORKERS) libs services gateway deploy/tests; rest=$$?; \
 	wait $$e2e; e2e_rc=$$?; \
 	echo "=== end-to-end tests (tests/), run beside the others ==="; \
 	cat artifacts/e2e-tests.log; \
