@@ -67,7 +67,8 @@ LICENCES = {
     "9405": ["extra"],
     "9406": ["premium", "--addon", "rechtmatigheid"],
 }
-OCKTO_LINK = re.compile(r"https?://\S+/sessie/oks_\w+")
+# Session ids are URL-safe base64: letters, digits, "_" and "-".
+OCKTO_LINK = re.compile(r"https?://\S+/sessie/oks_[\w-]+")
 ACCOUNTS = {
     "behandelaar": Account("behandelaar@isd-reisroute", "behandelaar", ISD),
     "beslisser": Account("beslisser@isd-reisroute", "beslisser", ISD),
