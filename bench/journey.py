@@ -37,12 +37,14 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import aio_pika
 import httpx
 
+from contracts.gezondverzekerd import EXCHANGE, ROUTING_KEY
 from demodata.applications import ApplicationFactory
 from demodata.stages import Roles, Stages
 from demodata.system import OCKTO, LocalSystem
-from demodata.website import publish_as_website
+from demodata.website import publish_with_confirms
 
 MUNICIPALITY = "9321"
 HOPS = ("intake + cases", "assessment", "delivery", "correspondence", "sending")
@@ -171,15 +173,24 @@ async def run(system: LocalSystem, count: int, clients: int) -> Journey:
     ):
         journey = Journey(system, Stages(api, simulator, roles), roles)
         gate = asyncio.Semaphore(clients)
+        # The website keeps one connection and publishes each application when it is sent.
+        website = await aio_pika.connect_robust(system.amqp_url)
+        channel = await website.channel(publisher_confirms=True)
+        exchange = await channel.declare_exchange(
+            EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True
+        )
 
         async def one(body: dict[str, Any]) -> None:
             async with gate:
                 published_at = time.monotonic()
-                await publish_as_website(system.amqp_url, [_encoded(body)])
+                await publish_with_confirms(exchange, ROUTING_KEY, [_encoded(body)])
                 await journey.follow(body["application"], published_at)
 
         started = time.monotonic()
-        await asyncio.gather(*(one(body) for body in applications))
+        try:
+            await asyncio.gather(*(one(body) for body in applications))
+        finally:
+            await website.close()
         print(f"{count} journeys, {clients} at once, in {time.monotonic() - started:.1f} s")
     return journey
 
