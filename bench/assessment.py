@@ -162,8 +162,7 @@ async def _open_cases(system: LocalSystem, count: int) -> dict[uuid.UUID, Househ
 
 
 async def _sessions(system: LocalSystem, count: int) -> list[dict[str, Any]]:
-    headers = {"Authorization": f"Bearer {system.ockto_api_key}"}
-    async with httpx.AsyncClient(base_url=system.url(OCKTO), headers=headers, timeout=60) as client:
+    async with system.ockto_client(timeout=60) as client:
         deadline = time.monotonic() + 900
         while True:
             sessions: list[dict[str, Any]] = (await client.get("/api/v1/sessions")).json()

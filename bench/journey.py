@@ -43,7 +43,7 @@ import httpx
 from contracts.gezondverzekerd import EXCHANGE, ROUTING_KEY
 from demodata.applications import ApplicationFactory
 from demodata.stages import Roles, Stages
-from demodata.system import OCKTO, LocalSystem
+from demodata.system import LocalSystem
 from demodata.website import publish_with_confirms
 
 MUNICIPALITY = "9321"
@@ -165,11 +165,7 @@ async def run(system: LocalSystem, count: int, clients: int) -> Journey:
         applications.append(body)
     async with (
         httpx.AsyncClient(base_url=system.url("gateway"), timeout=60) as api,
-        httpx.AsyncClient(
-            base_url=system.url(OCKTO),
-            headers={"Authorization": f"Bearer {system.ockto_api_key}"},
-            timeout=60,
-        ) as simulator,
+        system.ockto_client(timeout=60) as simulator,
     ):
         journey = Journey(system, Stages(api, simulator, roles), roles)
         gate = asyncio.Semaphore(clients)

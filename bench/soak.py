@@ -271,11 +271,7 @@ async def run(system: LocalSystem, arguments: argparse.Namespace) -> bool:
     soak = Soak(system, meter, keys, arguments.applications_per_second)
     async with (
         httpx.AsyncClient(base_url=system.url("gateway"), timeout=30) as api,
-        httpx.AsyncClient(
-            base_url=system.url("ockto_simulator"),
-            headers={"Authorization": f"Bearer {system.ockto_api_key}"},
-            timeout=30,
-        ) as ockto,
+        system.ockto_client() as ockto,
     ):
         await asyncio.gather(
             soak.applications(until),

@@ -46,11 +46,7 @@ async def test_the_demo_reaches_every_stage_through_the_services(system: LocalSy
 
     async with (
         httpx.AsyncClient(base_url=system.url("gateway"), timeout=30) as api,
-        httpx.AsyncClient(
-            base_url=system.url("ockto_simulator"),
-            headers={"Authorization": f"Bearer {system.ockto_api_key}"},
-            timeout=30,
-        ) as simulator,
+        system.ockto_client() as simulator,
     ):
         report = await run(api, simulator, roles, website, WHERE)
 

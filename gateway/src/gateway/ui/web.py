@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated, Any, cast
@@ -112,8 +112,7 @@ class SecurityHeaders:
 def now(request: Request) -> datetime:
     """The gateway's time: its runtime's clock, which end-to-end tests move (`PUT
     /testing/clock`) to let a session expire instead of waiting for it."""
-    clock = getattr(getattr(request.app.state, "runtime", None), "clock", None)
-    return clock.now() if clock is not None else datetime.now(UTC)
+    return runtime(request).clock.now()
 
 
 def ui_settings(request: Request) -> UiSettings:

@@ -107,6 +107,14 @@ class LocalSystem:
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
 
+    def ockto_client(self, *, timeout: float = 30) -> httpx.AsyncClient:
+        """The Ockto simulator's API with its key, as tests, demos and benchmarks drive it."""
+        return httpx.AsyncClient(
+            base_url=self.url(OCKTO),
+            headers={"Authorization": f"Bearer {self.ockto_api_key}"},
+            timeout=timeout,
+        )
+
     def run(self, *args: str) -> str:
         """Run a command (e.g. the admin CLI) with this system's settings; returns stdout."""
         done = subprocess.run(  # noqa: S603 - our own commands
