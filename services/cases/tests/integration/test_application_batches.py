@@ -220,7 +220,10 @@ async def test_a_case_opened_by_a_concurrent_batch_is_corrected_not_opened_again
     ]
 
 
-async def test_each_revision_keeps_what_the_website_form_declared(database: Database) -> None:
+@pytest.mark.parametrize("one_at_a_time", [False, True], ids=["in one batch", "one at a time"])
+async def test_each_revision_keeps_what_the_website_form_declared(
+    database: Database, one_at_a_time: bool
+) -> None:
     original = received("GV-DECL", household("Een", partner=True)).model_copy(
         update={
             "insurer": "Zilveren Kruis",
@@ -233,7 +236,11 @@ async def test_each_revision_keeps_what_the_website_form_declared(database: Data
     correction = corrected(original, 2, household("Een")).model_copy(
         update={"insurer": "CZ", "declared_income_partner": None, "consent_data_retrieval": False}
     )
-    await handle(database, deliveries(original, correction))
+    if one_at_a_time:
+        for delivery in deliveries(original, correction):
+            await handle(database, [delivery])
+    else:
+        await handle(database, deliveries(original, correction))
 
     case = await case_of(database, "GV-DECL")
     shown = [CaseRevisionModel.model_validate(r).declared for r in case.revisions]
