@@ -387,11 +387,16 @@ class Stages:
 
         await _until("the campaign start (its letters waiting)", started, seconds=90)
 
-        async def completed() -> dict[str, Any] | None:
-            progress = _check(await self.api.get(path, headers=self.roles.handler), 200)
-            return progress if progress["status"] == "completed" else None
+        seen: dict[str, Any] = {}
 
-        progress = await _until("the campaign's letters", completed, seconds=180)
+        async def completed() -> dict[str, Any] | None:
+            seen.update(_check(await self.api.get(path, headers=self.roles.handler), 200))
+            return seen if seen["status"] == "completed" else None
+
+        try:
+            progress = await _until("the campaign's letters", completed, seconds=180)
+        except DemoError as error:  # say where the letters stand
+            raise DemoError(f"{error}; last progress: {seen}") from error
         self.report.campaign_letters = int(progress["channels"].get("post", {}).get("sent", 0))
 
     async def count_statuses(self, municipalities: Iterable[str]) -> None:

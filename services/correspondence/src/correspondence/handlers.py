@@ -76,6 +76,7 @@ class Handlers:
         re_examination = case.kind == "re_examination"
         status = "queued"
         if re_examination and case.campaign:
+            await campaigns.lock(session, code=case.municipality_code, name=case.campaign)
             running = await campaigns.running(
                 session, code=case.municipality_code, name=case.campaign
             )

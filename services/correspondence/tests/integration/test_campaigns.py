@@ -3,6 +3,7 @@ not gone, resume sends the rest, no letter twice; progress per channel."""
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import quote
 
 from servicekit.testing import eventually
@@ -72,3 +73,39 @@ async def test_campaign_needs_a_template_and_pauses_and_resumes(
         "SELECT count(*) FROM outbox WHERE routing_key = 'correspondence.letter.sent'"
     )
     assert sent == 6
+
+
+async def test_invitations_filed_while_the_campaign_starts_are_all_sent(
+    correspondence: Correspondence,
+) -> None:
+    """The start and the invitations race: each invitation is filed `held` or `queued`, never
+    `held` after the start released the held ones (it would wait forever)."""
+    campaign = "Heronderzoek 2029"
+    url = f"/campaigns/{CODE}/{quote(campaign)}"
+    saved = await correspondence.client.put(
+        f"/municipalities/{CODE}/templates/re_examination_invitation/post",
+        json={"subject": "Heronderzoek", "body": "<p>$AANHEF$, doe mee: $OCKTO_LINK$</p>"},
+        headers=correspondence.headers(BEHEERDER),
+    )
+    assert saved.status_code in {200, 201}
+    cases = [
+        await opened(correspondence, kind="re_examination", campaign=campaign, email=None)
+        for _ in range(40)
+    ]
+    events = [session_started(case) for case in cases]
+    await publish(correspondence.bus, *events[:20])
+    publishing = asyncio.create_task(publish(correspondence.bus, *events[20:]))
+    started = await correspondence.client.post(url, headers=correspondence.headers(BEHANDELAAR))
+    assert started.status_code == 202
+    await publishing
+
+    async def completed() -> bool:
+        response = await correspondence.client.get(url, headers=correspondence.headers(BEHANDELAAR))
+        body = response.json()
+        return bool(body["status"] == "completed" and body["total"] == 40)
+
+    await eventually(completed, seconds=60)
+    held = await correspondence.scalar(
+        "SELECT count(*) FROM letters WHERE campaign = :name AND status <> 'sent'", name=campaign
+    )
+    assert held == 0

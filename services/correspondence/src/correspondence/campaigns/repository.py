@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from correspondence.campaigns.models import Campaign
+
+_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:code || '/' || :name, 11))")
+
+
+async def lock(session: AsyncSession, *, code: str, name: str) -> None:
+    """Serialises a campaign's start, pause and resume with the invitations being filed for it:
+    an invitation filed as `held` while the campaign starts would otherwise be committed after
+    the start moved the held ones, and wait forever. Held until the transaction ends."""
+    await session.execute(_LOCK, {"code": code, "name": name})
 
 
 async def get(

@@ -35,6 +35,7 @@ async def start(
     )
     if invitation is None or invitation.is_default:
         raise HTTPException(status.HTTP_409_CONFLICT, NO_TEMPLATE)
+    await repository.lock(session, code=code, name=name)
     await repository.add(
         session,
         {
@@ -73,6 +74,7 @@ async def set_paused(
     now: datetime,
     correlation_id: str,
 ) -> Campaign:
+    await repository.lock(session, code=code, name=name)
     campaign = await repository.get(session, code=code, name=name, for_update=True)
     if campaign is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "campagne niet gestart of niet gevonden")
