@@ -78,6 +78,11 @@ class AdviceGiven(Event):
         "`self_employed`, `partner_not_on_case`, `data_incomplete`"
     )
     parameter_version_id: uuid.UUID
+    four_eyes: bool = Field(
+        False,
+        description="the municipality's parameters require four eyes: whoever prepared the "
+        "case may not decide it, a second person does",
+    )
     given_at: AwareDatetime
 
 

@@ -323,6 +323,8 @@ class WorkItem(StrEnum):
     """A letter or e-mail could not be sent (parked after its retries)."""
     REMINDER_SENT_TODAY = "reminder_sent_today"
     """A reminder went out today."""
+    FOUR_EYES = "four_eyes"
+    """Advice ready where four eyes apply: the decision waits for a second person."""
     DECISION_DUE_SOON = "decision_due_soon"
     """The decision term (Awb 4:13) ends within seven days (as `deadline=within_7_days`)."""
     DECISION_OVERDUE = "decision_overdue"
@@ -337,6 +339,7 @@ WORK_ITEM_LABEL: Final[MappingProxyType[WorkItem, str]] = MappingProxyType(
         WorkItem.TERM_PASSED: "Hersteltermijn verstreken (voorstel buiten behandeling)",
         WorkItem.LETTER_FAILED: "Brieven niet verzonden",
         WorkItem.REMINDER_SENT_TODAY: "Herinneringen vandaag verstuurd",
+        WorkItem.FOUR_EYES: "Besluiten wachten op een tweede persoon (vier ogen)",
         WorkItem.DECISION_DUE_SOON: "Beslistermijn verloopt binnen 7 dagen",
         WorkItem.DECISION_OVERDUE: "Beslistermijn verstreken",
     }

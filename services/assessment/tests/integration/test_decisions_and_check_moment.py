@@ -138,6 +138,9 @@ async def test_with_four_eyes_the_one_who_prepared_the_case_cannot_decide_it(
     other = await _decide(assessment, case_id, OTHER_BESLISSER, outcome="granted")
     assert (preparer.status_code, assignee.status_code, other.status_code) == (403, 403, 201)  # type: ignore[attr-defined]
     assert "vier ogen" in preparer.json()["detail"]  # type: ignore[attr-defined]
+    # Every advice said so, for the cases service's work list ("wacht op een tweede persoon").
+    advices = await events(assessment, "assessment.advice.given")
+    assert {advice["data"]["four_eyes"] for advice in advices} == {True}
 
 
 async def test_achteraf_toetsen_decides_a_new_application_at_once(assessment: Assessment) -> None:

@@ -76,6 +76,9 @@ statutory term."""
 UNDECIDED_SQL = "status IN (" + ", ".join("'" + str(s) + "'" for s in UNDECIDED) + ")"
 """The undecided statuses as literal SQL: the partial indexes' predicate, which the work list's
 and filters' queries repeat word for word so the planner can use those indexes."""
+FOUR_EYES_WAITING_SQL = "status = 'advice_ready'"
+"""A case whose decision is due (the advice is in); with `four_eyes` it waits for a second
+person (the work list's item and its partial index)."""
 
 
 class Base(DeclarativeBase):
@@ -106,6 +109,9 @@ class Case(Base):
     advice: Mapped[str | None] = mapped_column(String(20))
     advice_given_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     """When the assessment gave the advice in `advice`: an older one arriving later is ignored."""
+    four_eyes: Mapped[bool] = mapped_column(default=False, server_default="false")
+    """The latest advice said the municipality requires four eyes: the decision waits for a
+    second person (not whoever prepared the case)."""
     decision: Mapped[str | None] = mapped_column(String(20))
     # The term to complete (hersteltermijn) of the latest information request, until what was
     # asked arrives; after an expired term it stays, so the passed date remains visible.
@@ -250,6 +256,12 @@ class Case(Base):
             "reminder_sent_at",
             "assigned_to",
             postgresql_where=text("reminder_sent_at IS NOT NULL"),
+        ),
+        Index(
+            "cases_four_eyes_idx",
+            "municipality_code",
+            "assigned_to",
+            postgresql_where=text(f"four_eyes AND {FOUR_EYES_WAITING_SQL}"),
         ),
     )
 

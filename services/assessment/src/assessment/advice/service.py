@@ -140,6 +140,7 @@ async def recompute(
             advice=result.advice,
             reasons=result.reasons,
             parameter_version_id=result.parameter_version_id,
+            four_eyes=version.four_eyes,
             given_at=at,
         ),
         correlation_id=correlation_id,

@@ -289,6 +289,7 @@ def _advice_given(step: _Step, event: AdviceGiven) -> None:
         previous_advice=case.advice,
     )
     case.advice, case.advice_given_at, case.updated_at = event.advice, event.given_at, step.plan.now
+    case.four_eyes = event.four_eyes
     # The system, not a person, made it ready: the assessment counts no preparer (four eyes).
     moved = S(case.status) in ADVICE_MOVES_FROM and step.move(
         S.ADVICE_READY, via="advice_ready", actor=SYSTEM_ACTOR, reason=reason, details=details

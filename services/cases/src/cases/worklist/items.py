@@ -15,7 +15,13 @@ from typing import Final
 
 from sqlalchemy import Boolean, ColumnElement, and_, literal_column
 
-from cases.models import DECISION_TERM_DAYS, LOCAL_TIME, UNDECIDED_SQL, Case
+from cases.models import (
+    DECISION_TERM_DAYS,
+    FOUR_EYES_WAITING_SQL,
+    LOCAL_TIME,
+    UNDECIDED_SQL,
+    Case,
+)
 from cases.statuses import CaseStatus
 from contracts.vocabulary import DeadlineFilter, WorkItem
 
@@ -99,6 +105,10 @@ def _reminder_sent_today(today: Today) -> ColumnElement[bool]:
     return and_(_sql("reminder_sent_at IS NOT NULL"), Case.reminder_sent_at >= today.start)
 
 
+def _four_eyes(today: Today) -> ColumnElement[bool]:
+    return _sql(f"four_eyes AND {FOUR_EYES_WAITING_SQL}")
+
+
 def _decision_due_soon(today: Today) -> ColumnElement[bool]:
     return deadline_condition(DeadlineFilter.WITHIN_7_DAYS, today)
 
@@ -115,6 +125,7 @@ CONDITIONS: Final = MappingProxyType(
         WorkItem.TERM_PASSED: _term_passed,
         WorkItem.LETTER_FAILED: _letter_failed,
         WorkItem.REMINDER_SENT_TODAY: _reminder_sent_today,
+        WorkItem.FOUR_EYES: _four_eyes,
         WorkItem.DECISION_DUE_SOON: _decision_due_soon,
         WorkItem.DECISION_OVERDUE: _decision_overdue,
     }

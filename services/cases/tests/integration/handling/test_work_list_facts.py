@@ -182,3 +182,40 @@ async def test_failed_letters_until_a_retry_sends_them_and_the_latest_reminder(
         return counts["letter_failed"] == 1 and counts["reminder_sent_today"] == 1
 
     await eventually(listed)
+
+
+async def test_the_advice_says_whether_the_decision_waits_for_a_second_person(
+    cases: Cases,
+) -> None:
+    four_eyes, one_pair = await cases.open(), await cases.open()
+    at = datetime(2026, 11, 25, 10, tzinfo=UTC)
+    for case_id, required in ((four_eyes, True), (one_pair, False)):
+        await cases.publish(
+            AdviceGiven(
+                advice_id=uuid.uuid4(),
+                case_id=case_id,
+                municipality_code=AMSTERDAM,
+                advice="grant",
+                reasons=(),
+                parameter_version_id=uuid.uuid4(),
+                four_eyes=required,
+                given_at=at,
+            )
+        )
+    case = await until(cases, four_eyes, lambda c: c.status == "advice_ready")
+    assert case.four_eyes is True
+    case = await until(cases, one_pair, lambda c: c.status == "advice_ready")
+    assert case.four_eyes is False
+    # The municipality switched four eyes off: the recomputed advice says so.
+    await cases.publish(
+        AdviceGiven(
+            advice_id=uuid.uuid4(),
+            case_id=four_eyes,
+            municipality_code=AMSTERDAM,
+            advice="grant",
+            reasons=(),
+            parameter_version_id=uuid.uuid4(),
+            given_at=at + timedelta(hours=1),
+        )
+    )
+    await until(cases, four_eyes, lambda c: c.four_eyes is False)

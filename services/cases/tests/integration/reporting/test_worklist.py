@@ -33,6 +33,16 @@ async def seed(reporting: Reporting) -> dict[str, uuid.UUID]:
         "advice_mine": await add(
             "A-ADV-MINE", status="advice_ready", assigned_to="staff-1", submitted_at=recent
         ),
+        "advice_four_eyes": await add(
+            "A-ADV-4EYES",
+            status="advice_ready",
+            four_eyes=True,
+            assigned_to="staff-1",
+            submitted_at=recent,
+        ),
+        "four_eyes_decided": await add(
+            "A-4EYES-DONE", status="decided_granted", four_eyes=True, submitted_at=recent
+        ),
         "advice_rotterdam": await add(
             "R-ADV", municipality=ROTTERDAM, status="advice_ready", submitted_at=recent
         ),
@@ -111,12 +121,13 @@ async def seed(reporting: Reporting) -> dict[str, uuid.UUID]:
 
 
 EXPECTED = {
-    "advice_to_decide": {"A-ADV", "A-ADV-MINE"},
+    "advice_to_decide": {"A-ADV", "A-ADV-MINE", "A-ADV-4EYES"},
     "data_delivered": {"A-DATA"},
     "term_ending": {"A-TERM-3"},
     "term_passed": {"A-TERM-PASSED"},
     "letter_failed": {"A-LETTER"},
     "reminder_sent_today": {"A-REMINDED"},
+    "four_eyes": {"A-ADV-4EYES"},
     "decision_due_soon": {"A-DUE-0", "A-DUE-7"},
     "decision_overdue": {"A-LATE", "A-LATE-HOLD"},
 }
@@ -150,18 +161,19 @@ async def test_per_user_and_per_isd_and_never_beyond_the_scope(reporting: Report
     assert mine["assignee"] == "staff-1"
     counts = {item["item"]: item["count"] for item in mine["items"]}
     assert counts == {
-        "advice_to_decide": 1,
+        "advice_to_decide": 2,
         "data_delivered": 0,
         "term_ending": 1,
         "term_passed": 0,
         "letter_failed": 0,
         "reminder_sent_today": 0,
+        "four_eyes": 1,
         "decision_due_soon": 1,
         "decision_overdue": 0,
     }
     link = mine["items"][0]["filter"]
     assert link["assigned_to"] == "staff-1"
-    assert await reporting.numbers(link) == ["A-ADV-MINE"]
+    assert set(await reporting.numbers(link)) == {"A-ADV-MINE", "A-ADV-4EYES"}
     unassigned = await work_list(reporting, {"municipality": AMSTERDAM, "assignee": "none"})
     assert unassigned["items"][0]["count"] == 1
     assert await reporting.numbers(unassigned["items"][0]["filter"]) == ["A-ADV"]
@@ -169,10 +181,11 @@ async def test_per_user_and_per_isd_and_never_beyond_the_scope(reporting: Report
     # An ISD user sees its municipalities together (the default) or one of them.
     isd = await work_list(reporting, municipalities=ISD)
     assert isd["municipalities"] == list(ISD)
-    assert isd["items"][0]["count"] == 3
+    assert isd["items"][0]["count"] == 4
     assert set(await reporting.numbers(isd["items"][0]["filter"], municipalities=ISD)) == {
         "A-ADV",
         "A-ADV-MINE",
+        "A-ADV-4EYES",
         "R-ADV",
     }
     rotterdam = await work_list(reporting, {"municipality": ROTTERDAM}, municipalities=ISD)

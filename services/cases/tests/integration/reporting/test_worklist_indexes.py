@@ -36,7 +36,7 @@ COLUMNS = (
     *("id", "kind", "application_number", "application_id", "municipality_code", "status"),
     *("submitted_at", "status_changed_at", "adults", "persons", "revision", "corrected"),
     *("assigned_to", "term_ends_on", "term_request_id", "term_requested_on"),
-    *("data_arrived_at", "failed_letter_ids", "reminder_sent_at"),
+    *("data_arrived_at", "failed_letter_ids", "reminder_sent_at", "four_eyes"),
 )
 TODAY = Today.now()
 CASES = 20_000
@@ -46,6 +46,7 @@ INDEX_OF = {
     WorkItem.TERM_PASSED: "cases_term_ends_idx",
     WorkItem.LETTER_FAILED: "cases_letter_failed_idx",
     WorkItem.REMINDER_SENT_TODAY: "cases_reminder_sent_idx",
+    WorkItem.FOUR_EYES: "cases_four_eyes_idx",
     WorkItem.DECISION_DUE_SOON: "cases_decision_due_idx",
     WorkItem.DECISION_OVERDUE: "cases_decision_due_idx",
     WorkItem.ADVICE_TO_DECIDE: "cases_overview_idx",
@@ -83,6 +84,7 @@ def rows() -> list[tuple[Any, ...]]:
                 submitted if rng.random() < 0.05 else None,
                 [uuid.uuid4()] if rng.random() < 0.01 else [],
                 now if rng.random() < 0.02 else None,
+                municipality in MUNICIPALITIES[:3],
             )
         )
     return found
