@@ -41,7 +41,6 @@ import aio_pika
 import httpx
 
 from contracts.gezondverzekerd import EXCHANGE, ROUTING_KEY
-from correspondence.letters.channels import valid_email
 from demodata import ApplicationFactory
 from demodata.system import (
     SERVICES,
@@ -183,9 +182,10 @@ class Bench:
         factory = ApplicationFactory(seed=int(code), number_offset=offset)
         bodies = [factory.body(code, city="Storingsdorp") for _ in range(self.applications)]
         emails = [json.loads(b)["application"]["applicant"].get("email") for b in bodies]
-        # Residents without a valid e-mail address get their letters by post (not counted).
-        addresses = {str(e) for e in emails if valid_email(e)}
-        expected = LETTERS_PER_APPLICATION * sum(1 for e in emails if valid_email(e))
+        # The factory gives 30% of residents no e-mail address: they get their letters by post,
+        # which the SMTP server does not see.
+        addresses = {str(e) for e in emails if e}
+        expected = LETTERS_PER_APPLICATION * len([e for e in emails if e])
         parked_before = await self.parked()
         publishing = asyncio.create_task(publish_retrying(self.system.amqp_url, bodies, self.rate))
         await inject(code)
