@@ -6,7 +6,7 @@ website does, retrying whatever the broker did not confirm (re-sent messages car
 message id); the fault lands mid-stream. Then it counts, per fault:
 
 - lost / duplicated cases (N applications in must be N cases, each application number once);
-- lost / duplicated letters (every application of a resident with a valid e-mail address gets
+- lost / duplicated letters (every application of a resident with an ASCII e-mail address gets
   its two e-mails, counted at the SMTP server by Message-ID: a letter sent twice has the same
   Message-ID; the others get theirs by post, which the SMTP server does not see);
 - parked messages (must stay 0);
@@ -182,10 +182,11 @@ class Bench:
         factory = ApplicationFactory(seed=int(code), number_offset=offset)
         bodies = [factory.body(code, city="Storingsdorp") for _ in range(self.applications)]
         emails = [json.loads(b)["application"]["applicant"].get("email") for b in bodies]
-        # The factory gives 30% of residents no e-mail address: they get their letters by post,
-        # which the SMTP server does not see.
-        addresses = {str(e) for e in emails if e}
-        expected = LETTERS_PER_APPLICATION * len([e for e in emails if e])
+        # Residents without an address (30% of the factory's) get their letters by post, which
+        # the SMTP server does not see; so do those whose address has non-ASCII characters
+        # (`ömer.287@example.nl`): correspondence sends no SMTPUTF8.
+        addresses = {str(e) for e in emails if e and str(e).isascii()}
+        expected = LETTERS_PER_APPLICATION * sum(1 for e in emails if e and str(e).isascii())
         parked_before = await self.parked()
         publishing = asyncio.create_task(publish_retrying(self.system.amqp_url, bodies, self.rate))
         await inject(code)

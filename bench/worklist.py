@@ -60,8 +60,10 @@ CASE_COLUMNS = [
     *("submitted_at", "status_changed_at", "adults", "persons", "revision", "corrected"),
     *("advice", "decision", "assigned_to", "campaign"),
     *("term_ends_on", "term_request_id", "term_requested_on", "data_arrived_at"),
-    *("failed_letter_ids", "reminder_sent_at"),
+    *("failed_letter_ids", "reminder_sent_at", "four_eyes"),
 ]
+FOUR_EYES = frozenset(MUNICIPALITIES[::3])
+"""Municipalities whose parameters require four eyes (the advice says so, the case keeps it)."""
 TODAY = datetime.now(ZoneInfo("Europe/Amsterdam")).date()
 NOW = datetime.now(UTC)
 
@@ -113,6 +115,7 @@ def cases(count: int, seed: int = 11) -> Iterator[list[tuple[Any, ...]]]:
                 arrived,
                 [uuid.uuid4()] if rng.random() < 0.005 else [],
                 reminded,
+                status != "received" and municipality in FOUR_EYES,
             )
         )
         if len(chunk) == 50_000:
