@@ -32,6 +32,8 @@ from cases.models import Case
 from contracts.assessment import DataSessionStarted, DecisionRecorded
 from contracts.household import Address, Adult, Household
 from contracts.intake import ReExaminationRequested
+from contracts.licences import Licence
+from contracts.organisations import LicenceChanged
 from correspondence.letters.channels import NO_ADDRESS
 from correspondence.sending.bounces import sample_dsn
 from correspondence.settings import DEVELOPMENT_BOUNCE_SECRET
@@ -685,6 +687,53 @@ async def test_campaign_progress_pause_resume_and_the_print_batch(
     assert none.status_code == 404
     assert "Geen brieven voor de post op 2001-01-02." in none.text
     assert 'id="print_datum-fout"' in none.text
+
+
+async def test_a_smaller_licence_pauses_the_campaign_and_the_page_says_why(
+    ui: UiApp, make_user: MakeUser, correspondence: CorrespondenceService, campaign: Campaign
+) -> None:
+    await log_in(ui.http, await make_user("isd-bollenstreek", "behandelaar"))
+    await correspondence.publish(
+        LicenceChanged(
+            code=MUNICIPALITY,
+            licence=Licence.EXTRA,
+            changed_by="operator",
+            changed_at=datetime.now(UTC),
+        )
+    )
+    pages: list[httpx.Response] = []
+
+    async def paused() -> bool:
+        page = await ui.http.get(
+            "/ui/campagnes", params={"gemeente": MUNICIPALITY, "campagne": campaign.name}
+        )
+        pages.append(page)
+        return "Gepauzeerd door het systeem." in page.text
+
+    try:
+        await eventually(paused, seconds=30)
+        page = pages[-1]
+        assert "De licentie van deze gemeente (Extra) omvat niet heronderzoeken" in page.text
+        assert "Hervatten" in page.text
+        refused = await ui.http.post(
+            "/ui/campagnes/hervatten",
+            data={
+                "gemeente": MUNICIPALITY,
+                "campagne": campaign.name,
+                "csrf_token": csrf_of(page),
+            },
+        )
+        assert refused.status_code == 403
+        assert "daarvoor is de licentie Premium nodig" in refused.text
+    finally:
+        await correspondence.publish(
+            LicenceChanged(
+                code=MUNICIPALITY,
+                licence=Licence.PREMIUM,
+                changed_by="operator",
+                changed_at=datetime.now(UTC),
+            )
+        )
 
 
 async def test_a_raadpleger_follows_a_campaign_but_does_not_pause_or_print(

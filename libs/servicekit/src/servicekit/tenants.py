@@ -30,7 +30,7 @@ from contracts.licences import (
     licence_refusal,
 )
 from contracts.organisations import LicenceChanged, MunicipalityRegistered
-from servicekit.routes import HandlerContext
+from servicekit.routes import EventHandler, HandlerContext
 from servicekit.runtime import ServiceRuntime
 from servicekit.tables import tenant_municipalities as table
 
@@ -80,11 +80,26 @@ async def licence_changed(context: HandlerContext, event: LicenceChanged) -> Non
     )
 
 
-def consume_tenants(runtime: ServiceRuntime, *, purpose: str = "tenants") -> None:
-    """Keep this service's copy of the municipalities, on its own queue `<service>.tenants`."""
+def consume_tenants(
+    runtime: ServiceRuntime,
+    *,
+    purpose: str = "tenants",
+    then: EventHandler[LicenceChanged] | None = None,
+) -> None:
+    """Keep this service's copy of the municipalities, on its own queue `<service>.tenants`;
+    `then` acts on a licence change in the same transaction (e.g. pausing what it stops)."""
     consumer = runtime.consumer(purpose)
     consumer.on(MunicipalityRegistered, municipality_registered)
-    consumer.on(LicenceChanged, licence_changed)
+    if then is None:
+        consumer.on(LicenceChanged, licence_changed)
+        return
+    follow_up = then
+
+    async def changed_then_follow_up(context: HandlerContext, event: LicenceChanged) -> None:
+        await licence_changed(context, event)
+        await follow_up(context, event)
+
+    consumer.on(LicenceChanged, changed_then_follow_up)
 
 
 def _tenant(row: Row[Any]) -> Tenant:

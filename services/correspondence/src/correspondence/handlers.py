@@ -7,7 +7,10 @@ from datetime import timedelta
 from contracts.assessment import DataDelivered, DataSessionStarted, DecisionRecorded
 from contracts.cases import CaseHouseholdCorrected, CaseOpened, CaseStatusChanged
 from contracts.documents import DocumentAdded
+from contracts.licences import Feature, features
+from contracts.organisations import LicenceChanged
 from correspondence.campaigns import repository as campaigns
+from correspondence.campaigns import service as campaign_service
 from correspondence.letters import service as letters
 from correspondence.requests import repository as requests
 from correspondence.residents import repository as residents
@@ -42,6 +45,15 @@ class Handlers:
         self, context: HandlerContext, event: CaseHouseholdCorrected
     ) -> None:
         await case_copies.correct(context.session, event)
+
+    async def licence_changed(self, context: HandlerContext, event: LicenceChanged) -> None:
+        """A licence without campaigns pauses the running ones (the tenant copy is updated
+        first, in the same transaction)."""
+        if Feature.RE_EXAMINATIONS in features(event.licence, frozenset(event.addons)):
+            return
+        await campaign_service.pause_for_licence(
+            context.session, code=event.code, licence=event.licence, now=self._clock.now()
+        )
 
     async def status_changed(self, context: HandlerContext, event: CaseStatusChanged) -> None:
         """A decided status needs nothing (the decision event drafts the letter);

@@ -62,7 +62,7 @@ def build_runtime(settings: CorrespondenceSettings) -> CorrespondenceRuntime:
     events.on(DataDelivered, handlers.data_delivered)
     events.on(DecisionRecorded, handlers.decision_recorded)
     events.on(DocumentAdded, handlers.document_added)
-    consume_tenants(runtime)
+    consume_tenants(runtime, then=handlers.licence_changed)
     runtime.observe_queue(letters_queue(settings.service_name))
     return runtime
 

@@ -4,8 +4,12 @@ not gone, resume sends the rest, no letter twice; progress per channel."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
+from datetime import UTC, datetime
 from urllib.parse import quote
 
+from contracts.licences import Licence
+from contracts.organisations import LicenceChanged
 from servicekit.testing import eventually
 
 from .conftest import Correspondence
@@ -13,6 +17,7 @@ from .helpers import opened, session_started
 from .support import BEHANDELAAR, BEHEERDER, CODE, publish
 
 CAMPAIGN = "Heronderzoek 2028"
+NOW = datetime(2026, 12, 7, 12, tzinfo=UTC)
 URL = f"/campaigns/{CODE}/{quote(CAMPAIGN)}"
 
 
@@ -109,3 +114,86 @@ async def test_invitations_filed_while_the_campaign_starts_are_all_sent(
         "SELECT count(*) FROM letters WHERE campaign = :name AND status <> 'sent'", name=campaign
     )
     assert held == 0
+
+
+async def test_a_licence_without_campaigns_pauses_a_running_one_and_nothing_goes_twice(
+    correspondence: Correspondence,
+) -> None:
+    """Downgraded mid-campaign: the campaign pauses with the licence's reason, what has not gone
+    waits, resuming is refused until the licence is back; then every letter goes exactly once."""
+    headers = correspondence.headers(BEHANDELAAR)
+    campaign = "Heronderzoek 2030"
+    url = f"/campaigns/{CODE}/{quote(campaign)}"
+    saved = await correspondence.client.put(
+        f"/municipalities/{CODE}/templates/re_examination_invitation/post",
+        json={"subject": "Heronderzoek", "body": "<p>$AANHEF$, doe mee: $OCKTO_LINK$</p>"},
+        headers=correspondence.headers(BEHEERDER),
+    )
+    assert saved.status_code in {200, 201}
+    cases = [
+        await opened(correspondence, kind="re_examination", campaign=campaign, email=None)
+        for _ in range(30)
+    ]
+    await publish(correspondence.bus, *(session_started(case) for case in cases))
+
+    async def all_held() -> bool:
+        body = (await correspondence.client.get(url, headers=headers)).json()
+        return bool(body["channels"].get("post", {}).get("pending") == 30)
+
+    await eventually(all_held)
+    assert (await correspondence.client.post(url, headers=headers)).status_code == 202
+    await publish(
+        correspondence.bus,
+        LicenceChanged(code=CODE, licence=Licence.EXTRA, changed_by="op", changed_at=NOW),
+    )
+
+    async def paused_and_settled() -> dict:  # type: ignore[type-arg]
+        body = dict((await correspondence.client.get(url, headers=headers)).json())
+        post = body["channels"]["post"]
+        settled = post["rendered"] == 0 and post["pending"] + post["sent"] == 30
+        return body if body["status"] == "paused" and settled else {}
+
+    await eventually(lambda: _truthy(paused_and_settled()), seconds=30)
+    body = await paused_and_settled()
+    assert body["paused_reason"].startswith("Gepauzeerd door het systeem.")
+    assert "(Extra)" in body["paused_reason"]
+    refused = await correspondence.client.post(f"{url}/resume", headers=headers)
+    assert refused.status_code == 403
+    assert "Premium" in refused.json()["detail"]
+    held = await correspondence.scalar(
+        "SELECT count(*) FROM letters WHERE campaign = :name AND status = 'held'", name=campaign
+    )
+    assert held == body["channels"]["post"]["pending"]
+
+    await publish(
+        correspondence.bus,
+        LicenceChanged(code=CODE, licence=Licence.PREMIUM, changed_by="op", changed_at=NOW),
+    )
+
+    async def resumed() -> bool:
+        response = await correspondence.client.post(f"{url}/resume", headers=headers)
+        return response.status_code == 200
+
+    await eventually(resumed)
+
+    async def completed() -> bool:
+        body = (await correspondence.client.get(url, headers=headers)).json()
+        return bool(body["status"] == "completed" and body["paused_reason"] is None)
+
+    await eventually(completed, seconds=60)
+    letters_sent = await correspondence.scalar(
+        "SELECT count(*) FROM letters WHERE campaign = :name AND status = 'sent'", name=campaign
+    )
+    assert letters_sent == 30
+    # One `letter.sent` per letter: pausing and resuming repeated none.
+    events = await correspondence.rows(
+        "SELECT envelope->'data'->>'letter_id' AS letter FROM outbox "
+        "WHERE routing_key = 'correspondence.letter.sent' AND envelope->'data'->>'case_id' "
+        "= ANY(:cases)",
+        cases=[str(case.case_id) for case in cases],
+    )
+    assert len(events) == len({row.letter for row in events}) == 30
+
+
+async def _truthy(pending: Awaitable[dict]) -> bool:  # type: ignore[type-arg]
+    return bool(await pending)

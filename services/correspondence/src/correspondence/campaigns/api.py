@@ -70,4 +70,5 @@ async def resume_campaign(
     code: str, campaign: str, request: Request, principal: CampaignManager, session: DbSession
 ) -> CampaignProgress:
     await visible_municipality(session, principal, code)
+    await require_feature(session, code, Feature.RE_EXAMINATIONS)
     return await _pause(request, code, campaign, False, principal.subject, session)

@@ -23,3 +23,5 @@ class Campaign(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     changed_by: Mapped[str] = mapped_column(Text)
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    paused_reason: Mapped[str | None] = mapped_column(Text)
+    """Why the system paused it (the licence no longer includes campaigns); staff read it."""

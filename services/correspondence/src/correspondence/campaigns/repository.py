@@ -44,6 +44,13 @@ async def paused(session: AsyncSession, pairs: set[tuple[str, str | None]]) -> s
     return {(row[0], row[1]) for row in await session.execute(query)}
 
 
+async def running_names(session: AsyncSession, *, code: str) -> list[str]:
+    query = select(Campaign.name).where(
+        Campaign.municipality_code == code, Campaign.status == "running"
+    )
+    return list(await session.scalars(query))
+
+
 async def running(session: AsyncSession, *, code: str, name: str) -> bool:
     found = await get(session, code=code, name=name)
     return found is not None and found.status == "running"

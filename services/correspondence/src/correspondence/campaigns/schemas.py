@@ -22,5 +22,7 @@ class CampaignProgress(BaseModel):
     """`not_started`, `running`, `paused`, or `completed` (nothing pending any more)."""
     started_at: datetime | None
     started_by: str | None
+    paused_reason: str | None = None
+    """Why the system paused the campaign (e.g. a smaller licence), in Dutch."""
     total: int
     channels: dict[str, ChannelProgress]

@@ -12,6 +12,7 @@ from datetime import datetime
 from fastapi import HTTPException, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contracts.licences import Feature, Licence, licence_refusal
 from correspondence.campaigns import repository
 from correspondence.campaigns.models import Campaign
 from correspondence.campaigns.schemas import CampaignProgress, ChannelProgress
@@ -80,13 +81,38 @@ async def set_paused(
         raise HTTPException(status.HTTP_404_NOT_FOUND, "campagne niet gestart of niet gevonden")
     campaign.status = "paused" if paused else "running"
     campaign.changed_by, campaign.changed_at = actor, now
+    campaign.paused_reason = None
     if paused:
-        await letters.move_campaign(
-            session, code=code, campaign=name, from_statuses=("queued", "retry"), to="held"
-        )
+        await _hold(session, code=code, name=name)
     else:
         await _release(session, code=code, name=name, correlation_id=correlation_id)
     return campaign
+
+
+async def _hold(session: AsyncSession, *, code: str, name: str) -> None:
+    """What has not gone waits; a letter already being sent goes whole (never half a batch)."""
+    await letters.move_campaign(
+        session, code=code, campaign=name, from_statuses=("queued", "retry"), to="held"
+    )
+
+
+async def pause_for_licence(
+    session: AsyncSession, *, code: str, licence: Licence, now: datetime
+) -> int:
+    """A smaller licence without campaigns pauses the municipality's running ones, with the
+    reason staff read on the campaign; resuming needs the licence back. Returns how many."""
+    reason = "Gepauzeerd door het systeem. " + licence_refusal(Feature.RE_EXAMINATIONS, licence)
+    paused = 0
+    for name in await repository.running_names(session, code=code):
+        await repository.lock(session, code=code, name=name)
+        campaign = await repository.get(session, code=code, name=name, for_update=True)
+        if campaign is None or campaign.status != "running":
+            continue
+        campaign.status, campaign.paused_reason = "paused", reason
+        campaign.changed_by, campaign.changed_at = "system", now
+        await _hold(session, code=code, name=name)
+        paused += 1
+    return paused
 
 
 async def progress(session: AsyncSession, *, code: str, name: str) -> CampaignProgress:
@@ -118,6 +144,7 @@ async def progress(session: AsyncSession, *, code: str, name: str) -> CampaignPr
         status=state,
         started_at=campaign.started_at if campaign else None,
         started_by=campaign.started_by if campaign else None,
+        paused_reason=campaign.paused_reason if campaign else None,
         total=total,
         channels=channels,
     )
