@@ -689,18 +689,18 @@ async def test_campaign_progress_pause_resume_and_the_print_batch(
     assert 'id="print_datum-fout"' in none.text
 
 
+def licence_set(licence: Licence) -> LicenceChanged:
+    """What the gateway announces when an operator sets the municipality's licence."""
+    return LicenceChanged(
+        code=MUNICIPALITY, licence=licence, changed_by="operator", changed_at=datetime.now(UTC)
+    )
+
+
 async def test_a_smaller_licence_pauses_the_campaign_and_the_page_says_why(
     ui: UiApp, make_user: MakeUser, correspondence: CorrespondenceService, campaign: Campaign
 ) -> None:
     await log_in(ui.http, await make_user("isd-bollenstreek", "behandelaar"))
-    await correspondence.publish(
-        LicenceChanged(
-            code=MUNICIPALITY,
-            licence=Licence.EXTRA,
-            changed_by="operator",
-            changed_at=datetime.now(UTC),
-        )
-    )
+    await correspondence.publish(licence_set(Licence.EXTRA))
     pages: list[httpx.Response] = []
 
     async def paused() -> bool:
@@ -726,14 +726,7 @@ async def test_a_smaller_licence_pauses_the_campaign_and_the_page_says_why(
         assert refused.status_code == 403
         assert "daarvoor is de licentie Premium nodig" in refused.text
     finally:
-        await correspondence.publish(
-            LicenceChanged(
-                code=MUNICIPALITY,
-                licence=Licence.PREMIUM,
-                changed_by="operator",
-                changed_at=datetime.now(UTC),
-            )
-        )
+        await correspondence.publish(licence_set(Licence.PREMIUM))
 
 
 async def test_a_raadpleger_follows_a_campaign_but_does_not_pause_or_print(

@@ -88,18 +88,15 @@ def consume_tenants(
 ) -> None:
     """Keep this service's copy of the municipalities, on its own queue `<service>.tenants`;
     `then` acts on a licence change in the same transaction (e.g. pausing what it stops)."""
+
+    async def changed(context: HandlerContext, event: LicenceChanged) -> None:
+        await licence_changed(context, event)
+        if then is not None:
+            await then(context, event)
+
     consumer = runtime.consumer(purpose)
     consumer.on(MunicipalityRegistered, municipality_registered)
-    if then is None:
-        consumer.on(LicenceChanged, licence_changed)
-        return
-    follow_up = then
-
-    async def changed_then_follow_up(context: HandlerContext, event: LicenceChanged) -> None:
-        await licence_changed(context, event)
-        await follow_up(context, event)
-
-    consumer.on(LicenceChanged, changed_then_follow_up)
+    consumer.on(LicenceChanged, changed)
 
 
 def _tenant(row: Row[Any]) -> Tenant:

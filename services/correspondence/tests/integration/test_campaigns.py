@@ -8,6 +8,8 @@ from collections.abc import Awaitable
 from datetime import UTC, datetime
 from urllib.parse import quote
 
+import httpx
+
 from contracts.licences import Licence
 from contracts.organisations import LicenceChanged
 from servicekit.testing import eventually
@@ -25,6 +27,15 @@ async def progress(correspondence: Correspondence) -> dict:  # type: ignore[type
     response = await correspondence.client.get(URL, headers=correspondence.headers(BEHANDELAAR))
     assert response.status_code == 200, response.text
     return dict(response.json())
+
+
+async def save_invitation(correspondence: Correspondence) -> httpx.Response:
+    """The municipality's own invitation (a campaign starts only with one)."""
+    return await correspondence.client.put(
+        f"/municipalities/{CODE}/templates/re_examination_invitation/post",
+        json={"subject": "Heronderzoek", "body": "<p>$AANHEF$, doe mee: $OCKTO_LINK$</p>"},
+        headers=correspondence.headers(BEHEERDER),
+    )
 
 
 async def test_campaign_needs_a_template_and_pauses_and_resumes(
@@ -45,11 +56,7 @@ async def test_campaign_needs_a_template_and_pauses_and_resumes(
     assert refused.status_code == 409
     assert "uitnodiging" in refused.json()["detail"]
     assert correspondence.smtp.count() == 0
-    saved = await correspondence.client.put(
-        f"/municipalities/{CODE}/templates/re_examination_invitation/post",
-        json={"subject": "Heronderzoek", "body": "<p>$AANHEF$, doe mee: $OCKTO_LINK$</p>"},
-        headers=correspondence.headers(BEHEERDER),
-    )
+    saved = await save_invitation(correspondence)
     assert saved.status_code == 201
     paused_before = await correspondence.client.post(f"{URL}/pause", headers=headers)
     assert paused_before.status_code == 404  # not started yet
@@ -87,11 +94,7 @@ async def test_invitations_filed_while_the_campaign_starts_are_all_sent(
     `held` after the start released the held ones (it would wait forever)."""
     campaign = "Heronderzoek 2029"
     url = f"/campaigns/{CODE}/{quote(campaign)}"
-    saved = await correspondence.client.put(
-        f"/municipalities/{CODE}/templates/re_examination_invitation/post",
-        json={"subject": "Heronderzoek", "body": "<p>$AANHEF$, doe mee: $OCKTO_LINK$</p>"},
-        headers=correspondence.headers(BEHEERDER),
-    )
+    saved = await save_invitation(correspondence)
     assert saved.status_code in {200, 201}
     cases = [
         await opened(correspondence, kind="re_examination", campaign=campaign, email=None)
@@ -124,11 +127,7 @@ async def test_a_licence_without_campaigns_pauses_a_running_one_and_nothing_goes
     headers = correspondence.headers(BEHANDELAAR)
     campaign = "Heronderzoek 2030"
     url = f"/campaigns/{CODE}/{quote(campaign)}"
-    saved = await correspondence.client.put(
-        f"/municipalities/{CODE}/templates/re_examination_invitation/post",
-        json={"subject": "Heronderzoek", "body": "<p>$AANHEF$, doe mee: $OCKTO_LINK$</p>"},
-        headers=correspondence.headers(BEHEERDER),
-    )
+    saved = await save_invitation(correspondence)
     assert saved.status_code in {200, 201}
     cases = [
         await opened(correspondence, kind="re_examination", campaign=campaign, email=None)

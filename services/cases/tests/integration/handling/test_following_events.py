@@ -73,6 +73,7 @@ def advice(
     *,
     at: datetime = AT,
     municipality: str = AMSTERDAM,
+    four_eyes: bool = False,
 ) -> AdviceGiven:
     return AdviceGiven(
         advice_id=uuid.uuid4(),
@@ -81,6 +82,7 @@ def advice(
         advice=given,
         reasons=("income_above_limit",) if given == "reject" else ("within_margin",),
         parameter_version_id=uuid.uuid4(),
+        four_eyes=four_eyes,
         given_at=at,
     )
 

@@ -21,7 +21,7 @@ from contracts.correspondence import (
 from servicekit.testing import eventually
 
 from .conftest import SUBMITTED
-from .test_following_events import handled, until
+from .test_following_events import advice, handled, until
 
 if TYPE_CHECKING:
     from conftest import Cases
@@ -190,32 +190,11 @@ async def test_the_advice_says_whether_the_decision_waits_for_a_second_person(
     four_eyes, one_pair = await cases.open(), await cases.open()
     at = datetime(2026, 11, 25, 10, tzinfo=UTC)
     for case_id, required in ((four_eyes, True), (one_pair, False)):
-        await cases.publish(
-            AdviceGiven(
-                advice_id=uuid.uuid4(),
-                case_id=case_id,
-                municipality_code=AMSTERDAM,
-                advice="grant",
-                reasons=(),
-                parameter_version_id=uuid.uuid4(),
-                four_eyes=required,
-                given_at=at,
-            )
-        )
+        await cases.publish(advice(case_id, at=at, four_eyes=required))
     case = await until(cases, four_eyes, lambda c: c.status == "advice_ready")
     assert case.four_eyes is True
     case = await until(cases, one_pair, lambda c: c.status == "advice_ready")
     assert case.four_eyes is False
     # The municipality switched four eyes off: the recomputed advice says so.
-    await cases.publish(
-        AdviceGiven(
-            advice_id=uuid.uuid4(),
-            case_id=four_eyes,
-            municipality_code=AMSTERDAM,
-            advice="grant",
-            reasons=(),
-            parameter_version_id=uuid.uuid4(),
-            given_at=at + timedelta(hours=1),
-        )
-    )
+    await cases.publish(advice(four_eyes, at=at + timedelta(hours=1)))
     await until(cases, four_eyes, lambda c: c.four_eyes is False)

@@ -98,11 +98,10 @@ async def _hold(session: AsyncSession, *, code: str, name: str) -> None:
 
 async def pause_for_licence(
     session: AsyncSession, *, code: str, licence: Licence, now: datetime
-) -> int:
+) -> None:
     """A smaller licence without campaigns pauses the municipality's running ones, with the
-    reason staff read on the campaign; resuming needs the licence back. Returns how many."""
+    reason staff read on the campaign; resuming needs the licence back."""
     reason = "Gepauzeerd door het systeem. " + licence_refusal(Feature.RE_EXAMINATIONS, licence)
-    paused = 0
     for name in await repository.running_names(session, code=code):
         await repository.lock(session, code=code, name=name)
         campaign = await repository.get(session, code=code, name=name, for_update=True)
@@ -111,8 +110,6 @@ async def pause_for_licence(
         campaign.status, campaign.paused_reason = "paused", reason
         campaign.changed_by, campaign.changed_at = "system", now
         await _hold(session, code=code, name=name)
-        paused += 1
-    return paused
 
 
 async def progress(session: AsyncSession, *, code: str, name: str) -> CampaignProgress:
