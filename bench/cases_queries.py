@@ -38,11 +38,46 @@ MIGRATIONS = Path(__file__).resolve().parents[1] / "services" / "cases" / "migra
 SECRET = "bench-internal-token-secret-0123456789abcdef"  # noqa: S105
 MUNICIPALITIES = tuple(f"{code:04d}" for code in range(300, 2300, 100))
 ISD = MUNICIPALITIES[4:8]
-FIRST = ("Jan", "Fatima", "Mohamed", "Sanne", "Daan", "Emma", "Noah", "Julia", "Ayşe", "Mehmet")
+FIRST: tuple[str, ...] = (
+    "Jan",
+    "Fatima",
+    "Mohamed",
+    "Sanne",
+    "Daan",
+    "Emma",
+    "Noah",
+    "Julia",
+    "Ayşe",
+    "Mehmet",
+)
 FIRST += ("Sophie", "Lucas", "Anouk", "Thijs", "Yasmina", "Priya", "Joost", "Kofi", "Zoë", "Ömer")
-COMMON = ("Jong", "Jansen", "Vries", "Berg", "Bakker", "Visser", "Smit", "Meijer", "Bos", "Mulder")
+COMMON: tuple[str, ...] = (
+    "Jong",
+    "Jansen",
+    "Vries",
+    "Berg",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "Bos",
+    "Mulder",
+)
 COMMON += ("Çelik", "Yılmaz", "El Amrani", "Boukhari", "Kaya", "Öztürk", "Pinas", "Nguyễn")
-SYLLABLES = ("kra", "mer", "hof", "stra", "lin", "ga", "bro", "dijk", "wel", "ter", "ma", "sen")
+SYLLABLES: tuple[str, ...] = (
+    "kra",
+    "mer",
+    "hof",
+    "stra",
+    "lin",
+    "ga",
+    "bro",
+    "dijk",
+    "wel",
+    "ter",
+    "ma",
+    "sen",
+)
 SYLLABLES += ("vel", "hui", "zin", "bo", "ker", "tel", "pe", "ruw", "gel", "dam", "laan", "mon")
 SYLLABLES += ("sto", "ven", "gra", "nie", "wer", "kamp", "hol", "ris", "ba", "tuin", "ste", "do")
 PREFIXES = (None, None, None, None, "de", "van", "van der", "van den", "el")
@@ -368,4 +403,4 @@ async def delete_queues(amqp_url: str, service: str) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

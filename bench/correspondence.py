@@ -35,7 +35,7 @@ from typing import Any
 # This script is named after the package it measures: keep its folder off the import path.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-import weasyprint
+import weasyprint  # type: ignore[import-untyped]
 from pypdf import PdfReader, PdfWriter
 
 from contracts.assessment import DataSessionStarted

@@ -6,6 +6,9 @@ API: N small (default 200 x 1 MB) and M large (default 20 x 20 MB) PDF uploads, 
 download. Prints MB/s and p95 per phase, the peak RSS (and its growth over the idle process)
 of the gateway and of the documents service during the large uploads, and in the same run the
 rate of a direct `minio` client upload of the same files to the same endpoint, with the ratio.
+For the 1 MB phases it also prints the CPU seconds per upload of every process (each service
+with its PostgreSQL backends, moto_server, this bench): on a machine where the whole system
+shares two cores, the ratio is that of the CPU both paths spend per file.
 
     uv run python bench/documents.py [--small 200] [--large 20] [--concurrency 4]
 """
@@ -19,7 +22,6 @@ import os
 import random
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -87,6 +89,51 @@ class RssWatch:
     def __exit__(self, *_: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+class CpuAccount:
+    """CPU seconds (user + system) per process group between `start` and `stop`: the services
+    (their PostgreSQL backends counted with them, by database name), moto_server, this bench."""
+
+    def __init__(self, system: LocalSystem) -> None:
+        self._groups: dict[int, str] = {p.pid: n for n, p in system.processes.items()}
+        if system.storage.process is not None:
+            self._groups[system.storage.process.pid] = "moto_server"
+        self._groups[os.getpid()] = "bench"
+        self._databases = {f"sys_{n}_{system.suffix}": n for n in system.processes}
+        self._started: dict[str, float] = {}
+        self.seconds: dict[str, float] = {}
+
+    def _sample(self) -> dict[str, float]:
+        ticks = os.sysconf("SC_CLK_TCK")
+        totals: dict[str, float] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            group = self._groups.get(int(entry.name))
+            if group is None and command.startswith("postgres:"):
+                group = next((n for d, n in self._databases.items() if d in command), None)
+            if group is not None:
+                totals[group] = totals.get(group, 0.0) + (int(stat[11]) + int(stat[12])) / ticks
+        return totals
+
+    def start(self) -> None:
+        self._started = self._sample()
+
+    def stop(self) -> None:
+        now = self._sample()
+        self.seconds = {n: now[n] - self._started.get(n, 0.0) for n in now}
+
+    def lines(self, name: str, files: int) -> list[str]:
+        ranked = sorted(self.seconds.items(), key=lambda item: -item[1])
+        parts = [f"{group} {seconds / files * 1000:.1f}" for group, seconds in ranked if seconds]
+        total = sum(self.seconds.values()) / files * 1000
+        return [f"CPU ms per file, {name}: total {total:.1f} = " + ", ".join(parts)]
 
 
 @dataclass(frozen=True)
@@ -253,9 +300,12 @@ async def run(system: LocalSystem, arguments: argparse.Namespace) -> None:
         headers={"Authorization": f"Bearer {key}"},
         timeout=httpx.Timeout(300, connect=5),
     ) as api:
+        gateway_cpu = CpuAccount(system)
+        gateway_cpu.start()
         small_up, small_ids = await upload_phase(
             api, "upload 1 MB via gateway", small, cases, arguments.concurrency
         )
+        gateway_cpu.stop()
         pids = {name: system.processes[name].pid for name in ("gateway", "documents")}
         with RssWatch(pids) as watch:
             large_up, large_ids = await upload_phase(
@@ -267,9 +317,12 @@ async def run(system: LocalSystem, arguments: argparse.Namespace) -> None:
         large_down = await download_phase(
             api, "download 20 MB via gateway", large_ids, arguments.large_concurrency
         )
+    direct_cpu = CpuAccount(system)
+    direct_cpu.start()
     direct_small = direct_phase(
         system.storage.url, "direct minio upload 1 MB", small, arguments.concurrency
     )
+    direct_cpu.stop()
     direct_large = direct_phase(
         system.storage.url, "direct minio upload 20 MB", large, arguments.large_concurrency
     )
@@ -286,6 +339,11 @@ async def run(system: LocalSystem, arguments: argparse.Namespace) -> None:
     print()
     print(f"ratio 1 MB:  {small_up.mb_per_s / direct_small.mb_per_s:.0%} of a direct minio upload")
     print(f"ratio 20 MB: {large_up.mb_per_s / direct_large.mb_per_s:.0%} of a direct minio upload")
+    print()
+    for line in gateway_cpu.lines("1 MB via gateway", len(small)) + direct_cpu.lines(
+        "1 MB direct", len(small)
+    ):
+        print(line)
 
 
 def main() -> None:
@@ -319,4 +377,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

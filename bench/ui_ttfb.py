@@ -21,7 +21,6 @@ import json
 import os
 import re
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -174,4 +173,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

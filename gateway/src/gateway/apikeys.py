@@ -12,6 +12,7 @@ import re
 import secrets
 import string
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -106,6 +107,13 @@ async def revoke_key(session: AsyncSession, *, key_id: str) -> bool:
     return await repository.revoke_api_key(session, key_id) is not None
 
 
+def _use_unrecorded(last_used_at: datetime | None) -> bool:
+    """Whether this use falls outside the resolution of the use already recorded: only then a
+    write (the update checks again, so two requests at once record it once)."""
+    resolution = timedelta(seconds=_LAST_USED_RESOLUTION_SECONDS)
+    return last_used_at is None or last_used_at < datetime.now(UTC) - resolution
+
+
 async def authenticate(session: AsyncSession, token: str) -> Principal | None:
     """The Principal a valid, unrevoked key acts as; None for anything else."""
     parsed = parse_key(token)
@@ -116,7 +124,8 @@ async def authenticate(session: AsyncSession, token: str) -> Principal | None:
     if key is None or key.revoked_at is not None or not secret_matches(secret, key.secret_sha256):
         return None
     organisation = await find_organisation(session, key.organisation)
-    await repository.touch_api_key(
-        session, key_id, resolution_seconds=_LAST_USED_RESOLUTION_SECONDS
-    )
+    if _use_unrecorded(key.last_used_at):
+        await repository.touch_api_key(
+            session, key_id, resolution_seconds=_LAST_USED_RESOLUTION_SECONDS
+        )
     return principal_for(organisation, subject=f"api-key:{key_id}", role=cast(Role, key.role))

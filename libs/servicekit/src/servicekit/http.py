@@ -15,6 +15,8 @@ from fastapi.routing import iter_route_contexts
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicekit import parking_api
 from servicekit.auth import public
@@ -55,39 +57,7 @@ def create_service_app(
         redoc_url="/redoc" if builtin_docs else None,
     )
 
-    @app.middleware("http")
-    async def trace_and_time(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        """Bind the correlation id and the W3C trace (continued from `traceparent`, else new)
-        to the request's log lines, and time the answer by route template."""
-        correlation_id = request.headers.get(CORRELATION_HEADER) or new_correlation_id()
-        request.state.correlation_id = correlation_id
-        started = time.perf_counter()
-        status_class = "5xx"
-        with (
-            correlation(correlation_id),
-            span(
-                request.method,
-                traceparent=request.headers.get(TRACEPARENT_HEADER) or "",
-                kind="server",
-                attributes={"http.request.method": request.method},
-            ) as request_span,
-        ):
-            try:
-                response = await call_next(request)
-                status_class = f"{response.status_code // 100}xx"
-            finally:
-                route = route_template(request)
-                REQUEST_SECONDS.labels(
-                    service_name(request), request.method, route, status_class
-                ).observe(time.perf_counter() - started)
-                request_span.rename(f"{request.method} {route}")
-                request_span.set_attribute("http.route", route)
-                if status_class == "5xx":
-                    request_span.failed()
-        response.headers[CORRELATION_HEADER] = correlation_id
-        return response
+    app.add_middleware(TraceAndTime)
 
     @app.exception_handler(405)
     async def method_not_allowed(request: Request, _: Exception) -> JSONResponse:
@@ -171,6 +141,59 @@ def allowed_methods(app: FastAPI, path: str) -> list[str]:
         if pattern is not None and pattern.match(path):
             methods |= set(getattr(context, "methods", None) or ())
     return sorted(methods)
+
+
+class TraceAndTime:
+    """Bind the correlation id and the W3C trace (continued from `traceparent`, else new) to
+    the request's log lines, and time the answer by route template.
+
+    Plain ASGI, not Starlette's `BaseHTTPMiddleware`: that one runs the route in a task of its
+    own and passes every body chunk through a memory stream, a cost per chunk that uploads and
+    downloads of many megabytes pay thousands of times."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        correlation_id = request.headers.get(CORRELATION_HEADER) or new_correlation_id()
+        scope.setdefault("state", {})["correlation_id"] = correlation_id
+        started = time.perf_counter()
+        status_class = "5xx"
+
+        async def send_with_correlation(message: Message) -> None:
+            nonlocal status_class
+            if message["type"] == "http.response.start":
+                status_class = f"{message['status'] // 100}xx"
+                MutableHeaders(scope=message)[CORRELATION_HEADER] = correlation_id
+            await send(message)
+
+        with (
+            correlation(correlation_id),
+            span(
+                request.method,
+                traceparent=request.headers.get(TRACEPARENT_HEADER) or "",
+                kind="server",
+                attributes={"http.request.method": request.method},
+            ) as request_span,
+        ):
+            try:
+                await self.app(scope, receive, send_with_correlation)
+            except BaseException:
+                status_class = "5xx"
+                raise
+            finally:
+                route = route_template(request)
+                REQUEST_SECONDS.labels(
+                    service_name(request), request.method, route, status_class
+                ).observe(time.perf_counter() - started)
+                request_span.rename(f"{request.method} {route}")
+                request_span.set_attribute("http.route", route)
+                if status_class == "5xx":
+                    request_span.failed()
 
 
 def route_template(request: Request) -> str:

@@ -73,7 +73,7 @@ GAUGES_STALE = Gauge(
 # names the answering service whatever labels the scrape configuration adds.
 REQUEST_SECONDS = Histogram(
     "http_request_duration_seconds",
-    "Time to answer an HTTP request",
+    "Time to answer an HTTP request, until its last byte is handed on (streams included)",
     ["service", "method", "route", "status"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
