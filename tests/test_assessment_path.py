@@ -5,11 +5,14 @@ decides; a municipality that checks afterwards has its application decided at on
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import uuid
 from typing import Any
 
 import httpx
+import pikepdf
 import pytest
 
 from demodata import ApplicationFactory
@@ -145,3 +148,72 @@ async def test_application_to_session_to_delivery_to_advice_to_decision(
     key_achteraf = key(system, ACHTERAF, "raadpleger")
     await eventually(decided_by_system)
     assert (await _assessment(api, decided_at_once, key_achteraf))["sessions"] == []
+
+
+async def test_evidence_named_the_moment_it_is_stored_is_accepted(
+    system: LocalSystem, api: httpx.AsyncClient, readers: Readers
+) -> None:
+    """Staff see a document on the case the moment the documents service stores it, and may
+    enter figures from it before `documents.document.added` reaches the assessment. The
+    assessment then asks the documents service instead of refusing the document as not the
+    case's (the browser's third journey met that refusal once under load)."""
+    code = "9203"
+    system.admin("org", "add-municipality", code, "Bewijsdorp")
+    system.wait_until_municipalities_known((code,))
+    handler = key(system, code, "behandelaar")
+    factory = ApplicationFactory(seed=93, number_offset=9_300_000)
+    body = factory.body(code, city="Bewijsdorp")
+    await publish_as_website(system.amqp_url, [body])
+    case_id = await _case_id(
+        api, readers, code, json.loads(body)["application"]["application_number"]
+    )
+
+    async def assessment_knows_the_case() -> bool:
+        response = await api.get(f"/api/v1/cases/{case_id}/assessment", headers=handler)
+        return response.status_code == 200
+
+    await eventually(assessment_knows_the_case)
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    content = io.BytesIO()
+    pdf.save(content)
+    entries = []
+    for month in ("september", "oktober"):
+        stored = await api.post(
+            f"/api/v1/cases/{case_id}/documents",
+            data={"kind": "payslip"},
+            files={"file": (f"loonstrook {month}.pdf", content.getvalue(), "application/pdf")},
+            headers=handler,
+        )
+        assert stored.status_code == 201, stored.text
+        # At once, as a clerk who clicks on: the event may or may not have arrived.
+        entries.append(
+            await api.put(
+                f"/api/v1/cases/{case_id}/manual-data",
+                json={
+                    "persons": ["applicant"],
+                    "incomes": [
+                        {
+                            "person": "applicant",
+                            "kind": "wages",
+                            "payer": "Bakkerij Van Dijk",
+                            "period_start": "2026-10-01",
+                            "period_end": "2026-10-31",
+                            "frequency": "monthly",
+                            "net_amount": "1250.00",
+                            "holiday_allowance_included": False,
+                            "document_ids": [stored.json()["id"]],
+                        }
+                    ],
+                },
+                headers=handler,
+            )
+        )
+    assert [entry.status_code for entry in entries] == [200, 200], [e.text for e in entries]
+    other_case = await api.put(
+        f"/api/v1/cases/{case_id}/manual-data",
+        json={"persons": ["applicant"], "document_ids": [str(uuid.uuid4())]},
+        headers=handler,
+    )
+    assert other_case.status_code == 422
+    assert "document_ids.0" in other_case.text

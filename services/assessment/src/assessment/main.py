@@ -78,6 +78,7 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
             app.state.runtime = runtime
             app.state.parts = parts
             app.state.workers = workers
+            app.state.documents = documents
             stack.push_async_callback(runtime.stop)
             await runtime.start()
             await stack.enter_async_context(running(workers))

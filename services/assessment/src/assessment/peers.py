@@ -58,5 +58,19 @@ class DocumentsClient:
             raise DocumentsUnavailableError(f"documents answered {response.status_code}")
         return StoredDocument.model_validate_json(response.content)
 
+    async def of_case(self, case_id: uuid.UUID) -> set[uuid.UUID]:
+        """The ids of the case's documents, as the documents service knows them now (its
+        listing is in its access log, as the system's)."""
+        token = issue_token(system_principal("assessment"), secret=self._secret)
+        try:
+            response = await self._client.get(
+                f"/cases/{case_id}/documents", headers={TOKEN_HEADER: token}
+            )
+        except httpx.HTTPError as error:
+            raise DocumentsUnavailableError(type(error).__name__) from None
+        if response.status_code != 200:
+            raise DocumentsUnavailableError(f"documents answered {response.status_code}")
+        return {StoredDocument.model_validate(item).id for item in response.json()["items"]}
+
     async def close(self) -> None:
         await self._client.aclose()

@@ -72,6 +72,16 @@ def _check(data: ManualData, case: KnownCase, documents: set[uuid.UUID], now: da
     linked("document_ids", data.document_ids)
 
 
+def referenced_documents(data: ManualData) -> set[uuid.UUID]:
+    """Every document the entry names as its evidence."""
+    found = set(data.document_ids)
+    for income in data.incomes:
+        found.update(income.document_ids)
+    for asset in data.assets:
+        found.update(asset.document_ids)
+    return found
+
+
 def _document(data: ManualData) -> dict[str, Any]:
     document = data.model_dump(mode="json")
     document["persons_covered"] = list(data.persons)
@@ -92,9 +102,12 @@ async def enter(
     entered_by: str,
     at: datetime,
     correlation_id: str,
+    confirmed: set[uuid.UUID] | None = None,
 ) -> tuple[DataPackage, GivenAdvice | None]:
-    """Store the figures as the case's manual data and recompute the advice."""
-    _check(data, case, await cases.documents_of(session, case.case_id), at)
+    """Store the figures as the case's manual data and recompute the advice. `confirmed`:
+    documents of the case that the documents service named before their event arrived here."""
+    known = await cases.documents_of(session, case.case_id)
+    _check(data, case, known | (confirmed or set()), at)
     package = store.seal(
         keyring,
         package_id=uuid.uuid4(),
