@@ -27,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -42,6 +43,8 @@ from tests.e2e_support import eventually, publish_as_website
 
 from .conftest import SCREENSHOTS, Account, Browsing, admin_commands
 from .test_case_documents_and_advice import _pdf as minimal_pdf
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # the day and term the screens show are local
 
 e2e = pytest.mark.e2e
 """On each journey, not on the module: the guide's check below needs no system."""
@@ -687,7 +690,7 @@ async def test_journey_3_re_examination_by_post_and_by_hand(
 
     batch = await page.request.get(
         "/ui/printbatches",
-        params={"gemeente": "9402", "datum": datetime.now(UTC).date().isoformat()},
+        params={"gemeente": "9402", "datum": datetime.now(AMSTERDAM).date().isoformat()},
     )
     assert batch.status == 200, await batch.text()
     printed = pdf_text(await batch.body())

@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from html import escape
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -47,6 +48,8 @@ from ..services import (
     staff,
 )
 from .conftest import MakeUser, UiApp, csrf_of, log_in
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # the day and term the screens show are local
 
 CHANGED = "Het sjabloon is gewijzigd sinds de voorvertoning. Bekijk de brief opnieuw."
 UNKNOWN_FIELD = "Onbekend samenvoegveld: $ONBEKEND$. Zie de lijst met velden voor de juiste namen."
@@ -295,7 +298,7 @@ async def test_a_behandelaar_requests_information_with_a_term(
     }
     section = _section(done.text, "brieven-kop")
     assert "Loonstrook oktober" in section
-    last_day = (datetime.now(UTC).date() + timedelta(days=14)).strftime("%d-%m-%Y")
+    last_day = (datetime.now(AMSTERDAM).date() + timedelta(days=14)).strftime("%d-%m-%Y")
     assert last_day in section, "the term's last day"
 
 
@@ -676,7 +679,7 @@ async def test_campaign_progress_pause_resume_and_the_print_batch(
     )
     assert "Nog niet gestart" in unknown.text
 
-    today = datetime.now(UTC).date().isoformat()
+    today = datetime.now(AMSTERDAM).date().isoformat()
     batch = await ui.http.get("/ui/printbatches", params={"gemeente": MUNICIPALITY, "datum": today})
     assert batch.status_code == 200
     assert batch.content.startswith(b"%PDF")
@@ -742,7 +745,7 @@ async def test_a_raadpleger_follows_a_campaign_but_does_not_pause_or_print(
     )
     batch = await ui.http.get(
         "/ui/printbatches",
-        params={"gemeente": MUNICIPALITY, "datum": datetime.now(UTC).date().isoformat()},
+        params={"gemeente": MUNICIPALITY, "datum": datetime.now(AMSTERDAM).date().isoformat()},
     )
 
     assert page.status_code == 200
