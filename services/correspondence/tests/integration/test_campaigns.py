@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import quote
 
 import httpx
+import pytest
 
 from contracts.licences import Licence
 from contracts.organisations import LicenceChanged
@@ -117,6 +119,59 @@ async def test_invitations_filed_while_the_campaign_starts_are_all_sent(
         "SELECT count(*) FROM letters WHERE campaign = :name AND status <> 'sent'", name=campaign
     )
     assert held == 0
+
+
+async def test_a_pause_while_a_batch_renders_holds_that_batch_too(
+    correspondence: Correspondence, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pause commits between the worker's read of a batch and its write of the rendered
+    letters: the rendered result must not overwrite `held` (it did, and the letters went)."""
+    headers = correspondence.headers(BEHANDELAAR)
+    campaign = "Heronderzoek 2031"
+    url = f"/campaigns/{CODE}/{quote(campaign)}"
+    assert (await save_invitation(correspondence)).status_code in {200, 201}
+    cases = [
+        await opened(correspondence, kind="re_examination", campaign=campaign, email=None)
+        for _ in range(8)
+    ]
+    await publish(correspondence.bus, *(session_started(case) for case in cases))
+
+    async def all_held() -> bool:
+        body = (await correspondence.client.get(url, headers=headers)).json()
+        return bool(body["channels"].get("post", {}).get("pending") == 8)
+
+    await eventually(all_held)
+    renderer = correspondence.app.state.renderer
+    render = renderer.render
+    paused: list[int] = []
+    rendered: list[int] = []
+
+    async def pausing_first(jobs: list[Any]) -> list[Any]:
+        if not paused:  # the staff member pauses while the first batch is in Typst
+            response = await correspondence.client.post(f"{url}/pause", headers=headers)
+            paused.append(response.status_code)
+        outputs = list(await render(jobs))
+        rendered.append(len(outputs))
+        return outputs
+
+    monkeypatch.setattr(renderer, "render", pausing_first)
+    assert (await correspondence.client.post(url, headers=headers)).status_code == 202
+
+    async def batch_finished() -> bool:
+        # The worker holds an advisory lock per letter until its batch is written and acked.
+        locks = await correspondence.scalar(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "
+            "(SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+        return bool(rendered) and locks == 0
+
+    await eventually(batch_finished)
+    assert paused == [200]
+    counts = await correspondence.rows(
+        "SELECT status, count(*) AS n FROM letters WHERE campaign = :name GROUP BY status",
+        name=campaign,
+    )
+    assert {row.status: row.n for row in counts} == {"held": 8}
 
 
 async def test_a_licence_without_campaigns_pauses_a_running_one_and_nothing_goes_twice(

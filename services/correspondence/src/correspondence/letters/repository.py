@@ -51,6 +51,15 @@ async def work(session: AsyncSession, ids: list[uuid.UUID]) -> list[Letter]:
     return list(await session.scalars(query))
 
 
+async def lock_still_queued(session: AsyncSession, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Of `ids`, the letters still queued, locked for this transaction: a campaign paused while
+    they rendered has moved them to `held`, and the renderer's result must not overwrite that."""
+    if not ids:
+        return set()
+    query = select(Letter.id).where(Letter.id.in_(ids), Letter.status == "queued").with_for_update()
+    return set(await session.scalars(query))
+
+
 async def draft_decision(session: AsyncSession, case_id: uuid.UUID) -> list[Letter]:
     query = (
         select(Letter)

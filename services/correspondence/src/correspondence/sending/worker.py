@@ -295,7 +295,10 @@ class LetterWorker:
         outputs = await self._renderer.render(jobs) if jobs else []
         await self._seal(to_render, outputs)
         async with self._database.transaction() as session:
+            queued = await repository.lock_still_queued(session, [x.id for x in to_render])
             for letter, job, output in zip(to_render, jobs, outputs, strict=True):
+                if letter.id not in queued:
+                    continue  # held (or otherwise moved) while it rendered: leave it be
                 session.add(letter)
                 if output.error:
                     await record_failure(
