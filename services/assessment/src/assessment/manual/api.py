@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 
 import structlog
 from fastapi import APIRouter, HTTPException, Request, status
 from pydantic import BaseModel
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.access import CaseHandler, visible_case
 from assessment.advice.schemas import AdviceOut
-from assessment.casefile import repository as cases
 from assessment.deps import parts
 from assessment.manual import service
 from assessment.manual.schemas import ManualData
@@ -28,22 +27,23 @@ class ManualEntered(BaseModel):
     advice: AdviceOut | None
 
 
-async def _confirmed_documents(
-    request: Request, session: AsyncSession, case_id: uuid.UUID, body: ManualData
-) -> set[uuid.UUID]:
-    """The named documents this service has not heard of yet, when the documents service says
-    they are the case's: staff see a document on the case page the moment it is stored, and
-    may name it before its `documents.document.added` reaches this service. Documents down:
-    none (the entry is refused as naming an unknown document, and can be sent again)."""
-    missing = service.referenced_documents(body) - await cases.documents_of(session, case_id)
-    if not missing:
-        return set()
+def _of_the_case(
+    request: Request, case_id: uuid.UUID
+) -> Callable[[set[uuid.UUID]], Awaitable[set[uuid.UUID]]]:
+    """Which of the named documents the documents service says are the case's: staff see a
+    document on the case page the moment it is stored, and may name it before its
+    `documents.document.added` reaches this service. Documents down: none (the entry is
+    refused as naming an unknown document, and can be sent again)."""
     documents: DocumentsClient = request.app.state.documents
-    try:
-        return missing & await documents.of_case(case_id)
-    except DocumentsUnavailableError:
-        log.warning("assessment.manual.documents_unavailable", case_id=str(case_id))
-        return set()
+
+    async def confirm(missing: set[uuid.UUID]) -> set[uuid.UUID]:
+        try:
+            return missing & await documents.of_case(case_id)
+        except DocumentsUnavailableError:
+            log.warning("assessment.manual.documents_unavailable", case_id=str(case_id))
+            return set()
+
+    return confirm
 
 
 @router.put(
@@ -61,7 +61,6 @@ async def enter_manual_data(
 ) -> ManualEntered:
     found = parts(request)
     case = await visible_case(session, principal, case_id, lock=True)
-    confirmed = await _confirmed_documents(request, session, case_id, body)
     try:
         package, given = await service.enter(
             session,
@@ -71,7 +70,7 @@ async def enter_manual_data(
             entered_by=principal.subject,
             at=found.now(),
             correlation_id=correlation_id_of(request),
-            confirmed=confirmed,
+            confirm=_of_the_case(request, case_id),
         )
     except service.ManualDataError as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None

@@ -7,6 +7,7 @@ Takes a session, never commits.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -102,12 +103,16 @@ async def enter(
     entered_by: str,
     at: datetime,
     correlation_id: str,
-    confirmed: set[uuid.UUID] | None = None,
+    confirm: Callable[[set[uuid.UUID]], Awaitable[set[uuid.UUID]]] | None = None,
 ) -> tuple[DataPackage, GivenAdvice | None]:
-    """Store the figures as the case's manual data and recompute the advice. `confirmed`:
-    documents of the case that the documents service named before their event arrived here."""
+    """Store the figures as the case's manual data and recompute the advice. `confirm` is
+    asked about named documents this service has not heard of, and returns those that are the
+    case's (their event has not arrived here yet)."""
     known = await cases.documents_of(session, case.case_id)
-    _check(data, case, known | (confirmed or set()), at)
+    missing = referenced_documents(data) - known
+    if missing and confirm is not None:
+        known |= await confirm(missing)
+    _check(data, case, known, at)
     package = store.seal(
         keyring,
         package_id=uuid.uuid4(),
