@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import io
 import os
 import random
@@ -38,7 +39,7 @@ from minio import Minio
 
 from contracts.base import Envelope
 from contracts.cases import CaseOpened
-from demodata.system import LocalSystem
+from demodata.system import LocalSystem, cpu_seconds
 from servicekit.bus import Bus
 
 MB = 1024 * 1024
@@ -105,21 +106,19 @@ class CpuAccount:
         self.seconds: dict[str, float] = {}
 
     def _sample(self) -> dict[str, float]:
-        ticks = os.sysconf("SC_CLK_TCK")
         totals: dict[str, float] = {}
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
                 continue
-            try:
-                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            except OSError:
-                continue
             group = self._groups.get(int(entry.name))
-            if group is None and command.startswith("postgres:"):
-                group = next((n for d, n in self._databases.items() if d in command), None)
-            if group is not None:
-                totals[group] = totals.get(group, 0.0) + (int(stat[11]) + int(stat[12])) / ticks
+            if group is None:
+                with contextlib.suppress(OSError):
+                    command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                    if command.startswith("postgres:"):
+                        group = next((n for d, n in self._databases.items() if d in command), None)
+            seconds = cpu_seconds(int(entry.name)) if group is not None else None
+            if group is not None and seconds is not None:
+                totals[group] = totals.get(group, 0.0) + seconds
         return totals
 
     def start(self) -> None:

@@ -37,7 +37,7 @@ from pathlib import Path
 import httpx
 
 from demodata import ApplicationFactory
-from demodata.system import LocalSystem
+from demodata.system import LocalSystem, cpu_seconds
 from demodata.website import publish_as_website
 
 MUNICIPALITY = "9401"
@@ -265,22 +265,17 @@ class Soak:
             await asyncio.sleep(5)
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+def total_cpu_seconds(pids: list[int]) -> float:
+    return sum(cpu_seconds(pid) or 0.0 for pid in pids)
 
 
 async def wait_until_quiet(pids: list[int], *, deadline: float, cores: float = 0.15) -> None:
     """Until the processes together use under `cores` of CPU over five seconds: the work the
     existing cases started (advice, invitations, letters) is done."""
     while time.monotonic() < deadline:
-        before = cpu_seconds(pids)
+        before = total_cpu_seconds(pids)
         await asyncio.sleep(5)
-        if cpu_seconds(pids) - before < cores * 5:
+        if total_cpu_seconds(pids) - before < cores * 5:
             return
     raise RuntimeError("the system did not become quiet after the existing cases")
 

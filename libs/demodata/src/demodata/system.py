@@ -267,6 +267,15 @@ class LocalSystem:
         asyncio.run(drop_all())
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """The process's CPU time so far (user + system), from /proc; None when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def with_address(url: str, host: str, port: int) -> str:
     """`url` pointed at another host and port (user, database or vhost kept): through a proxy."""
     from urllib.parse import urlsplit, urlunsplit
