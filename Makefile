@@ -30,8 +30,8 @@ up: install
 PYTEST_WORKERS ?= 2
 test: install lint
 	@mkdir -p artifacts; \
-	$(UV) run pytest tests > artifacts/e2e-tests.log 2>&1 & e2e=$$!; \
-	nice -n 5 $(UV) run pytest -n $(PYTEST_WORKERS) libs services gateway deploy/tests; rest=$$?; \
+	$(UV) run pytest tests --durations=15 > artifacts/e2e-tests.log 2>&1 & e2e=$$!; \
+	nice -n 5 $(UV) run pytest -n $(PYTEST_WORKERS) --durations=15 libs services gateway deploy/tests; rest=$$?; \
 	wait $$e2e; e2e_rc=$$?; \
 	echo "=== end-to-end tests (tests/), run beside the others ==="; \
 	cat artifacts/e2e-tests.log; \
