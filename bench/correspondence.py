@@ -51,7 +51,7 @@ from correspondence.sending.smtp import Mailer
 from correspondence.settings import CorrespondenceSettings
 from demodata import office
 from demodata.mailcatcher import MailCatcher
-from demodata.system import LocalSystem, free_port
+from demodata.system import LocalSystem, cpu_seconds, free_port
 from servicekit.bus import Bus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -283,7 +283,7 @@ class Peers:
         return int(self.received.value)
 
     def cpu_seconds(self) -> float:
-        return sum(cpu_seconds(process.pid or 0) for process in self.processes)
+        return sum(cpu_seconds(process.pid or 0) or 0.0 for process in self.processes)
 
     def stop(self) -> None:
         for process in self.processes:
@@ -311,12 +311,6 @@ async def publish(bus: Bus, events: list[Event]) -> None:
                 for e in events[start : start + 500]
             )
         )
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process, all its threads (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -373,7 +367,7 @@ async def pipeline(n: int, processes: int, postgres: str, amqp: str) -> Run:
             for i, c in enumerate(cases)
         ]
         pids = [system.processes[name].pid for name in names]
-        service_cpu = sum(cpu_seconds(pid) for pid in pids)
+        service_cpu = sum(cpu_seconds(pid) or 0.0 for pid in pids)
         bench_cpu = catcher.cpu_seconds()
         started = time.perf_counter()
         await publish(bus, list(sessions))
@@ -382,7 +376,7 @@ async def pipeline(n: int, processes: int, postgres: str, amqp: str) -> Run:
         rate = n / (time.perf_counter() - started)
         return Run(
             rate=rate,
-            service_cpu_ms=(sum(cpu_seconds(pid) for pid in pids) - service_cpu) / n * 1000,
+            service_cpu_ms=(sum(cpu_seconds(pid) or 0.0 for pid in pids) - service_cpu) / n * 1000,
             bench_cpu_ms=(catcher.cpu_seconds() - bench_cpu) / n * 1000,
         )
     finally:

@@ -372,7 +372,10 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=20, help="uploads of 20 MB")
     parser.add_argument("--concurrency", type=int, default=4, help="1 MB requests at once")
     parser.add_argument(
-        "--warmup", type=int, default=20, help="uncounted 1 MB uploads before each 1 MB phase"
+        "--warmup",
+        type=lambda value: max(0, int(value)),
+        default=20,
+        help="uncounted 1 MB uploads before each 1 MB phase",
     )
     parser.add_argument("--large-concurrency", type=int, default=1, help="20 MB requests at once")
     arguments = parser.parse_args()

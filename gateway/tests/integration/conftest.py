@@ -158,6 +158,10 @@ def settings(gateway_database_url: str, amqp_url: str, echo_url: str) -> Gateway
         assessment_url=echo_url,
         relay_poll_seconds=0.2,
         downstream_timeout_seconds=1.0,
+        # The peer runs in this test process: on a loaded CI machine (this suite is niced
+        # beside the e2e tests) the process can wait seconds for a core, which a connect to
+        # 127.0.0.1 must not count as an unreachable service (a 503 once in a CI run).
+        downstream_connect_timeout_seconds=15.0,
     )
 
 

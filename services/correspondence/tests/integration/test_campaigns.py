@@ -145,11 +145,17 @@ async def test_a_pause_while_a_batch_renders_holds_that_batch_too(
     render = renderer.render
     paused: list[int] = []
     rendered: list[int] = []
+    pause_done = asyncio.Event()
 
     async def pausing_first(jobs: list[Any]) -> list[Any]:
-        if not paused:  # the staff member pauses while the first batch is in Typst
+        # The staff member pauses while the first batch is in Typst; a second batch in flight
+        # renders after that pause has committed.
+        if not paused:
+            paused.append(0)  # claimed before the await: one pause, whatever batch comes next
             response = await correspondence.client.post(f"{url}/pause", headers=headers)
-            paused.append(response.status_code)
+            paused[0] = response.status_code
+            pause_done.set()
+        await pause_done.wait()
         outputs = list(await render(jobs))
         rendered.append(len(outputs))
         return outputs

@@ -56,8 +56,27 @@ async def lock_still_queued(session: AsyncSession, ids: list[uuid.UUID]) -> set[
     they rendered has moved them to `held`, and the renderer's result must not overwrite that."""
     if not ids:
         return set()
-    query = select(Letter.id).where(Letter.id.in_(ids), Letter.status == "queued").with_for_update()
+    query = (
+        select(Letter.id)
+        .where(Letter.id.in_(ids), Letter.status == "queued")
+        .order_by(Letter.id)  # the order `move_campaign` locks in: no deadlock with a pause
+        .with_for_update()
+    )
     return set(await session.scalars(query))
+
+
+async def hold(session: AsyncSession, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Of `ids`, those still to render or send become `held` (their campaign is paused)."""
+    if not ids:
+        return set()
+    result = await session.scalars(
+        update(Letter)
+        .where(Letter.id.in_(ids), Letter.status.in_(("queued", "rendered")))
+        .values(status="held")
+        .returning(Letter.id)
+        .execution_options(synchronize_session=False)
+    )
+    return set(result)
 
 
 async def draft_decision(session: AsyncSession, case_id: uuid.UUID) -> list[Letter]:
@@ -147,13 +166,20 @@ async def progress(
 async def move_campaign(
     session: AsyncSession, *, code: str, campaign: str, from_statuses: tuple[str, ...], to: str
 ) -> list[Letter]:
-    result = await session.scalars(
-        update(Letter)
+    # The rows are locked in id order, as the letters worker locks them: no deadlock.
+    locked = (
+        select(Letter.id)
         .where(
             Letter.municipality_code == code,
             Letter.campaign == campaign,
             Letter.status.in_(from_statuses),
         )
+        .order_by(Letter.id)
+        .with_for_update()
+    )
+    result = await session.scalars(
+        update(Letter)
+        .where(Letter.id.in_(locked.scalar_subquery()), Letter.status.in_(from_statuses))
         .values(status=to)
         .returning(Letter)
     )

@@ -273,23 +273,18 @@ class LetterWorker:
         return [row.id for row in result]
 
     async def _work(self, ids: list[uuid.UUID]) -> None:
+        """Hold what a paused campaign must not send, fetch upload links, render, archive, send.
+
+        A pause or resume may commit at any moment in between: the campaign's decision is taken
+        under its lock, and every later write goes only to letters still `queued`, locked."""
         now = self._clock.now()
+        letters = await self._hold_paused(ids)
+        to_render = [letter for letter in letters if letter.status == "queued"]
+        links = await self._fetch_upload_links(to_render, now)
         async with self._database.transaction() as session:
-            letters = await repository.work(session, ids)
-            paused = await campaigns.paused(
-                session,
-                {
-                    (letter.municipality_code, letter.campaign)
-                    for letter in letters
-                    if letter.campaign
-                },
-            )
-            for letter in letters:
-                if letter.campaign and (letter.municipality_code, letter.campaign) in paused:
-                    letter.status = "held"
-            letters = [letter for letter in letters if letter.status in {"queued", "rendered"}]
-            to_render = [letter for letter in letters if letter.status == "queued"]
-            await self._upload_links(session, to_render, now)
+            queued = await repository.lock_still_queued(session, [x.id for x in to_render])
+            to_render = [letter for letter in to_render if letter.id in queued]
+            await self._apply_upload_links(session, to_render, links, now)
             to_render = [letter for letter in to_render if letter.status == "queued"]
             jobs = await jobs_for(session, to_render, now=now, reuse_versions=True)
         outputs = await self._renderer.render(jobs) if jobs else []
@@ -327,14 +322,38 @@ class LetterWorker:
                 for letter in emails:
                     await self._send_email(letter, connection)
 
-    async def _upload_links(
-        self, session: AsyncSession, letters: list[Letter], now: datetime
-    ) -> None:
+    async def _hold_paused(self, ids: list[uuid.UUID]) -> list[Letter]:
+        """The letters still to render or send; those of a paused campaign become `held`. Each
+        campaign's lock (its start, pause and resume take it too) makes the pause decision and
+        the `held` write one step that no pause or resume can come between."""
+        async with self._database.transaction() as session:
+            letters = await repository.work(session, ids)
+            pairs = sorted(
+                {
+                    (letter.municipality_code, letter.campaign)
+                    for letter in letters
+                    if letter.campaign
+                }
+            )
+            for code, name in pairs:  # in one order: two replicas never wait on each other
+                await campaigns.lock(session, code=code, name=name)
+            paused = await campaigns.paused(session, set(pairs))
+            to_hold = [
+                letter
+                for letter in letters
+                if letter.campaign and (letter.municipality_code, letter.campaign) in paused
+            ]
+            held = await repository.hold(session, [letter.id for letter in to_hold])
+        return [letter for letter in letters if letter.id not in held]
+
+    async def _fetch_upload_links(
+        self, letters: list[Letter], now: datetime
+    ) -> dict[uuid.UUID, UploadLink | Exception]:
         """Letters that offer an upload link get the resident's link from the documents service
         (idempotent per case and purpose) before they are rendered; the calls of a batch go
-        concurrently (a few at a time)."""
+        concurrently (a few at a time), outside any transaction."""
         if not self._documents.configured:
-            return
+            return {}
         wanted = [
             letter
             for letter in letters
@@ -342,7 +361,7 @@ class LetterWorker:
             and not (letter.values or {}).get("upload_link")
         ]
         if not wanted:
-            return
+            return {}
         limit = asyncio.Semaphore(PEER_CONCURRENCY)
 
         async def link(letter: Letter) -> UploadLink | Exception:
@@ -362,7 +381,21 @@ class LetterWorker:
                     return error
 
         results = await asyncio.gather(*(link(letter) for letter in wanted))
-        for letter, result in zip(wanted, results, strict=True):
+        return {letter.id: result for letter, result in zip(wanted, results, strict=True)}
+
+    async def _apply_upload_links(
+        self,
+        session: AsyncSession,
+        letters: list[Letter],
+        links: dict[uuid.UUID, UploadLink | Exception],
+        now: datetime,
+    ) -> None:
+        """Each letter's link into its values, or its retry when the link could not be had."""
+        for letter in letters:
+            result = links.get(letter.id)
+            if result is None:
+                continue
+            session.add(letter)
             if isinstance(result, Exception):
                 await record_failure(
                     session,
