@@ -65,18 +65,16 @@ async def lock_still_queued(session: AsyncSession, ids: list[uuid.UUID]) -> set[
     return set(await session.scalars(query))
 
 
-async def hold(session: AsyncSession, ids: list[uuid.UUID]) -> set[uuid.UUID]:
+async def hold(session: AsyncSession, ids: list[uuid.UUID]) -> None:
     """Of `ids`, those still to render or send become `held` (their campaign is paused)."""
     if not ids:
-        return set()
-    result = await session.scalars(
+        return
+    await session.execute(
         update(Letter)
         .where(Letter.id.in_(ids), Letter.status.in_(("queued", "rendered")))
         .values(status="held")
-        .returning(Letter.id)
         .execution_options(synchronize_session=False)
     )
-    return set(result)
 
 
 async def draft_decision(session: AsyncSession, case_id: uuid.UUID) -> list[Letter]:

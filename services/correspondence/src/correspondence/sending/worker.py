@@ -335,7 +335,7 @@ class LetterWorker:
                     if letter.campaign
                 }
             )
-            for code, name in pairs:  # in one order: two replicas never wait on each other
+            for code, name in pairs:  # always in this order: two replicas cannot deadlock
                 await campaigns.lock(session, code=code, name=name)
             paused = await campaigns.paused(session, set(pairs))
             to_hold = [
@@ -343,7 +343,9 @@ class LetterWorker:
                 for letter in letters
                 if letter.campaign and (letter.municipality_code, letter.campaign) in paused
             ]
-            held = await repository.hold(session, [letter.id for letter in to_hold])
+            held = {letter.id for letter in to_hold}
+            await repository.hold(session, list(held))
+        # None of a paused campaign's letters goes on, even one that changed since it was read.
         return [letter for letter in letters if letter.id not in held]
 
     async def _fetch_upload_links(
