@@ -30,6 +30,7 @@ import aio_pika
 import asyncpg
 import httpx
 
+from demodata.applications import FIRST_NAMES
 from servicekit.auth import Principal, issue_token
 from servicekit.db import create_database_if_missing, drop_database
 from servicekit.migrations import upgrade
@@ -38,19 +39,7 @@ MIGRATIONS = Path(__file__).resolve().parents[1] / "services" / "cases" / "migra
 SECRET = "bench-internal-token-secret-0123456789abcdef"  # noqa: S105
 MUNICIPALITIES = tuple(f"{code:04d}" for code in range(300, 2300, 100))
 ISD = MUNICIPALITIES[4:8]
-FIRST: tuple[str, ...] = (
-    "Jan",
-    "Fatima",
-    "Mohamed",
-    "Sanne",
-    "Daan",
-    "Emma",
-    "Noah",
-    "Julia",
-    "Ayşe",
-    "Mehmet",
-)
-FIRST += ("Sophie", "Lucas", "Anouk", "Thijs", "Yasmina", "Priya", "Joost", "Kofi", "Zoë", "Ömer")
+FIRST = FIRST_NAMES  # the demo data's first names
 COMMON: tuple[str, ...] = (
     "Jong",
     "Jansen",

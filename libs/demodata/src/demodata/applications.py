@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-_FIRST_NAMES = (
+FIRST_NAMES = (
     "Jan",
     "Fatima",
     "Mohamed",
@@ -119,7 +119,7 @@ class ApplicationFactory:
 
     def _adult(self, city: str | None, postal_code: str | None) -> dict[str, Any]:
         rng = self._rng
-        first = rng.choice(_FIRST_NAMES)
+        first = rng.choice(FIRST_NAMES)
         adult: dict[str, Any] = {
             "bsn": valid_bsn(rng),
             "initials": f"{first[0]}.",
@@ -161,7 +161,7 @@ class ApplicationFactory:
         children = [
             {
                 "bsn": valid_bsn(rng),
-                "first_name": rng.choice(_FIRST_NAMES),
+                "first_name": rng.choice(FIRST_NAMES),
                 "date_of_birth": self._birth(0, 17).isoformat(),
             }
             for _ in range(rng.choice((0, 0, 0, 1, 1, 2, 2, 3, 4)))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import httpx
 from pydantic import BaseModel
@@ -44,33 +45,36 @@ class DocumentsClient:
         idempotency_key: str,
     ) -> StoredDocument:
         """`POST /cases/{case_id}/documents`; the same key twice returns the first document."""
-        token = issue_token(system_principal("assessment"), secret=self._secret)
-        try:
-            response = await self._client.post(
-                f"/cases/{case_id}/documents",
-                files={"file": (file_name, content, content_type)},
-                data={"kind": kind, "purpose": purpose, "idempotency_key": idempotency_key},
-                headers={TOKEN_HEADER: token},
-            )
-        except httpx.HTTPError as error:
-            raise DocumentsUnavailableError(type(error).__name__) from None
-        if response.status_code not in (200, 201):
-            raise DocumentsUnavailableError(f"documents answered {response.status_code}")
+        response = await self._call(
+            "POST",
+            f"/cases/{case_id}/documents",
+            accepted=(200, 201),
+            files={"file": (file_name, content, content_type)},
+            data={"kind": kind, "purpose": purpose, "idempotency_key": idempotency_key},
+        )
         return StoredDocument.model_validate_json(response.content)
 
     async def of_case(self, case_id: uuid.UUID) -> set[uuid.UUID]:
         """The ids of the case's documents, as the documents service knows them now (its
         listing is in its access log, as the system's)."""
+        response = await self._call("GET", f"/cases/{case_id}/documents", accepted=(200,))
+        return {StoredDocument.model_validate(item).id for item in response.json()["items"]}
+
+    async def _call(
+        self, method: str, path: str, *, accepted: tuple[int, ...], **request: Any
+    ) -> httpx.Response:
+        """The request as the system's principal; `DocumentsUnavailableError` for no answer or
+        an answer not `accepted`."""
         token = issue_token(system_principal("assessment"), secret=self._secret)
         try:
-            response = await self._client.get(
-                f"/cases/{case_id}/documents", headers={TOKEN_HEADER: token}
+            response = await self._client.request(
+                method, path, headers={TOKEN_HEADER: token}, **request
             )
         except httpx.HTTPError as error:
             raise DocumentsUnavailableError(type(error).__name__) from None
-        if response.status_code != 200:
+        if response.status_code not in accepted:
             raise DocumentsUnavailableError(f"documents answered {response.status_code}")
-        return {StoredDocument.model_validate(item).id for item in response.json()["items"]}
+        return response
 
     async def close(self) -> None:
         await self._client.aclose()

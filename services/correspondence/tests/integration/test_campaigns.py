@@ -40,6 +40,27 @@ async def save_invitation(correspondence: Correspondence) -> httpx.Response:
     )
 
 
+async def invitations_held(
+    correspondence: Correspondence, campaign: str, count: int
+) -> tuple[str, list[Any]]:
+    """The municipality's invitation template saved and `count` re-examinations opened for
+    `campaign`, their invitations filed and held: the campaign's URL and the cases."""
+    assert (await save_invitation(correspondence)).status_code in {200, 201}
+    url = f"/campaigns/{CODE}/{quote(campaign)}"
+    cases = [
+        await opened(correspondence, kind="re_examination", campaign=campaign, email=None)
+        for _ in range(count)
+    ]
+    await publish(correspondence.bus, *(session_started(case) for case in cases))
+
+    async def all_held() -> bool:
+        response = await correspondence.client.get(url, headers=correspondence.headers(BEHANDELAAR))
+        return bool(response.json()["channels"].get("post", {}).get("pending") == count)
+
+    await eventually(all_held)
+    return url, cases
+
+
 async def test_campaign_needs_a_template_and_pauses_and_resumes(
     correspondence: Correspondence,
 ) -> None:
@@ -128,19 +149,7 @@ async def test_a_pause_while_a_batch_renders_holds_that_batch_too(
     letters: the rendered result must not overwrite `held` (it did, and the letters went)."""
     headers = correspondence.headers(BEHANDELAAR)
     campaign = "Heronderzoek 2031"
-    url = f"/campaigns/{CODE}/{quote(campaign)}"
-    assert (await save_invitation(correspondence)).status_code in {200, 201}
-    cases = [
-        await opened(correspondence, kind="re_examination", campaign=campaign, email=None)
-        for _ in range(8)
-    ]
-    await publish(correspondence.bus, *(session_started(case) for case in cases))
-
-    async def all_held() -> bool:
-        body = (await correspondence.client.get(url, headers=headers)).json()
-        return bool(body["channels"].get("post", {}).get("pending") == 8)
-
-    await eventually(all_held)
+    url, _ = await invitations_held(correspondence, campaign, 8)
     renderer = correspondence.app.state.renderer
     render = renderer.render
     paused: list[int] = []
@@ -187,20 +196,7 @@ async def test_a_licence_without_campaigns_pauses_a_running_one_and_nothing_goes
     waits, resuming is refused until the licence is back; then every letter goes exactly once."""
     headers = correspondence.headers(BEHANDELAAR)
     campaign = "Heronderzoek 2030"
-    url = f"/campaigns/{CODE}/{quote(campaign)}"
-    saved = await save_invitation(correspondence)
-    assert saved.status_code in {200, 201}
-    cases = [
-        await opened(correspondence, kind="re_examination", campaign=campaign, email=None)
-        for _ in range(30)
-    ]
-    await publish(correspondence.bus, *(session_started(case) for case in cases))
-
-    async def all_held() -> bool:
-        body = (await correspondence.client.get(url, headers=headers)).json()
-        return bool(body["channels"].get("post", {}).get("pending") == 30)
-
-    await eventually(all_held)
+    url, cases = await invitations_held(correspondence, campaign, 30)
     assert (await correspondence.client.post(url, headers=headers)).status_code == 202
     await publish(
         correspondence.bus,
