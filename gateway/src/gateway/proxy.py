@@ -53,12 +53,19 @@ class Downstream:
     """One backend service behind the gateway (its client is made in the app's lifespan)."""
 
     def __init__(
-        self, *, name: str, client: httpx.AsyncClient, token_secret: str, token_ttl_seconds: int
+        self,
+        *,
+        name: str,
+        client: httpx.AsyncClient,
+        token_secret: str,
+        token_ttl_seconds: int,
+        probe_timeout_seconds: float,
     ) -> None:
         self.name = name
         self.client = client
         self._token_secret = token_secret
         self._token_ttl_seconds = token_ttl_seconds
+        self._probe_timeout_seconds = probe_timeout_seconds
 
     async def forward(
         self,
@@ -163,7 +170,7 @@ class Downstream:
     async def reachable(self) -> bool:
         """Whether the service answers its liveness check (for the gateway's readiness)."""
         try:
-            response = await self.client.get("/health/live", timeout=1.0)
+            response = await self.client.get("/health/live", timeout=self._probe_timeout_seconds)
         except httpx.HTTPError:
             return False
         return response.status_code == 200
@@ -209,6 +216,7 @@ async def open_downstreams(settings: GatewaySettings) -> AsyncIterator[Downstrea
                 ),
                 token_secret=settings.internal_token_secret,
                 token_ttl_seconds=settings.internal_token_ttl_seconds,
+                probe_timeout_seconds=settings.downstream_probe_timeout_seconds,
             )
             for name, url in (
                 ("cases", settings.cases_url),

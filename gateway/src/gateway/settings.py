@@ -27,6 +27,9 @@ class GatewaySettings(ServiceSettings):
     correspondence_url: str = "http://127.0.0.1:8005"
     downstream_connect_timeout_seconds: float = Field(2.0, gt=0, le=30)
     downstream_timeout_seconds: float = Field(10.0, gt=0, le=120)
+    downstream_probe_timeout_seconds: float = Field(
+        1.0, gt=0, le=30, description="how long readiness waits for each service's liveness"
+    )
     export_timeout_seconds: float = Field(
         300.0, gt=0, le=3600, description="read timeout of exports (an XLSX is sent when done)"
     )

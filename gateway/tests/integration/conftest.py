@@ -160,8 +160,10 @@ def settings(gateway_database_url: str, amqp_url: str, echo_url: str) -> Gateway
         downstream_timeout_seconds=1.0,
         # The peer runs in this test process: on a loaded CI machine (this suite is niced
         # beside the e2e tests) the process can wait seconds for a core, which a connect to
-        # 127.0.0.1 must not count as an unreachable service (a 503 once in a CI run).
+        # 127.0.0.1 or a readiness probe must not count as an unreachable service (a 503 once
+        # in a CI run; another time every probe of one readiness check said unreachable).
         downstream_connect_timeout_seconds=15.0,
+        downstream_probe_timeout_seconds=15.0,
     )
 
 
