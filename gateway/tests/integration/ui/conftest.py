@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -41,10 +42,18 @@ class UiApp:
     unreachable: list[httpx.AsyncClient] = field(default_factory=list)
     """Clients the test put behind a downstream (closed after it)."""
 
+    @property
+    def settings(self) -> UiSettings:
+        settings: UiSettings = self.app.state.ui_settings
+        return settings
+
     def configure(self, **changes: Any) -> None:
         """Change UI settings on the running app (e.g. short timeouts)."""
-        current: UiSettings = self.app.state.ui_settings
-        self.app.state.ui_settings = current.with_overrides(**changes)
+        self.app.state.ui_settings = self.settings.with_overrides(**changes)
+
+    def advance(self, delta: timedelta) -> None:
+        """Move the gateway's clock on (sessions expire without a wait)."""
+        self.app.state.runtime.clock.advance(delta)
 
     def take_down(self, service: str) -> None:
         """Point the gateway at an address where nothing answers, as if `service` were down."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import httpx
 from sqlalchemy import text
@@ -62,25 +63,40 @@ async def test_the_login_form_needs_its_csrf_token(ui: UiApp, make_user: MakeUse
 
 async def test_an_idle_session_ends(ui: UiApp, make_user: MakeUser) -> None:
     await log_in(ui.http, await make_user())
-    ui.configure(session_idle_minutes=0.01)
-    assert (await ui.http.get("/ui/")).status_code == 200
+    idle = timedelta(minutes=ui.settings.session_idle_minutes)
 
-    await asyncio.sleep(0.8)
+    ui.advance(idle - timedelta(seconds=1))
+    just_in_time = await ui.http.get("/ui/")
+    ui.advance(idle - timedelta(seconds=1))
+    used_again = await ui.http.get("/ui/")
+    ui.advance(idle + timedelta(seconds=1))
     expired = await ui.http.get("/ui/")
 
+    assert just_in_time.status_code == 200
+    assert used_again.status_code == 200, "each use starts the idle time again"
     assert expired.status_code == 303
     assert expired.headers["location"] == "/ui/inloggen?melding=verlopen"
     assert await session_count(ui) == 0
 
 
 async def test_a_session_ends_after_its_absolute_lifetime(ui: UiApp, make_user: MakeUser) -> None:
-    ui.configure(session_absolute_hours=0.0002)  # 0.72 seconds
+    ui.configure(session_absolute_hours=1)
     await log_in(ui.http, await make_user())
-    assert (await ui.http.get("/ui/")).status_code == 200
+    step = timedelta(minutes=ui.settings.session_idle_minutes) - timedelta(seconds=1)
+    lifetime = timedelta(hours=1)
 
-    await asyncio.sleep(1.0)
+    answers = []
+    used = timedelta()
+    while used + step < lifetime:  # in use all the time: never idle too long
+        ui.advance(step)
+        used += step
+        answers.append((await ui.http.get("/ui/")).status_code)
+    ui.advance(lifetime - used + timedelta(seconds=1))
+    ended = await ui.http.get("/ui/")
 
-    assert (await ui.http.get("/ui/")).status_code == 303
+    assert answers == [200] * 4, "used every quarter of an hour, it lived its hour"
+    assert ended.status_code == 303
+    assert ended.headers["location"] == "/ui/inloggen?melding=verlopen"
 
 
 async def test_a_half_way_login_opens_no_pages(ui: UiApp, make_user: MakeUser) -> None:

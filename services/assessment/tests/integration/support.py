@@ -170,7 +170,11 @@ async def simulator_delivers(
 ) -> dict[str, Any]:
     """The resident consents at the simulator: it builds, signs and posts the scenario's
     delivery to the callback (the gateway's stand-in), and says what the service answered."""
-    async with httpx.AsyncClient(base_url=assessment.simulator.url, trust_env=False) as client:
+    # The simulator waits up to 30 s for the callback, which a worker's first delivery (its
+    # lazy imports) on a loaded CI machine took more than httpx's default 5 s to answer.
+    async with httpx.AsyncClient(
+        base_url=assessment.simulator.url, trust_env=False, timeout=60
+    ) as client:
         response = await client.post(
             f"/api/v1/sessions/{session_id}/deliver",
             json={"scenario": scenario},
