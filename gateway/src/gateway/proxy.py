@@ -20,6 +20,7 @@ from starlette.background import BackgroundTask
 from gateway.settings import GatewaySettings
 from servicekit.auth import TOKEN_HEADER, Principal, issue_token
 from servicekit.http import CORRELATION_HEADER
+from servicekit.tls import client_tls_context
 from servicekit.tracing import send_traceparent
 
 log = structlog.get_logger(__name__)
@@ -183,6 +184,7 @@ def make_client(base_url: str, *, connect_timeout: float, timeout: float) -> htt
         limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
         follow_redirects=False,
         trust_env=False,
+        verify=client_tls_context(),
         # The service continues the request's trace (W3C traceparent), so one trace id runs
         # from the gateway through the service, its outbox and the consumers of its events.
         event_hooks={"request": [send_traceparent]},

@@ -18,6 +18,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import httpx
 import pytest
 import uvicorn
+from argon2 import PasswordHasher
+from argon2.profiles import CHEAPEST
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -25,6 +27,7 @@ from fastapi.responses import JSONResponse
 from gateway import apikeys, organisations
 from gateway.main import create_app
 from gateway.settings import DEFAULT_SEED_FILE, MIGRATIONS, GatewaySettings
+from gateway.staff import passwords
 from servicekit.auth import TOKEN_HEADER, read_token
 from servicekit.db import Database
 from servicekit.migrations import upgrade
@@ -33,6 +36,19 @@ from servicekit.settings import DEVELOPMENT_SECRET
 from .services import Services, gateway_before, running_services
 
 MakeKey = Callable[..., Awaitable[str]]
+
+
+_CHEAPEST_ARGON2ID = PasswordHasher.from_parameters(CHEAPEST)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Still argon2id, at its cheapest cost: these tests sign in hundreds of times, and the real
+    cost (about 0.1 s of CPU a hash, deliberately) took a sixth of their time. The unit tests
+    check the real cost; the end-to-end tests' running system uses it."""
+    monkeypatch.setattr(passwords, "_HASHER", _CHEAPEST_ARGON2ID)
+
+
 BOUNDARY = "formuliergrens"
 
 

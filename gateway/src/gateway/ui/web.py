@@ -7,6 +7,7 @@ from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated, Any, cast
@@ -64,8 +65,10 @@ def running_version() -> str:
         return "onbekend"
 
 
+@cache
 def make_templates() -> Jinja2Templates:
-    """One environment: autoescape on, undefined names are errors."""
+    """One environment per process, shared by its apps with the templates it has compiled:
+    autoescape on, undefined names are errors."""
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(default=True, default_for_string=True),

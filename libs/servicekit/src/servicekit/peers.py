@@ -30,6 +30,7 @@ import structlog
 from servicekit.auth import TOKEN_HEADER, Principal, issue_token, system_principal
 from servicekit.http import CORRELATION_HEADER
 from servicekit.logs import new_correlation_id
+from servicekit.tls import client_tls_context
 from servicekit.tracing import TRACEPARENT_HEADER, current_traceparent
 
 log = structlog.get_logger(__name__)
@@ -71,6 +72,7 @@ class Peer:
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
             follow_redirects=False,
             trust_env=False,
+            verify=client_tls_context(),
             transport=transport,
         )
 

@@ -10,6 +10,7 @@ import httpx
 from pydantic import BaseModel
 
 from servicekit.auth import TOKEN_HEADER, issue_token, system_principal
+from servicekit.tls import client_tls_context
 from servicekit.tracing import send_traceparent
 
 
@@ -29,6 +30,7 @@ class DocumentsClient:
             base_url=base_url,
             timeout=httpx.Timeout(timeout_seconds, connect=min(timeout_seconds, 3.0)),
             trust_env=False,
+            verify=client_tls_context(),
             follow_redirects=False,
             event_hooks={"request": [send_traceparent]},  # the trace continues in documents
         )

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from servicekit.auth import TOKEN_HEADER, issue_token, system_principal
+from servicekit.tls import client_tls_context
 from servicekit.tracing import send_traceparent
 
 TOKEN_REUSE_SECONDS = 30.0
@@ -61,6 +62,7 @@ class Documents:
             base_url=base_url or "http://documents.invalid",
             timeout=timeout_seconds,
             trust_env=False,
+            verify=client_tls_context(),
             event_hooks={"request": [send_traceparent]},  # the trace continues in documents
         )
 

@@ -14,6 +14,8 @@ from typing import Any
 import httpx
 from pydantic import AwareDatetime, BaseModel, Field, ValidationError
 
+from servicekit.tls import client_tls_context
+
 
 class OcktoUnavailableError(Exception):
     """Ockto did not start the session (down, timed out, or refused): try again later."""
@@ -70,11 +72,12 @@ class OcktoClient:
             timeout=timeout,
             headers={"Authorization": f"Bearer {api_key}"},
             trust_env=False,
+            verify=client_tls_context(),
             follow_redirects=False,
         )
         # Document links may point anywhere Ockto chooses: never send them our API key.
         self._downloads = httpx.AsyncClient(
-            timeout=timeout, trust_env=False, follow_redirects=False
+            timeout=timeout, trust_env=False, verify=client_tls_context(), follow_redirects=False
         )
 
     async def start_session(self, request: SessionRequest) -> StartedSession:
