@@ -14,30 +14,45 @@ from gateway import apikeys
 from servicekit.db import Database
 from servicekit.testing import eventually as servicekit_eventually
 
-__all__ = ["Readers", "all_cases", "eventually", "overview", "publish_as_website", "queue_depth"]
+__all__ = [
+    "Readers",
+    "all_cases",
+    "api_key",
+    "eventually",
+    "overview",
+    "publish_as_website",
+    "queue_depth",
+]
+
+
+async def api_key(
+    system: LocalSystem, organisation: str, role: str, *, label: str = "e2e"
+) -> dict[str, str]:
+    """Headers with a new API key, made in the gateway's database as the admin CLI makes it (a
+    CLI process per key costs seconds on a busy machine)."""
+    database = Database(system.database_url("gateway"), pool_size=1)
+    try:
+        async with database.transaction() as session:
+            new, _ = await apikeys.create_key(
+                session, organisation_id=organisation, role=role, label=label
+            )
+    finally:
+        await database.dispose()
+    return {"Authorization": f"Bearer {new.token}"}
 
 
 class Readers:
     """Read-only API keys (raadpleger), one per municipality, made on first use: the platform
-    operator's key sees the counts but reads no case file. Made in the gateway's database as
-    the admin CLI makes them (a CLI process per key is slow on a busy machine)."""
+    operator's key sees the counts but reads no case file."""
 
     def __init__(self, system: LocalSystem) -> None:
         self._system = system
-        self._keys: dict[str, str] = {}
+        self._headers: dict[str, dict[str, str]] = {}
 
     async def headers(self, municipality: str) -> dict[str, str]:
-        if municipality not in self._keys:
-            database = Database(self._system.database_url("gateway"), pool_size=1)
-            try:
-                async with database.transaction() as session:
-                    new, _ = await apikeys.create_key(
-                        session, organisation_id=municipality, role="raadpleger", label="e2e"
-                    )
-            finally:
-                await database.dispose()
-            self._keys[municipality] = new.token
-        return {"Authorization": f"Bearer {self._keys[municipality]}"}
+        if municipality not in self._headers:
+            self._headers[municipality] = await api_key(self._system, municipality, "raadpleger")
+        return self._headers[municipality]
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 30.0) -> None:

@@ -18,15 +18,10 @@ import pytest
 from demodata import ApplicationFactory
 from demodata.system import LocalSystem
 
-from .e2e_support import Readers, eventually, publish_as_website
+from .e2e_support import Readers, api_key, eventually, publish_as_website
 
 pytestmark = pytest.mark.e2e
 VOORAF, ACHTERAF = "9201", "9202"
-
-
-def key(system: LocalSystem, organisation: str, role: str) -> dict[str, str]:
-    token = system.admin("api-key", "create", "--org", organisation, "--role", role).strip()
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def _case_id(api: httpx.AsyncClient, readers: Readers, code: str, number: str) -> str:
@@ -57,12 +52,15 @@ async def _assessment(
 async def test_application_to_session_to_delivery_to_advice_to_decision(
     system: LocalSystem, api: httpx.AsyncClient, readers: Readers
 ) -> None:
-    system.admin("org", "add-municipality", VOORAF, "Toetsdorp")
-    system.admin("org", "add-municipality", ACHTERAF, "Nakijkstad")
+    system.admin_all(
+        ["org", "add-municipality", VOORAF, "Toetsdorp"],
+        ["org", "add-municipality", ACHTERAF, "Nakijkstad"],
+    )
+    handler = await api_key(system, VOORAF, "behandelaar")
+    decider = await api_key(system, VOORAF, "beslisser")
+    manager = await api_key(system, ACHTERAF, "functioneel_beheerder")
+    key_achteraf = await api_key(system, ACHTERAF, "raadpleger")
     system.wait_until_municipalities_known((VOORAF, ACHTERAF))
-    handler = key(system, VOORAF, "behandelaar")
-    decider = key(system, VOORAF, "beslisser")
-    manager = key(system, ACHTERAF, "functioneel_beheerder")
 
     async def parameters_known() -> bool:
         return (
@@ -145,7 +143,6 @@ async def test_application_to_session_to_delivery_to_advice_to_decision(
         decision = response.json().get("decision") if response.status_code == 200 else None
         return decision is not None and decision["basis"] == "without_investigation"
 
-    key_achteraf = key(system, ACHTERAF, "raadpleger")
     await eventually(decided_by_system)
     assert (await _assessment(api, decided_at_once, key_achteraf))["sessions"] == []
 
@@ -160,7 +157,7 @@ async def test_evidence_named_the_moment_it_is_stored_is_accepted(
     code = "9203"
     system.admin("org", "add-municipality", code, "Bewijsdorp")
     system.wait_until_municipalities_known((code,))
-    handler = key(system, code, "behandelaar")
+    handler = await api_key(system, code, "behandelaar")
     factory = ApplicationFactory(seed=93, number_offset=9_300_000)
     body = factory.body(code, city="Bewijsdorp")
     await publish_as_website(system.amqp_url, [body])

@@ -14,15 +14,10 @@ import pytest
 from demodata import ApplicationFactory
 from demodata.system import LocalSystem
 
-from .e2e_support import eventually, publish_as_website
+from .e2e_support import api_key, eventually, publish_as_website
 
 pytestmark = pytest.mark.e2e
 EINDHOVEN = "0772"
-
-
-def key(system: LocalSystem, organisation: str, role: str) -> dict[str, str]:
-    token = system.admin("api-key", "create", "--org", organisation, "--role", role).strip()
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_a_case_is_handled_exported_and_its_access_logged_through_the_api(
@@ -31,8 +26,10 @@ async def test_a_case_is_handled_exported_and_its_access_logged_through_the_api(
     body = ApplicationFactory(seed=14, number_offset=8_400_000).body(EINDHOVEN, city="Eindhoven")
     number = json.loads(body)["application"]["application_number"]
     await publish_as_website(system.amqp_url, [body])
-    handler, decider = key(system, EINDHOVEN, "behandelaar"), key(system, EINDHOVEN, "beslisser")
-    auditor, outsider = key(system, EINDHOVEN, "auditor"), key(system, "0599", "beslisser")
+    handler = await api_key(system, EINDHOVEN, "behandelaar")
+    decider = await api_key(system, EINDHOVEN, "beslisser")
+    auditor = await api_key(system, EINDHOVEN, "auditor")
+    outsider = await api_key(system, "0599", "beslisser")
 
     found: list[str] = []
 

@@ -13,28 +13,27 @@ from demodata import ApplicationFactory
 from demodata.stages import ADVICE_SCENARIOS, Municipalities, Roles, run
 from demodata.system import LocalSystem
 
-from .e2e_support import publish_as_website
+from .e2e_support import api_key, publish_as_website
 
 pytestmark = pytest.mark.e2e
 WHERE = Municipalities(main="9311", campaign="9312", afterwards="9313")
 ISD = "isd-demo-stages"
 
 
-def _key(system: LocalSystem, role: str) -> dict[str, str]:
-    token = system.admin("api-key", "create", "--org", ISD, "--role", role).strip()
-    return {"Authorization": f"Bearer {token}"}
-
-
 async def test_the_demo_reaches_every_stage_through_the_services(system: LocalSystem) -> None:
     names = ("Demodorp", "Campagnestad", "Nakijkdam")
-    for code, name in zip(WHERE.__dict__.values(), names, strict=True):
-        system.admin("org", "add-municipality", code, name)
-    system.admin("org", "add-isd", ISD, "ISD Demo", "--members", ",".join(WHERE.__dict__.values()))
+    system.admin_all(
+        *(
+            ["org", "add-municipality", code, name]
+            for code, name in zip(WHERE.__dict__.values(), names, strict=True)
+        ),
+        ["org", "add-isd", ISD, "ISD Demo", "--members", ",".join(WHERE.__dict__.values())],
+    )
     system.wait_until_municipalities_known(tuple(WHERE.__dict__.values()))
     roles = Roles(
-        handler=_key(system, "behandelaar"),
-        decider=_key(system, "beslisser"),
-        manager=_key(system, "functioneel_beheerder"),
+        handler=await api_key(system, ISD, "behandelaar"),
+        decider=await api_key(system, ISD, "beslisser"),
+        manager=await api_key(system, ISD, "functioneel_beheerder"),
     )
     factory = ApplicationFactory(seed=93, number_offset=9_311_000)
     await publish_as_website(

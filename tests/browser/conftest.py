@@ -197,19 +197,9 @@ def _create(account: Account) -> list[str]:
     ]
 
 
-_ADMIN_SCRIPT = """
-import json, sys
-from gateway.admin import main
-for argv in json.loads(sys.argv[1]):
-    if main(argv) != 0:
-        sys.exit(f"admin {argv[:2]} failed")
-"""
-
-
 def admin_commands(system: LocalSystem, commands: list[list[str]]) -> None:
-    """Run admin CLI commands, as `system.admin(...)` does, in one process: starting Python
-    and importing the gateway costs seconds per command on a small CI machine."""
-    system.run("-c", _ADMIN_SCRIPT, json.dumps(commands))
+    """Run admin CLI commands in one process (`LocalSystem.admin_all`)."""
+    system.admin_all(*commands)
 
 
 @pytest.fixture(scope="session")

@@ -37,9 +37,7 @@ from pypdf import PdfReader
 
 from demodata.applications import ApplicationFactory, valid_bsn
 from demodata.system import ROOT, LocalSystem
-from gateway import apikeys
-from servicekit.db import Database
-from tests.e2e_support import eventually, publish_as_website
+from tests.e2e_support import api_key, eventually, publish_as_website
 
 from .conftest import SCREENSHOTS, Account, Browsing, admin_commands
 from .test_case_documents_and_advice import _pdf as minimal_pdf
@@ -99,20 +97,6 @@ def _create(account: Account) -> list[str]:
         account.secret,
         "--no-password-change",
     ]
-
-
-async def _api_key(system: LocalSystem, organisation: str, role: str) -> dict[str, str]:
-    """A key made in the gateway's database as the admin CLI makes it (a process per key is
-    slow on a busy machine)."""
-    database = Database(system.database_url("gateway"), pool_size=1)
-    try:
-        async with database.transaction() as session:
-            new, _ = await apikeys.create_key(
-                session, organisation_id=organisation, role=role, label="journeys"
-            )
-    finally:
-        await database.dispose()
-    return {"Authorization": f"Bearer {new.token}"}
 
 
 class Route:
@@ -198,9 +182,11 @@ async def route(system: LocalSystem) -> AsyncIterator[Route]:
     admin_commands(system, commands)
     system.wait_until_municipalities_known(tuple(MUNICIPALITIES), seconds=SLOW / 1000)
     keys = {
-        "behandelaar": await _api_key(system, ISD, "behandelaar"),
-        "beslisser": await _api_key(system, ISD, "beslisser"),
-        "functioneel_beheerder": await _api_key(system, ISD, "functioneel_beheerder"),
+        "behandelaar": await api_key(system, ISD, "behandelaar", label="journeys"),
+        "beslisser": await api_key(system, ISD, "beslisser", label="journeys"),
+        "functioneel_beheerder": await api_key(
+            system, ISD, "functioneel_beheerder", label="journeys"
+        ),
     }
     journeys = Route(system, keys)
     try:

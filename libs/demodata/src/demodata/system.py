@@ -7,6 +7,7 @@ Each `LocalSystem` gets databases of its own and free ports, so it never touches
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import signal
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +38,21 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+_ADMIN_ALL = """
+import contextlib, io, json, sys
+from gateway.admin import main
+printed = []
+for argv in json.loads(sys.argv[1]):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(argv)
+    if code != 0:
+        sys.exit(f"admin {' '.join(argv[:2])} failed ({code})")
+    printed.append(out.getvalue())
+print(json.dumps(printed))
+"""
 
 
 @dataclass
@@ -134,6 +151,13 @@ class LocalSystem:
 
     def admin(self, *args: str) -> str:
         return self.run("-m", "gateway.admin", *args)
+
+    def admin_all(self, *commands: Sequence[str]) -> list[str]:
+        """Admin CLI commands in order in one process, and what each printed: starting Python
+        and importing the gateway costs seconds per command on a small, busy machine."""
+        printed = self.run("-c", _ADMIN_ALL, json.dumps([list(command) for command in commands]))
+        outputs: list[str] = json.loads(printed)
+        return outputs
 
     def migrate(self) -> None:
         for service in SERVICES:
