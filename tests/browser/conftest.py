@@ -124,7 +124,7 @@ async def seeded(
     }
     seed = tmp_path_factory.mktemp("browser") / "organisations.json"
     seed.write_text(json.dumps(organisations))
-    admin_commands(system, [["org", "seed", str(seed)], *(_create(a) for a in USERS.values())])
+    system.admin_all(["org", "seed", str(seed)], *(_create(a) for a in USERS.values()))
     system.wait_until_municipalities_known(tuple(MUNICIPALITIES))
     bodies = _applications()
     await publish_as_website(
@@ -195,11 +195,6 @@ def _create(account: Account) -> list[str]:
         account.secret,
         "--no-password-change",
     ]
-
-
-def admin_commands(system: LocalSystem, commands: list[list[str]]) -> None:
-    """Run admin CLI commands in one process (`LocalSystem.admin_all`)."""
-    system.admin_all(*commands)
 
 
 @pytest.fixture(scope="session")

@@ -39,7 +39,7 @@ from demodata.applications import ApplicationFactory, valid_bsn
 from demodata.system import ROOT, LocalSystem
 from tests.e2e_support import api_key, eventually, publish_as_website
 
-from .conftest import SCREENSHOTS, Account, Browsing, admin_commands
+from .conftest import SCREENSHOTS, Account, Browsing
 from .test_case_documents_and_advice import _pdf as minimal_pdf
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # the day and term the screens show are local
@@ -179,7 +179,7 @@ async def route(system: LocalSystem) -> AsyncIterator[Route]:
     commands.append(["org", "add-isd", ISD, "ISD Reisroute", "--members", ",".join(MUNICIPALITIES)])
     commands.extend(_create(account) for account in ACCOUNTS.values())
     commands.extend(["org", "set-licence", code, *given] for code, given in LICENCES.items())
-    admin_commands(system, commands)
+    system.admin_all(*commands)
     system.wait_until_municipalities_known(tuple(MUNICIPALITIES), seconds=SLOW / 1000)
     keys = {
         "behandelaar": await api_key(system, ISD, "behandelaar", label="journeys"),

@@ -10,7 +10,7 @@ import httpx
 from playwright.async_api import Browser, expect
 
 from demodata.system import LocalSystem
-from tests.e2e_support import eventually
+from tests.e2e_support import api_key, eventually
 
 from .conftest import Seeded, screenshot
 
@@ -20,10 +20,10 @@ PHONE = {"width": 390, "height": 844}
 async def test_a_resident_consents_on_a_phone_and_the_advice_follows(
     browser: Browser, system: LocalSystem, seeded: Seeded
 ) -> None:
-    key = system.admin("api-key", "create", "--org", "9101", "--role", "behandelaar").strip()
+    handler = await api_key(system, "9101", "behandelaar")
     case_id = seeded.case_ids[sorted(seeded.numbers("9101"))[0]]
     async with httpx.AsyncClient(
-        base_url=system.url("gateway"), headers={"Authorization": f"Bearer {key}"}, timeout=10
+        base_url=system.url("gateway"), headers=handler, timeout=10
     ) as api:
         seen: dict[str, Any] = {}
 

@@ -21,7 +21,6 @@ from .conftest import (
     Account,
     Browsing,
     Seeded,
-    admin_commands,
     screenshot,
     submit_password,
 )
@@ -65,25 +64,20 @@ async def test_the_mfa_enrolment_qr_code_scans_at_both_widths(
     browsing: Browsing, system: LocalSystem, seeded: Seeded
 ) -> None:
     username = "scanner@proefdorp"
-    admin_commands(
-        system,
-        [
-            [
-                "user",
-                "create",
-                "--org",
-                "9101",
-                "--role",
-                "raadpleger",
-                "--username",
-                username,
-                "--name",
-                "Scanner",
-                "--password",
-                PASSWORD,
-                "--no-password-change",
-            ]
-        ],
+    system.admin(
+        "user",
+        "create",
+        "--org",
+        "9101",
+        "--role",
+        "raadpleger",
+        "--username",
+        username,
+        "--name",
+        "Scanner",
+        "--password",
+        PASSWORD,
+        "--no-password-change",
     )
     page = await browsing.page()
     await submit_password(page, username, PASSWORD)

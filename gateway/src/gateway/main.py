@@ -97,20 +97,15 @@ SCREENS: tuple[APIRouter, ...] = (
 
 async def _downstream_reachability(request: Request) -> dict[str, Any]:
     downstreams: Downstreams = request.app.state.downstreams
-    cases, intake, documents, assessment = await asyncio.gather(
-        downstreams.cases.reachable(),
-        downstreams.intake.reachable(),
-        downstreams.documents.reachable(),
-        downstreams.assessment.reachable(),
-    )
-    return {
-        "downstream": {
-            "cases": cases,
-            "intake": intake,
-            "documents": documents,
-            "assessment": assessment,
-        }
+    services = {
+        "cases": downstreams.cases,
+        "intake": downstreams.intake,
+        "documents": downstreams.documents,
+        "assessment": downstreams.assessment,
+        "correspondence": downstreams.correspondence,
     }
+    answers = await asyncio.gather(*(service.reachable() for service in services.values()))
+    return {"downstream": dict(zip(services, answers, strict=True))}
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import random
 import socket
+import time
 import uuid
 
 import httpx
@@ -304,8 +305,44 @@ async def test_a_service_that_is_down_gives_a_clear_503(
     assert response.json() == {"detail": "De cases-service is niet bereikbaar; probeer het later"}
     assert ready.status_code == 200, "downstream reachability is reported, not required"
     assert ready.json()["info"] == {
-        "downstream": {"cases": False, "intake": True, "documents": True, "assessment": True}
+        "downstream": {
+            "cases": False,
+            "intake": True,
+            "documents": True,
+            "assessment": True,
+            "correspondence": True,
+        }
     }
+
+
+async def test_a_service_that_hangs_holds_readiness_up_only_for_the_probe_timeout(
+    settings: GatewaySettings,
+) -> None:
+    with socket.socket() as hanging:  # connections wait in its backlog: never an answer
+        hanging.bind(("127.0.0.1", 0))
+        hanging.listen()
+        app = create_app(
+            settings.model_copy(
+                update={
+                    "documents_url": f"http://127.0.0.1:{hanging.getsockname()[1]}",
+                    "downstream_timeout_seconds": 60.0,
+                    "downstream_probe_timeout_seconds": 0.5,
+                }
+            )
+        )
+        async with (
+            LifespanManager(app, startup_timeout=60, shutdown_timeout=30),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://gw"
+            ) as client,
+        ):
+            started = time.monotonic()
+            ready = await client.get("/health/ready")
+            waited = time.monotonic() - started
+
+    assert ready.status_code == 200
+    assert ready.json()["info"]["downstream"]["documents"] is False
+    assert waited < 30, "the probe's own timeout, not the 60 s of a forwarded request"
 
 
 async def test_health_and_openapi(client: httpx.AsyncClient) -> None:
@@ -321,6 +358,7 @@ async def test_health_and_openapi(client: httpx.AsyncClient) -> None:
         "intake": True,
         "documents": True,
         "assessment": True,
+        "correspondence": True,
     }
     assert schema["info"]["title"] == "Gemeentepolis backoffice API"
     public = {path: ops for path, ops in schema["paths"].items() if path.startswith("/api/v1")}
