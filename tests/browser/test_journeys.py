@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 from PIL import Image
-from playwright.async_api import Browser, Page, ViewportSize, expect
+from playwright.async_api import Browser, Locator, Page, ViewportSize, expect
 from pypdf import PdfReader
 
 from demodata.applications import ApplicationFactory, valid_bsn
@@ -287,6 +287,16 @@ async def reload_until(page: Page, shown: Callable[[], Awaitable[bool]]) -> None
     await eventually(there, seconds=SLOW / 1000)
 
 
+def showing(rows: Locator, text: str) -> Callable[[], Awaitable[bool]]:
+    """Whether the first of `rows` shows `text` (for `reload_until`: a page shows what was so
+    when it loaded, and a letter goes from rendered to sent in between)."""
+
+    async def shown() -> bool:
+        return await rows.count() > 0 and text in await rows.first.inner_text()
+
+    return shown
+
+
 async def resident_shares(staff: Browsing, url: str, situation: str, name: str) -> None:
     """The resident opens the Ockto link on a phone, picks a situation and consents."""
     context = await staff.browser.new_context(viewport=PHONE, locale="nl-NL", is_mobile=True)
@@ -427,7 +437,7 @@ async def letter_approved(
     address = application["applicant"].get("email")
     if not address:
         return letter, None  # by post: in the day's print batch
-    await expect(row.first).to_contain_text("Verzonden")
+    await reload_until(decider, showing(row, "Verzonden"))
     mails = await route.mails(
         address, lambda mails: any(str(m.get("Subject")).startswith(subject) for m in mails)
     )
@@ -922,8 +932,7 @@ async def test_journey_4_information_request_not_answered(route: Route, staff: B
         row = decider.locator("#brieven table.letters tbody tr").filter(
             has_text="Besluit: buiten behandeling"
         )
-        await reload_until(decider, row.first.is_visible)
-        await expect(row.first).to_contain_text("Verzonden")
+        await reload_until(decider, showing(row, "Verzonden"))
         await shot(decider, "reis4-besluitbrief-verzonden")
     finally:
         move_correspondence_clock(route, timedelta())

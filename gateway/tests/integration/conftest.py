@@ -33,7 +33,7 @@ from servicekit.db import Database
 from servicekit.migrations import upgrade
 from servicekit.settings import DEVELOPMENT_SECRET
 
-from .services import Services, gateway_before, running_services
+from .services import UNREACHABLE, Services, gateway_before, running_services
 
 MakeKey = Callable[..., Awaitable[str]]
 
@@ -175,7 +175,7 @@ def settings(gateway_database_url: str, amqp_url: str, echo_url: str) -> Gateway
         intake_url=echo_url,
         documents_url=echo_url,
         assessment_url=echo_url,
-        correspondence_url=echo_url,
+        correspondence_url=UNREACHABLE,  # none unless a test puts one behind (`UiApp.use`)
         relay_poll_seconds=0.2,
         downstream_timeout_seconds=1.0,
         # The peer runs in this test process: on a loaded CI machine (this suite is niced

@@ -329,6 +329,8 @@ async def served(app: ASGIApp) -> AsyncIterator[str]:
 
 
 # The assessment service and Ockto (the simulator, the outside party) share these in the tests.
+# Nothing listens on port 1: connecting to it is refused, as to a service that is down.
+UNREACHABLE = "http://127.0.0.1:1"
 OCKTO_API_KEY = "gateway-tests-ockto-api-key"
 OCKTO_WEBHOOK_SECRET = "gateway-tests-ockto-webhook-secret"
 

@@ -19,11 +19,15 @@ from servicekit.tables import outbox, tenant_municipalities
 from servicekit.testing import eventually
 
 from .conftest import MakeKey, bearer
-from .services import AssessmentService, Services, gateway_before, running_assessment
+from .services import (
+    UNREACHABLE,
+    AssessmentService,
+    Services,
+    gateway_before,
+    running_assessment,
+)
 
 LICENCE_CHANGED = "gateway.municipality.licence_changed"
-UNREACHABLE = "http://127.0.0.1:1"
-"""No documents service: a Basis municipality never gets an Ockto session to store from."""
 
 
 @pytest.fixture
@@ -178,7 +182,10 @@ async def test_the_public_api_reads_and_an_operator_sets_the_licence(
 @pytest.fixture(scope="module")
 async def assessment(postgres_server_url: str, amqp_url: str) -> AsyncIterator[AssessmentService]:
     async with running_assessment(
-        postgres_server_url, amqp_url, documents_url=UNREACHABLE
+        # No documents service: a Basis municipality never gets an Ockto session to store from.
+        postgres_server_url,
+        amqp_url,
+        documents_url=UNREACHABLE,
     ) as running:
         yield running
 

@@ -25,12 +25,10 @@ from gateway.staff.totp import SecretBox
 from gateway.ui.settings import UiSettings
 from servicekit.db import Database
 
-from ..services import Services, gateway_before
+from ..services import UNREACHABLE, Services, gateway_before
 
 PASSWORD = "Tulpenvelden bij Lisse in april"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-# Nothing listens on port 1: connecting to it is refused, as to a service that is down.
-UNREACHABLE = "http://127.0.0.1:1"
 
 
 @dataclass
