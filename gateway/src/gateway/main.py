@@ -97,13 +97,7 @@ SCREENS: tuple[APIRouter, ...] = (
 
 async def _downstream_reachability(request: Request) -> dict[str, Any]:
     downstreams: Downstreams = request.app.state.downstreams
-    services = {
-        "cases": downstreams.cases,
-        "intake": downstreams.intake,
-        "documents": downstreams.documents,
-        "assessment": downstreams.assessment,
-        "correspondence": downstreams.correspondence,
-    }
+    services = downstreams.by_name()
     answers = await asyncio.gather(*(service.reachable() for service in services.values()))
     return {"downstream": dict(zip(services, answers, strict=True))}
 

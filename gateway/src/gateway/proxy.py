@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Annotated
 
 import httpx
@@ -200,6 +200,10 @@ class Downstreams:
     documents: Downstream
     assessment: Downstream
     correspondence: Downstream
+
+    def by_name(self) -> dict[str, Downstream]:
+        """Every service behind the gateway, by its name."""
+        return {field.name: getattr(self, field.name) for field in fields(self)}
 
 
 @asynccontextmanager

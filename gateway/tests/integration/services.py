@@ -328,9 +328,10 @@ async def served(app: ASGIApp) -> AsyncIterator[str]:
         sock.close()
 
 
-# The assessment service and Ockto (the simulator, the outside party) share these in the tests.
 # Nothing listens on port 1: connecting to it is refused, as to a service that is down.
 UNREACHABLE = "http://127.0.0.1:1"
+
+# The assessment service and Ockto (the simulator, the outside party) share these in the tests.
 OCKTO_API_KEY = "gateway-tests-ockto-api-key"
 OCKTO_WEBHOOK_SECRET = "gateway-tests-ockto-webhook-secret"
 
@@ -728,8 +729,7 @@ async def running_correspondence(
         environment="test",
         internal_token_secret=DEVELOPMENT_SECRET,
         smtp_port=smtp_port,
-        # Nothing listens on port 1: a Word letter cannot be converted (none is sent here).
-        unoserver_url="http://127.0.0.1:1",
+        unoserver_url=UNREACHABLE,  # a Word letter cannot be converted (none is sent here)
         schedule_poll_seconds=0.2,
         relay_poll_seconds=0.2,
         send_retry_base_seconds=600,

@@ -22,7 +22,7 @@ from gateway.settings import GatewaySettings
 from servicekit.db import Database
 
 from .conftest import MakeKey, bearer
-from .services import Services, post_as_website, website_body
+from .services import UNREACHABLE, Services, post_as_website, website_body
 
 
 async def totals(client: httpx.AsyncClient, token: str, **scope: str) -> tuple[int, int, int]:
@@ -35,13 +35,6 @@ async def totals(client: httpx.AsyncClient, token: str, **scope: str) -> tuple[i
 
 def difference(after: tuple[int, ...], before: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(a - b for a, b in zip(after, before, strict=True))
-
-
-def unused_url() -> str:
-    """The URL of a port where nothing listens (a service that is down)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 @pytest.mark.parametrize(
@@ -295,7 +288,7 @@ async def test_a_service_that_is_down_gives_a_clear_503(
     token = await make_key("0363")
     app = create_app(
         settings.model_copy(
-            update={"cases_url": unused_url(), "correspondence_url": settings.intake_url}
+            update={"cases_url": UNREACHABLE, "correspondence_url": settings.intake_url}
         )
     )
     async with (

@@ -338,12 +338,11 @@ class LetterWorker:
             for code, name in pairs:  # always in this order: two replicas cannot deadlock
                 await campaigns.lock(session, code=code, name=name)
             paused = await campaigns.paused(session, set(pairs))
-            to_hold = [
-                letter
+            held = {
+                letter.id
                 for letter in letters
                 if letter.campaign and (letter.municipality_code, letter.campaign) in paused
-            ]
-            held = {letter.id for letter in to_hold}
+            }
             await repository.hold(session, list(held))
         # None of a paused campaign's letters goes on, even one that changed since it was read.
         return [letter for letter in letters if letter.id not in held]
